@@ -1,0 +1,55 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// The server under test: the binary built by `cargo leptos build` (release unless told otherwise),
+// started fresh on its own port with a throwaway data directory.
+const port = Number(process.env.CONFAB_E2E_PORT ?? 3443);
+const binary = process.env.CONFAB_E2E_BIN ?? 'target/release/confab';
+const dataDir = path.join(os.tmpdir(), `confab-e2e-${process.pid}`);
+
+export const chromiumArgs = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--ignore-certificate-errors',
+  '--autoplay-policy=no-user-gesture-required',
+  // Peers on one machine: let ICE use loopback and plain host addresses.
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  // Every test runs several browsers encoding video: one at a time on a small machine.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `https://127.0.0.1:${port}`,
+    ignoreHTTPSErrors: true,
+    permissions: ['camera', 'microphone'],
+    launchOptions: {
+      executablePath: process.env.CONFAB_CHROMIUM ?? '/usr/bin/chromium',
+      args: [...chromiumArgs, '--use-fake-ui-for-media-stream'],
+    },
+    trace: 'off',
+  },
+  webServer: {
+    command: `${binary} --host 127.0.0.1 --port ${port} --data-dir ${dataDir}`,
+    cwd: '..',
+    url: `https://127.0.0.1:${port}/healthz`,
+    ignoreHTTPSErrors: true,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

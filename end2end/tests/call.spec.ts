@@ -1,0 +1,140 @@
+// Two and three people holding calls, in every join order.
+import { test, expect } from '@playwright/test';
+import {
+  allLocalTracksStopped,
+  clickJoin,
+  expectFramesRising,
+  expectVideoPlaying,
+  join,
+  newPerson,
+  openLobby,
+  remoteNames,
+  startMeeting,
+  tile,
+} from './support';
+
+test('A joins, then B joins: both see each other', async ({ browser }) => {
+  const ada = await newPerson(browser);
+  const bob = await newPerson(browser);
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+  await expectFramesRising(ada, 1);
+  await expectFramesRising(bob, 1);
+});
+
+test('B waits in the lobby before A joins, and joins after: both see each other', async ({ browser }) => {
+  const ada = await newPerson(browser);
+  const bob = await newPerson(browser);
+  const link = await startMeeting(ada);
+  await openLobby(bob, link, 'Bob');
+  await join(ada, link, 'Ada');
+  await clickJoin(bob);
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+  await expectFramesRising(ada, 1);
+  await expectFramesRising(bob, 1);
+});
+
+test('B joins first, then A: both see each other', async ({ browser }) => {
+  const ada = await newPerson(browser);
+  const bob = await newPerson(browser);
+  const link = await startMeeting(ada);
+  await join(bob, link, 'Bob');
+  await join(ada, link, 'Ada');
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+  await expectFramesRising(ada, 1);
+  await expectFramesRising(bob, 1);
+});
+
+test('both click Join at the same moment: both see each other', async ({ browser }) => {
+  const ada = await newPerson(browser);
+  const bob = await newPerson(browser);
+  const link = await startMeeting(ada);
+  await openLobby(ada, link, 'Ada');
+  await openLobby(bob, link, 'Bob');
+  await Promise.all([clickJoin(ada), clickJoin(bob)]);
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+  await expectFramesRising(ada, 1);
+  await expectFramesRising(bob, 1);
+});
+
+test('a reload mid-call is a leave then a fresh join, with no duplicate tile', async ({ browser }) => {
+  const ada = await newPerson(browser);
+  const bob = await newPerson(browser);
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  await expectVideoPlaying(ada, 'Bob');
+
+  await bob.reload();
+  await expect(tile(ada, 'Bob')).toHaveCount(0);
+  // The name is remembered across the reload.
+  await expect(bob.getByRole('textbox', { name: 'Your name' })).toHaveValue('Bob');
+  await clickJoin(bob);
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+  expect(await remoteNames(ada)).toEqual(['Bob']);
+  await expectFramesRising(ada, 1);
+  await expectFramesRising(bob, 1);
+});
+
+test('a third person joins a call and everyone sees everyone; one leaves and the rest go on', async ({
+  browser,
+}) => {
+  const ada = await newPerson(browser);
+  const bob = await newPerson(browser);
+  const cy = await newPerson(browser);
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  await join(cy, link, 'Cy');
+  for (const [page, others] of [
+    [ada, ['Bob', 'Cy']],
+    [bob, ['Ada', 'Cy']],
+    [cy, ['Ada', 'Bob']],
+  ] as const) {
+    for (const name of others) await expectVideoPlaying(page, name);
+    await expectFramesRising(page, 2);
+  }
+
+  await cy.getByRole('button', { name: 'Leave' }).click();
+  await expect(cy.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
+  await expect(tile(ada, 'Cy')).toHaveCount(0);
+  await expect(tile(bob, 'Cy')).toHaveCount(0);
+  // Leaving released the camera and microphone and closed every connection.
+  expect(await allLocalTracksStopped(cy)).toBe(true);
+  expect(
+    await cy.evaluate(() =>
+      ((window as any).__confabPeerConnections as RTCPeerConnection[]).every((pc) => pc.connectionState === 'closed'),
+    ),
+  ).toBe(true);
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+  await expectFramesRising(ada, 1);
+  await expectFramesRising(bob, 1);
+});
+
+test('two meetings at once do not see each other', async ({ browser }) => {
+  const [ada, bob, cy, dee] = await Promise.all([1, 2, 3, 4].map(() => newPerson(browser)));
+  const first = await startMeeting(ada);
+  const second = await startMeeting(cy);
+  expect(second).not.toEqual(first);
+  await join(ada, first, 'Ada');
+  await join(cy, second, 'Cy');
+  await join(bob, first, 'Bob');
+  await join(dee, second, 'Dee');
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+  await expectVideoPlaying(cy, 'Dee');
+  await expectVideoPlaying(dee, 'Cy');
+  expect(await remoteNames(ada)).toEqual(['Bob']);
+  expect(await remoteNames(bob)).toEqual(['Ada']);
+  expect(await remoteNames(cy)).toEqual(['Dee']);
+  expect(await remoteNames(dee)).toEqual(['Cy']);
+  for (const page of [ada, bob, cy, dee]) await expectFramesRising(page, 1);
+});

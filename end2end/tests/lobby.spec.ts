@@ -1,0 +1,90 @@
+// Getting into a meeting: the start page, broken links, a blocked camera, a full room.
+import { test, expect } from '@playwright/test';
+import { chromiumArgs } from '../playwright.config';
+import { expectFramesRising, expectVideoPlaying, join, newPerson, openLobby, startMeeting, tile } from './support';
+
+test('a pasted meeting link or code on the start page opens that meeting', async ({ browser }) => {
+  const ada = await newPerson(browser);
+  const link = await startMeeting(ada);
+  const code = link.split('/').pop()!;
+
+  const bob = await newPerson(browser);
+  await bob.goto('/');
+  await bob.getByRole('textbox', { name: 'Meeting link or code' }).fill(`  ${link}  `);
+  await bob.getByRole('button', { name: 'Join meeting' }).click();
+  await expect(bob).toHaveURL(link);
+
+  await bob.goto('/');
+  await bob.getByRole('textbox', { name: 'Meeting link or code' }).fill(code.toUpperCase());
+  await bob.getByRole('button', { name: 'Join meeting' }).click();
+  await expect(bob).toHaveURL(link);
+  await expect(bob.getByRole('textbox', { name: 'Meeting link' })).toHaveValue(link);
+});
+
+test('a mistyped code gets a clear error and stays on the start page', async ({ browser }) => {
+  const page = await newPerson(browser);
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Meeting link or code' }).fill('hello');
+  await page.getByRole('button', { name: 'Join meeting' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'not a meeting link' })).toBeVisible();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test('a broken meeting link says so', async ({ browser }) => {
+  const page = await newPerson(browser);
+  await page.goto('/room/not-a-room');
+  await expect(page.getByRole('heading', { name: 'This meeting link is not valid' })).toBeVisible();
+});
+
+test('with the camera blocked, a person is told why and can still join to see and hear others', async ({
+  browser,
+  playwright,
+}) => {
+  const ada = await newPerson(browser);
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+
+  // A browser that never grants the camera: no fake-UI flag, no permission.
+  const strict = await playwright.chromium.launch({
+    executablePath: process.env.CONFAB_CHROMIUM ?? '/usr/bin/chromium',
+    args: chromiumArgs,
+  });
+  try {
+    const dee = await newPerson(strict, { camera: false });
+    await openLobby(dee, link, 'Dee');
+    await expect(dee.getByRole('status')).toContainText('Camera and microphone are blocked');
+    await dee.getByRole('button', { name: 'Join', exact: true }).click();
+    await expectVideoPlaying(dee, 'Ada');
+    await expectFramesRising(dee, 1);
+    await expect(tile(ada, 'Dee')).toBeVisible();
+  } finally {
+    await strict.close();
+  }
+});
+
+test('the seventh person is told the room is full', async ({ browser }) => {
+  const host = await newPerson(browser);
+  const link = await startMeeting(host);
+  const room = link.split('/').pop()!;
+  // Six participants over the signaling protocol itself (cheaper than six more browsers).
+  const joined = await host.evaluate(async (room) => {
+    const url = `wss://${location.host}/signal`;
+    const welcomes = Array.from({ length: 6 }, (_, i) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = new WebSocket(url);
+        (window as any).__keep = [...((window as any).__keep ?? []), socket];
+        socket.onopen = () => socket.send(JSON.stringify({ type: 'join', room, name: `P${i}` }));
+        socket.onmessage = (event) => resolve(JSON.parse(event.data).type);
+        socket.onerror = () => reject(new Error('socket failed'));
+      }),
+    );
+    return Promise.all(welcomes);
+  }, room);
+  expect(joined).toEqual(Array(6).fill('welcome'));
+
+  const late = await newPerson(browser);
+  await openLobby(late, link, 'Late');
+  await late.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(late.getByRole('alert').filter({ hasText: 'This room is full.' })).toBeVisible();
+  await expect(late.getByRole('button', { name: 'Join', exact: true })).toBeEnabled();
+});

@@ -1,0 +1,129 @@
+// Helpers that act as a person would (by role and accessible name) and read what a person
+// would see or hear: playing video, and the browser's own WebRTC statistics.
+import { Browser, BrowserContext, Page, expect } from '@playwright/test';
+
+/**
+ * Records every RTCPeerConnection and camera/microphone stream the page makes, so tests can read
+ * getStats() and check that devices were released. Changes nothing else.
+ */
+const recordPeerConnections = () => {
+  const Original = window.RTCPeerConnection;
+  const all: RTCPeerConnection[] = [];
+  (window as any).__confabPeerConnections = all;
+  window.RTCPeerConnection = class extends Original {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      all.push(this);
+    }
+  } as typeof RTCPeerConnection;
+  const streams: MediaStream[] = [];
+  (window as any).__confabLocalStreams = streams;
+  const devices = navigator.mediaDevices;
+  if (devices) {
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+      const stream = await getUserMedia(constraints);
+      streams.push(stream);
+      return stream;
+    };
+  }
+};
+
+/** Whether every camera/microphone track the page ever opened has been stopped. */
+export async function allLocalTracksStopped(page: Page): Promise<boolean> {
+  return page.evaluate(() =>
+    ((window as any).__confabLocalStreams as MediaStream[])
+      .flatMap((s) => s.getTracks())
+      .every((t) => t.readyState === 'ended'),
+  );
+}
+
+/** A person with their own browser profile (context) and one tab. */
+export async function newPerson(browser: Browser, options: { camera?: boolean } = {}): Promise<Page> {
+  const context: BrowserContext = await browser.newContext(
+    options.camera === false ? { permissions: [] } : {},
+  );
+  await context.addInitScript(recordPeerConnections);
+  return context.newPage();
+}
+
+/** Starts a meeting from the home page and returns its link. */
+export async function startMeeting(page: Page): Promise<string> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Start a meeting' }).click();
+  await expect(page).toHaveURL(/\/room\/[a-z2-7]{26}$/);
+  return page.url();
+}
+
+/** Opens the meeting link and waits in the lobby with a name typed. */
+export async function openLobby(page: Page, link: string, name: string): Promise<void> {
+  await page.goto(link);
+  const nameField = page.getByRole('textbox', { name: 'Your name' });
+  await expect(page.getByRole('button', { name: 'Join', exact: true })).toBeEnabled();
+  await nameField.fill(name);
+}
+
+/** Clicks Join in the lobby and waits until the call view shows. */
+export async function clickJoin(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible();
+}
+
+/** Opens the link and joins under a name. */
+export async function join(page: Page, link: string, name: string): Promise<void> {
+  await openLobby(page, link, name);
+  await clickJoin(page);
+}
+
+/** The tile of a participant, by the name shown on it. */
+export function tile(page: Page, name: string) {
+  return page.getByRole('figure', { name, exact: true });
+}
+
+/** Asserts the named participant's video is playing: it has frames and its clock advances. */
+export async function expectVideoPlaying(page: Page, name: string): Promise<void> {
+  const video = tile(page, name).locator('video');
+  await expect(video).toBeVisible();
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+  const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime))
+    .toBeGreaterThan(before);
+}
+
+/** framesDecoded of the inbound video of every open peer connection of the page. */
+export async function framesDecoded(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const all: RTCPeerConnection[] = (window as any).__confabPeerConnections ?? [];
+    const open = all.filter((pc) => pc.connectionState !== 'closed');
+    return Promise.all(
+      open.map(async (pc) => {
+        let frames = 0;
+        (await pc.getStats()).forEach((report: any) => {
+          if (report.type === 'inbound-rtp' && report.kind === 'video') frames += report.framesDecoded ?? 0;
+        });
+        return frames;
+      }),
+    );
+  });
+}
+
+/** Asserts the page has `count` open peer connections and each one's decoded frames keep rising. */
+export async function expectFramesRising(page: Page, count: number): Promise<void> {
+  await expect.poll(async () => (await framesDecoded(page)).length).toBe(count);
+  const before = await framesDecoded(page);
+  await expect
+    .poll(async () => {
+      const now = await framesDecoded(page);
+      return now.length === before.length && now.every((frames, i) => frames > before[i] && frames > 0);
+    })
+    .toBe(true);
+}
+
+/** The names on the remote tiles of a page (every tile but your own). */
+export async function remoteNames(page: Page): Promise<string[]> {
+  const labels = await page.getByRole('figure').evaluateAll((figures) =>
+    figures.map((f) => f.getAttribute('aria-label') ?? ''),
+  );
+  return labels.filter((label) => label !== 'You').sort();
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs everything Confab needs to build, serve and test, idempotently.
+# Fast when everything is already present; safe to run on every build.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+CARGO_LEPTOS_VERSION=0.3.11
+# The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+
+log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+# Debian packages: only touch apt when something is missing.
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
+command -v curl >/dev/null || need_apt+=(curl)
+command -v cc >/dev/null || need_apt+=(build-essential)
+dpkg -s pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+if ((${#need_apt[@]})); then
+  log "installing Debian packages: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "setup: cargo not found; install Rust with rustup first" >&2; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Unpacks the source of a crate from crates.io into a fresh directory and prints its path.
+fetch_crate() {
+  local name=$1 version=$2 dir
+  dir=$(mktemp -d)
+  curl -fsSL "https://static.crates.io/crates/$name/$name-$version.crate" | tar -xz -C "$dir"
+  echo "$dir/$name-$version"
+}
+
+# Builds a tool from its published source, with its lockfile adjusted by the given `cargo update`s.
+# Both tools' published lockfiles pin a crate this toolchain cannot use.
+install_tool() {
+  local name=$1 version=$2 features=$3 pin_crate=$4 pin_version=$5 src
+  src=$(fetch_crate "$name" "$version")
+  (cd "$src" && cargo update -q -p "$pin_crate" --precise "$pin_version" &&
+    cargo install -q --path . --locked --root "$HOME/.cargo" $features)
+  rm -rf "$(dirname "$src")"
+}
+
+if [[ "$(cargo leptos --version 2>/dev/null)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
+  log "building cargo-leptos $CARGO_LEPTOS_VERSION (no downloads at build time; ~9 min)"
+  install_tool cargo-leptos "$CARGO_LEPTOS_VERSION" "--features no_downloads" cargo-util-schemas 0.14.1
+fi
+
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
+  log "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (~2 min)"
+  install_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "" webpki-roots 1.0.10
+fi
+
+# npm packages: Playwright (driving Debian's chromium) and binaryen's wasm-opt (Debian's is too old).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [[ ! -f end2end/node_modules/.package-lock.json ]] || [[ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
+  log "installing end2end npm packages"
+  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+log "ready: $(cargo leptos --version), $(wasm-bindgen --version), wasm-opt $("$ROOT/end2end/node_modules/.bin/wasm-opt" --version | awk '{print $3}'), $(chromium --version)"

@@ -1,0 +1,95 @@
+//! What the call UI shows, as reactive state. The browser's call logic ([`crate::client`]) writes
+//! it; the components ([`crate::components`]) read it. Rendered the same on both sides.
+
+use crate::protocol::PeerId;
+use leptos::prelude::*;
+use web_sys::MediaStream;
+
+/// Where the person is in a meeting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// In the lobby, not yet joined.
+    Lobby,
+    /// Join clicked; waiting for the server.
+    Joining,
+    /// In the call.
+    InCall,
+    /// Left the call.
+    Left,
+}
+
+/// One remote participant's tile.
+#[derive(Clone, Copy, Debug)]
+pub struct RemoteTile {
+    /// Server-assigned id.
+    pub id: PeerId,
+    /// Display name.
+    pub name: StoredValue<String>,
+    /// Their incoming media, once a track arrives.
+    pub stream: RwSignal<Option<MediaStream>, LocalStorage>,
+    /// The peer connection's state (`new`, `connecting`, `connected`, `failed`, ...).
+    pub connection: RwSignal<String>,
+}
+
+/// The state of one meeting page.
+#[derive(Clone, Copy, Debug)]
+pub struct CallState {
+    /// Lobby, joining, in call or left.
+    pub phase: RwSignal<Phase>,
+    /// The camera/microphone stream, once granted.
+    pub local_stream: RwSignal<Option<MediaStream>, LocalStorage>,
+    /// Whether asking for the camera and microphone has finished (granted or not).
+    pub media_ready: RwSignal<bool>,
+    /// Why there is no camera or microphone, as a sentence.
+    pub media_problem: RwSignal<Option<String>>,
+    /// A call-level problem (room full, connection lost), as a sentence.
+    pub alert: RwSignal<Option<String>>,
+    /// The other participants, in join order.
+    pub remotes: RwSignal<Vec<RemoteTile>>,
+}
+
+impl CallState {
+    /// A fresh meeting page in the lobby.
+    pub fn new() -> Self {
+        CallState {
+            phase: RwSignal::new(Phase::Lobby),
+            local_stream: RwSignal::new_local(None),
+            media_ready: RwSignal::new(false),
+            media_problem: RwSignal::new(None),
+            alert: RwSignal::new(None),
+            remotes: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Adds a tile for a participant, unless there already is one.
+    pub fn add_remote(&self, id: PeerId, name: String) -> RemoteTile {
+        if let Some(tile) = self.remote(id) {
+            return tile;
+        }
+        let tile = RemoteTile {
+            id,
+            name: StoredValue::new(name),
+            stream: RwSignal::new_local(None),
+            connection: RwSignal::new("new".to_owned()),
+        };
+        self.remotes.update(|tiles| tiles.push(tile));
+        tile
+    }
+
+    /// The tile of a participant.
+    pub fn remote(&self, id: PeerId) -> Option<RemoteTile> {
+        self.remotes
+            .with_untracked(|tiles| tiles.iter().find(|t| t.id == id).copied())
+    }
+
+    /// Removes a participant's tile.
+    pub fn remove_remote(&self, id: PeerId) {
+        self.remotes.update(|tiles| tiles.retain(|t| t.id != id));
+    }
+}
+
+impl Default for CallState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

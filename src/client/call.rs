@@ -1,0 +1,236 @@
+//! One person's presence in a meeting: the signaling connection, a [`PeerLink`] per other
+//! participant, and the UI state they drive.
+//!
+//! The newcomer offers to everyone already in the room (listed in `Welcome`); those already
+//! there prepare to answer when they hear `PeerJoined`. The server orders joins, so exactly one
+//! side of each pair starts, whatever order people click Join in; perfect negotiation in
+//! [`PeerLink`] still resolves any later collision.
+
+use super::peer::{PeerEvents, PeerLink};
+use super::signaling::{self, Signaling};
+use crate::call_state::{CallState, Phase};
+use crate::protocol::{ClientMessage, IceServer, PeerId, RoomId, ServerMessage};
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Event, MediaStream};
+
+/// A joined (or joining) call. Dropping it leaves: every connection closes and the server is told.
+pub struct Call {
+    inner: Rc<Inner>,
+    /// Leaves when the tab is closed or reloaded, so the others see it at once.
+    on_pagehide: Closure<dyn FnMut(Event)>,
+}
+
+struct Inner {
+    /// The room joined.
+    room: RoomId,
+    /// Our display name.
+    name: String,
+    /// Our camera and microphone, if any.
+    local: Option<MediaStream>,
+    /// ICE servers from the server.
+    ice_servers: Vec<IceServer>,
+    /// The UI state this call drives.
+    state: CallState,
+    /// Our id, once welcomed.
+    me: Cell<Option<PeerId>>,
+    /// A connection per other participant.
+    peers: RefCell<HashMap<PeerId, PeerLink>>,
+    /// The signaling connection.
+    signaling: RefCell<Option<Signaling>>,
+}
+
+impl Call {
+    /// Connects to the server and joins `room`.
+    pub fn join(
+        room: RoomId,
+        name: String,
+        local: Option<MediaStream>,
+        ice_servers: Vec<IceServer>,
+        state: CallState,
+    ) -> Result<Self, String> {
+        let inner = Rc::new(Inner {
+            room,
+            name,
+            local,
+            ice_servers,
+            state,
+            me: Cell::new(None),
+            peers: RefCell::new(HashMap::new()),
+            signaling: RefCell::new(None),
+        });
+        let url = signaling::url().map_err(|e| format!("{e:?}"))?;
+        let on_open = {
+            let weak = Rc::downgrade(&inner);
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.send(&ClientMessage::Join {
+                        room: inner.room.clone(),
+                        name: inner.name.clone(),
+                    });
+                }
+            }
+        };
+        let on_message = {
+            let weak = Rc::downgrade(&inner);
+            move |message| {
+                if let Some(inner) = weak.upgrade() {
+                    Inner::handle(&inner, message);
+                }
+            }
+        };
+        let on_close = {
+            let weak = Rc::downgrade(&inner);
+            move |code: u16, reason: String| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.lost_server(code, reason);
+                }
+            }
+        };
+        let socket = Signaling::connect(&url, on_open, on_message, on_close)
+            .map_err(|e| format!("cannot reach the server: {e:?}"))?;
+        *inner.signaling.borrow_mut() = Some(socket);
+
+        let weak = Rc::downgrade(&inner);
+        let on_pagehide = Closure::<dyn FnMut(Event)>::new(move |_| {
+            if let Some(inner) = weak.upgrade() {
+                inner.leave();
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+        }
+        Ok(Call { inner, on_pagehide })
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(
+                "pagehide",
+                self.on_pagehide.as_ref().unchecked_ref(),
+            );
+        }
+        self.inner.leave();
+    }
+}
+
+impl Inner {
+    fn send(&self, message: &ClientMessage) {
+        if let Some(socket) = self.signaling.borrow().as_ref() {
+            socket.send(message);
+        }
+    }
+
+    fn handle(this: &Rc<Self>, message: ServerMessage) {
+        match message {
+            ServerMessage::Welcome { you, peers } => {
+                this.me.set(Some(you));
+                this.state.alert.set(None);
+                this.state.phase.set(Phase::InCall);
+                for peer in peers {
+                    this.state.add_remote(peer.id, peer.name);
+                    Self::connect(this, peer.id, true);
+                }
+            }
+            ServerMessage::PeerJoined { peer } => {
+                this.state.add_remote(peer.id, peer.name);
+                Self::connect(this, peer.id, false);
+            }
+            ServerMessage::PeerLeft { id } => {
+                this.peers.borrow_mut().remove(&id);
+                this.state.remove_remote(id);
+            }
+            ServerMessage::Signal { from, signal } => {
+                let peers = this.peers.borrow();
+                match peers.get(&from) {
+                    Some(link) => link.receive(signal),
+                    None => leptos::logging::warn!("signal from unknown peer {from}"),
+                }
+            }
+            ServerMessage::Error { code, message } => {
+                leptos::logging::warn!("server refused a request: {code:?}: {message}");
+                if this.me.get().is_none() {
+                    // The join itself was refused (e.g. the room is full): back to the lobby.
+                    this.close_signaling();
+                    this.state.phase.set(Phase::Lobby);
+                }
+                this.state.alert.set(Some(message));
+            }
+        }
+    }
+
+    /// Opens the connection to one participant; `we_offer` for those already in the room.
+    fn connect(this: &Rc<Self>, remote: PeerId, we_offer: bool) {
+        let Some(me) = this.me.get() else { return };
+        let tile = this.state.add_remote(remote, String::new());
+        let weak: Weak<Inner> = Rc::downgrade(this);
+        let events = PeerEvents {
+            send: Box::new(move |signal| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.send(&ClientMessage::Signal { to: remote, signal });
+                }
+            }),
+            on_stream: Box::new(move |stream| tile.stream.set(Some(stream))),
+            on_state: Box::new(move |state| tile.connection.set(state)),
+        };
+        // The later joiner (higher id) yields when offers collide.
+        let polite = me > remote;
+        let local = this.local.as_ref();
+        let link = if we_offer {
+            PeerLink::offer_to(remote, polite, &this.ice_servers, local, events)
+        } else {
+            PeerLink::answer_to(remote, polite, &this.ice_servers, local, events)
+        };
+        match link {
+            Ok(link) => {
+                this.peers.borrow_mut().insert(link.remote(), link);
+            }
+            Err(error) => {
+                leptos::logging::error!("cannot create a connection to {remote}: {error:?}");
+                tile.connection.set("failed".into());
+            }
+        }
+    }
+
+    fn lost_server(&self, code: u16, reason: String) {
+        self.close_signaling();
+        if self.state.phase.get_untracked() == Phase::Left {
+            return;
+        }
+        leptos::logging::warn!("signaling closed: {code} {reason}");
+        let sentence = if code == crate::protocol::CLOSE_MESSAGE_TOO_BIG {
+            "The server closed the connection: a message was too big.".to_owned()
+        } else {
+            "Lost the connection to the server. People already in the call can still see and hear you.".to_owned()
+        };
+        self.state.alert.set(Some(sentence));
+        if self.me.get().is_none() {
+            self.state.phase.set(Phase::Lobby);
+        }
+    }
+
+    /// Closes the signaling socket. Called from the socket's own handlers, so the socket (and
+    /// the handler running now) is dropped after the current event, not inside it.
+    fn close_signaling(&self) {
+        if let Some(socket) = self.signaling.borrow_mut().take() {
+            wasm_bindgen_futures::spawn_local(async move { drop(socket) });
+        }
+    }
+
+    /// Leaves the call: tells the server, closes every connection. Safe to call twice.
+    fn leave(&self) {
+        if self.me.get().is_some() {
+            self.send(&ClientMessage::Leave);
+        }
+        self.signaling.borrow_mut().take();
+        self.peers.borrow_mut().clear();
+        self.me.set(None);
+    }
+}

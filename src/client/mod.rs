@@ -1,0 +1,11 @@
+//! Browser-side call logic (runs only in the browser, after hydration).
+//!
+//! - [`media`]: camera and microphone.
+//! - [`signaling`]: the WebSocket to the server.
+//! - [`peer`]: one peer connection with perfect negotiation.
+//! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`].
+
+pub mod call;
+pub mod media;
+pub mod peer;
+pub mod signaling;

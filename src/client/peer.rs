@@ -1,0 +1,387 @@
+//! One `RTCPeerConnection` to one remote participant, negotiated with the "perfect negotiation"
+//! pattern: both sides may offer at any time; when offers collide, the polite side rolls its own
+//! back and answers, the impolite side ignores the incoming offer.
+//!
+//! Incoming signals are applied strictly one after another (each waits for the previous
+//! `setRemoteDescription` to finish), and ICE candidates that arrive before a remote description
+//! are queued, not dropped.
+
+use crate::protocol::{IceServer, PeerId, SdpType, Signal};
+use js_sys::{Array, Function, Promise, Reflect};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{
+    Event, MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpTransceiverDirection,
+    RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
+};
+
+/// What a peer link reports to its owner.
+pub struct PeerEvents {
+    /// Sends negotiation data to the remote peer through the signaling server.
+    pub send: Box<dyn Fn(Signal)>,
+    /// The remote media changed; carries a stream of every track received so far.
+    pub on_stream: Box<dyn Fn(MediaStream)>,
+    /// The connection state changed (`connecting`, `connected`, `failed`, ...).
+    pub on_state: Box<dyn Fn(String)>,
+}
+
+/// The owner of one peer connection. Dropping it detaches every handler and closes the
+/// connection.
+pub struct PeerLink {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    /// The remote participant.
+    remote: PeerId,
+    /// Whether this side yields when offers collide.
+    polite: bool,
+    /// The connection.
+    pc: RtcPeerConnection,
+    /// An offer of ours is being made (between negotiationneeded and setLocalDescription).
+    making_offer: Cell<bool>,
+    /// The last remote offer was ignored because of a collision (impolite side).
+    ignore_offer: Cell<bool>,
+    /// Candidates received before any remote description.
+    early_candidates: RefCell<Vec<RtcIceCandidateInit>>,
+    /// Signals waiting to be applied, in arrival order.
+    inbox: RefCell<VecDeque<Signal>>,
+    /// Whether a task is applying the inbox.
+    draining: Cell<bool>,
+    /// Local media to attach once the first remote offer is applied (answering side).
+    answer_with: RefCell<Option<Option<MediaStream>>>,
+    /// Every remote track received, for the stream handed to the UI.
+    remote_tracks: RefCell<Vec<MediaStreamTrack>>,
+    /// Callbacks to the owner.
+    events: PeerEvents,
+    /// The connection's event handlers; they hold only weak references to `Inner`.
+    handlers: RefCell<Vec<Closure<dyn FnMut(Event)>>>,
+}
+
+impl PeerLink {
+    /// Connects to a peer that was already in the room: this side offers, with its media.
+    pub fn offer_to(
+        remote: PeerId,
+        polite: bool,
+        ice_servers: &[IceServer],
+        local: Option<&MediaStream>,
+        events: PeerEvents,
+    ) -> Result<Self, JsValue> {
+        let link = Self::new(remote, polite, ice_servers, events)?;
+        add_local_media(&link.inner.pc, local);
+        Ok(link)
+    }
+
+    /// Prepares to answer a peer who joined after us: its offer arrives through
+    /// [`PeerLink::receive`], and our media is attached to the transceivers that offer creates.
+    pub fn answer_to(
+        remote: PeerId,
+        polite: bool,
+        ice_servers: &[IceServer],
+        local: Option<&MediaStream>,
+        events: PeerEvents,
+    ) -> Result<Self, JsValue> {
+        let link = Self::new(remote, polite, ice_servers, events)?;
+        *link.inner.answer_with.borrow_mut() = Some(local.cloned());
+        Ok(link)
+    }
+
+    fn new(
+        remote: PeerId,
+        polite: bool,
+        ice_servers: &[IceServer],
+        events: PeerEvents,
+    ) -> Result<Self, JsValue> {
+        let pc = RtcPeerConnection::new_with_configuration(&configuration(ice_servers))?;
+        let inner = Rc::new(Inner {
+            remote,
+            polite,
+            pc,
+            making_offer: Cell::new(false),
+            ignore_offer: Cell::new(false),
+            early_candidates: RefCell::new(Vec::new()),
+            inbox: RefCell::new(VecDeque::new()),
+            draining: Cell::new(false),
+            answer_with: RefCell::new(None),
+            remote_tracks: RefCell::new(Vec::new()),
+            events,
+            handlers: RefCell::new(Vec::new()),
+        });
+        Inner::attach_handlers(&inner);
+        Ok(PeerLink { inner })
+    }
+
+    /// The remote participant.
+    pub fn remote(&self) -> PeerId {
+        self.inner.remote
+    }
+
+    /// Queues negotiation data from the remote peer; it is applied after everything before it.
+    pub fn receive(&self, signal: Signal) {
+        self.inner.inbox.borrow_mut().push_back(signal);
+        if self.inner.draining.replace(true) {
+            return;
+        }
+        let inner = self.inner.clone();
+        spawn_local(async move {
+            loop {
+                let next = inner.inbox.borrow_mut().pop_front();
+                let Some(signal) = next else { break };
+                if let Err(error) = inner.apply(signal).await {
+                    leptos::logging::warn!(
+                        "peer {}: negotiation step failed: {error:?}",
+                        inner.remote
+                    );
+                }
+            }
+            inner.draining.set(false);
+        });
+    }
+}
+
+impl Drop for PeerLink {
+    fn drop(&mut self) {
+        let pc = &self.inner.pc;
+        pc.set_onnegotiationneeded(None);
+        pc.set_onicecandidate(None);
+        pc.set_ontrack(None);
+        pc.set_onconnectionstatechange(None);
+        pc.close();
+        self.inner.inbox.borrow_mut().clear();
+        self.inner.handlers.borrow_mut().clear();
+    }
+}
+
+/// The RTCConfiguration for the server-provided ICE servers.
+fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
+    let list = Array::new();
+    for server in ice_servers {
+        let entry = RtcIceServer::new();
+        let urls: Array = server.urls.iter().map(|u| JsValue::from_str(u)).collect();
+        entry.set_urls(&urls);
+        if let Some(username) = &server.username {
+            entry.set_username(username);
+        }
+        if let Some(credential) = &server.credential {
+            entry.set_credential(credential);
+        }
+        list.push(&entry);
+    }
+    let config = RtcConfiguration::new();
+    config.set_ice_servers(&list);
+    config
+}
+
+/// Sends our tracks; for a kind we have no track of, still asks to receive the other's.
+fn add_local_media(pc: &RtcPeerConnection, local: Option<&MediaStream>) {
+    for kind in ["audio", "video"] {
+        let track = local.and_then(|stream| {
+            stream
+                .get_tracks()
+                .iter()
+                .map(JsCast::unchecked_into::<MediaStreamTrack>)
+                .find(|t| t.kind() == kind)
+        });
+        match (track, local) {
+            (Some(track), Some(stream)) => {
+                pc.add_track_0(&track, stream);
+            }
+            _ => {
+                let init = RtcRtpTransceiverInit::new();
+                init.set_direction(RtcRtpTransceiverDirection::Recvonly);
+                pc.add_transceiver_with_str_and_init(kind, &init);
+            }
+        }
+    }
+}
+
+/// Attaches our tracks to the transceivers a remote offer created (no new m-lines, so the
+/// answer carries them without another round of negotiation).
+fn attach_to_offer(pc: &RtcPeerConnection, local: Option<&MediaStream>) {
+    let Some(stream) = local else { return };
+    for track in stream.get_tracks().iter() {
+        pc.add_track_0(&track.unchecked_into(), stream);
+    }
+}
+
+impl Inner {
+    fn attach_handlers(this: &Rc<Self>) {
+        let pc = &this.pc;
+        let mut handlers = this.handlers.borrow_mut();
+
+        let weak = Rc::downgrade(this);
+        let on_negotiation = handler(move |_| {
+            if let Some(inner) = weak.upgrade() {
+                spawn_local(async move { inner.offer().await });
+            }
+        });
+        pc.set_onnegotiationneeded(Some(on_negotiation.as_ref().unchecked_ref()));
+        handlers.push(on_negotiation);
+
+        let weak = Rc::downgrade(this);
+        let on_candidate = handler(move |event| {
+            let Some(inner) = weak.upgrade() else { return };
+            let event: RtcPeerConnectionIceEvent = event.unchecked_into();
+            if let Some(candidate) = event.candidate() {
+                (inner.events.send)(Signal::Candidate {
+                    candidate: candidate.candidate(),
+                    sdp_mid: candidate.sdp_mid(),
+                    sdp_m_line_index: candidate.sdp_m_line_index(),
+                });
+            }
+        });
+        pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
+        handlers.push(on_candidate);
+
+        let weak = Rc::downgrade(this);
+        let on_track = handler(move |event| {
+            let Some(inner) = weak.upgrade() else { return };
+            let event: RtcTrackEvent = event.unchecked_into();
+            let track = event.track();
+            let mut tracks = inner.remote_tracks.borrow_mut();
+            tracks.retain(|t| t.kind() != track.kind());
+            tracks.push(track);
+            // A fresh stream object makes the video element pick up the new track set.
+            let stream = MediaStream::new().expect("MediaStream constructor");
+            for t in tracks.iter() {
+                stream.add_track(t);
+            }
+            drop(tracks);
+            (inner.events.on_stream)(stream);
+        });
+        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+        handlers.push(on_track);
+
+        let weak: Weak<Inner> = Rc::downgrade(this);
+        let on_state = handler(move |_| {
+            if let Some(inner) = weak.upgrade() {
+                let state = Reflect::get(&inner.pc, &"connectionState".into())
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .unwrap_or_default();
+                (inner.events.on_state)(state);
+            }
+        });
+        pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
+        handlers.push(on_state);
+    }
+
+    /// Makes and sends an offer (on negotiationneeded).
+    async fn offer(&self) {
+        self.making_offer.set(true);
+        let result = self.set_local_description().await;
+        self.making_offer.set(false);
+        match result {
+            Ok(()) => self.send_local_description(),
+            Err(error) => leptos::logging::warn!("peer {}: offer failed: {error:?}", self.remote),
+        }
+    }
+
+    /// Applies one signal from the remote peer.
+    async fn apply(&self, signal: Signal) -> Result<(), JsValue> {
+        match signal {
+            Signal::Description { sdp_type, sdp } => {
+                let is_offer = sdp_type == SdpType::Offer;
+                let collision = is_offer
+                    && (self.making_offer.get()
+                        || self.pc.signaling_state() != RtcSignalingState::Stable);
+                self.ignore_offer.set(!self.polite && collision);
+                if self.ignore_offer.get() {
+                    return Ok(());
+                }
+                let description = RtcSessionDescriptionInit::new(sdp_type_to_js(sdp_type));
+                description.set_sdp(&sdp);
+                // On the polite side this implicitly rolls back a colliding local offer.
+                await_promise(self.pc.set_remote_description(&description)).await?;
+                self.flush_early_candidates().await;
+                if is_offer {
+                    if let Some(local) = self.answer_with.borrow_mut().take() {
+                        attach_to_offer(&self.pc, local.as_ref());
+                    }
+                    self.set_local_description().await?;
+                    self.send_local_description();
+                }
+                Ok(())
+            }
+            Signal::Candidate {
+                candidate,
+                sdp_mid,
+                sdp_m_line_index,
+            } => {
+                let init = RtcIceCandidateInit::new(&candidate);
+                init.set_sdp_mid(sdp_mid.as_deref());
+                init.set_sdp_m_line_index(sdp_m_line_index);
+                if self.pc.remote_description().is_none() {
+                    self.early_candidates.borrow_mut().push(init);
+                    return Ok(());
+                }
+                self.add_candidate(&init).await;
+                Ok(())
+            }
+        }
+    }
+
+    async fn flush_early_candidates(&self) {
+        let early = std::mem::take(&mut *self.early_candidates.borrow_mut());
+        for init in early {
+            self.add_candidate(&init).await;
+        }
+    }
+
+    async fn add_candidate(&self, init: &RtcIceCandidateInit) {
+        let promise = self
+            .pc
+            .add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(init));
+        if let Err(error) = await_promise(promise).await
+            && !self.ignore_offer.get()
+        {
+            leptos::logging::warn!("peer {}: bad ICE candidate: {error:?}", self.remote);
+        }
+    }
+
+    /// `setLocalDescription()` without arguments: the browser makes the right offer or answer
+    /// for the current state, which avoids races between creating and setting it.
+    async fn set_local_description(&self) -> Result<(), JsValue> {
+        let method: Function = Reflect::get(&self.pc, &"setLocalDescription".into())?.dyn_into()?;
+        let promise: Promise = method.call0(&self.pc)?.dyn_into()?;
+        JsFuture::from(promise).await.map(|_| ())
+    }
+
+    fn send_local_description(&self) {
+        let Some(description) = self.pc.local_description() else {
+            return;
+        };
+        let sdp_type = match description.type_() {
+            RtcSdpType::Offer => SdpType::Offer,
+            RtcSdpType::Answer => SdpType::Answer,
+            RtcSdpType::Pranswer => SdpType::Pranswer,
+            _ => SdpType::Rollback,
+        };
+        (self.events.send)(Signal::Description {
+            sdp_type,
+            sdp: description.sdp(),
+        });
+    }
+}
+
+fn sdp_type_to_js(sdp_type: SdpType) -> RtcSdpType {
+    match sdp_type {
+        SdpType::Offer => RtcSdpType::Offer,
+        SdpType::Answer => RtcSdpType::Answer,
+        SdpType::Pranswer => RtcSdpType::Pranswer,
+        SdpType::Rollback => RtcSdpType::Rollback,
+    }
+}
+
+fn handler(f: impl FnMut(Event) + 'static) -> Closure<dyn FnMut(Event)> {
+    Closure::new(f)
+}
+
+async fn await_promise(promise: Promise) -> Result<(), JsValue> {
+    JsFuture::from(promise).await.map(|_| ())
+}

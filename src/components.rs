@@ -1,0 +1,5 @@
+//! The parts of the meeting page.
+
+pub mod call_view;
+pub mod lobby;
+pub mod video_tile;

@@ -1,0 +1,45 @@
+//! The pre-join lobby: camera preview, name, Join.
+
+use crate::call_state::{CallState, Phase};
+use crate::components::video_tile::VideoTile;
+use leptos::prelude::*;
+
+/// Camera preview, name field and the Join button.
+#[component]
+pub fn Lobby(
+    /// The meeting page's state.
+    state: CallState,
+    /// The display name being typed.
+    name: RwSignal<String>,
+    /// Called when the person clicks Join.
+    on_join: Callback<()>,
+) -> impl IntoView {
+    let joining = move || state.phase.get() == Phase::Joining;
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        on_join.run(());
+    };
+    view! {
+        <section class="lobby" aria-label="Lobby">
+            <VideoTile label="You (preview)" stream=state.local_stream local=true />
+            <p role="status" class="media-problem">{move || state.media_problem.get()}</p>
+            <form class="join-form" on:submit=submit>
+                <label for="display-name">"Your name"</label>
+                <input
+                    id="display-name"
+                    type="text"
+                    autocomplete="name"
+                    maxlength="64"
+                    bind:value=name
+                />
+                <button
+                    type="submit"
+                    class="primary"
+                    disabled=move || !state.media_ready.get() || joining()
+                >
+                    {move || if joining() { "Joining…" } else { "Join" }}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,27 @@
+//! Confab: a self-hostable video-call server and web app in one crate.
+//!
+//! ## Layout
+//! - [`protocol`]: the signaling messages, shared by server and browser.
+//! - [`app`]: the HTML shell and router; [`pages`] and [`components`] the UI.
+//! - [`api`]: server functions (create a room, ICE servers).
+//! - [`call_state`]: the reactive state of a meeting page.
+//! - [`client`]: browser-side call logic (WebSocket, peer connections, media).
+//! - `server` (feature `ssr`): HTTPS, the room hub and the signaling route.
+
+pub mod api;
+pub mod app;
+pub mod call_state;
+pub mod client;
+pub mod components;
+pub mod pages;
+pub mod protocol;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// The browser entry point: attaches the app to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,145 @@
+//! The `confab` binary: parses flags, sets up HTTPS and serves the app.
+
+use clap::Parser;
+use confab::server::config::Config;
+use confab::server::hub::HubLimits;
+use confab::server::net::LocalNames;
+use confab::server::{AppState, router, tls};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,confab=info")),
+        )
+        .init();
+    let config = Config::parse();
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("confab: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A start-up failure, told to the operator as one sentence.
+#[derive(Debug, thiserror::Error)]
+enum StartError {
+    #[error(
+        "cannot read the Leptos settings from {path}: {reason} (run Confab from its project folder, or pass --leptos-config)"
+    )]
+    LeptosConfig { path: String, reason: String },
+    #[error("{0}")]
+    Tls(#[from] tls::TlsError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+async fn run(config: Config) -> Result<(), StartError> {
+    let leptos_path = config.leptos_config.display().to_string();
+    let leptos_options = leptos::prelude::get_configuration(Some(&leptos_path))
+        .map_err(|error| StartError::LeptosConfig {
+            path: leptos_path.clone(),
+            reason: error.to_string(),
+        })?
+        .leptos_options;
+
+    let names = LocalNames::discover();
+    let (origin, server_config) = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => {
+            let certificate = tls::load_files(cert, key)?;
+            let server_config = tls::server_config_for_files(&certificate, cert, key)?;
+            (tls::Origin::Provided(cert.clone()), server_config)
+        }
+        _ => {
+            let (certificate, origin) =
+                tls::self_signed(&config.data_dir(), &names.certificate_names())?;
+            (origin, tls::server_config(&certificate)?)
+        }
+    };
+
+    let addr = SocketAddr::new(config.host, config.port);
+    let listener = listen(addr).map_err(|source| StartError::Listen { addr, source })?;
+
+    let state = AppState::new(
+        leptos_options,
+        HubLimits {
+            max_peers_per_room: usize::from(config.max_peers_per_room),
+        },
+        config.ice_server_list(),
+    );
+    let app = router(state);
+
+    match &origin {
+        tls::Origin::Provided(path) => {
+            tracing::info!(cert = %path.display(), "using the given certificate")
+        }
+        tls::Origin::Generated(path) => {
+            tracing::info!(cert = %path.display(), "made a self-signed certificate for this machine's names and addresses")
+        }
+        tls::Origin::Reused(path) => {
+            tracing::info!(cert = %path.display(), "reusing the self-signed certificate")
+        }
+    }
+    println!("Confab is running. Open one of these in a browser:");
+    for url in names.urls(config.port, config.host) {
+        println!("  {url}");
+    }
+    if !matches!(origin, tls::Origin::Provided(_)) {
+        println!("(The certificate is self-signed: each browser asks once to accept it.)");
+    }
+
+    let handle = axum_server::Handle::new();
+    tokio::spawn(shutdown_on_signal(handle.clone()));
+    let rustls = axum_server::tls_rustls::RustlsConfig::from_config(server_config);
+    axum_server::from_tcp_rustls(listener, rustls)
+        .map_err(|source| StartError::Listen { addr, source })?
+        .handle(handle)
+        .serve(app.into_make_service())
+        .await
+        .map_err(|source| StartError::Listen { addr, source })
+}
+
+/// Binds the listening socket; an IPv6 wildcard also accepts IPv4.
+fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(false)?;
+    }
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
+}
+
+/// Stops accepting on SIGINT or SIGTERM and gives open requests a moment to finish.
+async fn shutdown_on_signal(handle: axum_server::Handle<SocketAddr>) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+    handle.graceful_shutdown(Some(Duration::from_secs(5)));
+}

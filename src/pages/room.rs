@@ -1,0 +1,164 @@
+//! The meeting page: the lobby, then the call.
+
+use crate::call_state::{CallState, Phase};
+use crate::client::call::Call;
+use crate::client::media;
+use crate::components::{call_view::CallView, lobby::Lobby};
+use crate::protocol::RoomId;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+/// Where the display name is remembered between visits.
+const NAME_KEY: &str = "confab.name";
+
+/// `/room/:id`: a meeting, or a clear message when the link is broken.
+#[component]
+pub fn RoomPage() -> impl IntoView {
+    let params = use_params_map();
+    let room = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<RoomId>().ok())
+    };
+    move || match room() {
+        Some(room) => view! { <Meeting room /> }.into_any(),
+        None => view! {
+            <section class="page">
+                <h1>"This meeting link is not valid"</h1>
+                <p>"Check the link you were sent, or "<a href="/">"start a new meeting"</a>"."</p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+/// One meeting: owns the call and the local media for as long as the page shows it.
+#[component]
+fn Meeting(room: RoomId) -> impl IntoView {
+    let state = CallState::new();
+    let name = RwSignal::new(String::new());
+    let link = RwSignal::new(String::new());
+    let call = StoredValue::new_local(None::<Call>);
+
+    // Browser only (effects never run on the server): remembered name, the link, the camera.
+    Effect::new(move |_| {
+        if let Some(window) = web_sys::window() {
+            link.set(window.location().href().unwrap_or_default());
+            if let Some(saved) = local_storage().and_then(|s| s.get_item(NAME_KEY).ok().flatten()) {
+                name.set(saved);
+            }
+        }
+        open_media(state);
+    });
+
+    let join = Callback::new({
+        let room = room.clone();
+        move |()| {
+            let room = room.clone();
+            let display_name = name.get_untracked();
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(NAME_KEY, display_name.trim());
+            }
+            state.alert.set(None);
+            state.phase.set(Phase::Joining);
+            spawn_local(async move {
+                let ice_servers = match crate::api::ice_servers().await {
+                    Ok(list) => list,
+                    Err(error) => {
+                        state
+                            .alert
+                            .set(Some(format!("Could not reach the server: {error}")));
+                        state.phase.set(Phase::Lobby);
+                        return;
+                    }
+                };
+                let local = state.local_stream.get_untracked();
+                match Call::join(room, display_name, local, ice_servers, state) {
+                    Ok(joined) => call.set_value(Some(joined)),
+                    Err(error) => {
+                        state.alert.set(Some(format!("Could not join: {error}")));
+                        state.phase.set(Phase::Lobby);
+                    }
+                }
+            });
+        }
+    });
+
+    let leave = Callback::new(move |()| {
+        call.set_value(None);
+        state.remotes.set(Vec::new());
+        release_media(state);
+        state.phase.set(Phase::Left);
+    });
+
+    let rejoin = move |_| {
+        state.alert.set(None);
+        state.phase.set(Phase::Lobby);
+        open_media(state);
+    };
+
+    on_cleanup(move || {
+        call.try_update_value(|c| *c = None);
+        if let Some(stream) = state.local_stream.try_get_untracked().flatten() {
+            media::stop_all(&stream);
+        }
+    });
+
+    view! {
+        <section class="meeting">
+            <header class="meeting-header">
+                <a class="brand" href="/">"Confab"</a>
+                <label for="meeting-link">"Meeting link"</label>
+                <input id="meeting-link" type="text" readonly prop:value=move || link.get() />
+                <button on:click=move |_| copy_link(&link.get_untracked())>"Copy link"</button>
+            </header>
+            <p role="alert" class="error">{move || state.alert.get()}</p>
+            {move || match state.phase.get() {
+                Phase::Lobby | Phase::Joining => view! { <Lobby state name on_join=join /> }.into_any(),
+                Phase::InCall => view! { <CallView state on_leave=leave /> }.into_any(),
+                Phase::Left => view! {
+                    <section class="left">
+                        <h1>"You left the meeting"</h1>
+                        <button class="primary" on:click=rejoin>"Rejoin"</button>
+                        <a href="/">"Start page"</a>
+                    </section>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Asks for the camera and microphone and records the outcome in `state`.
+fn open_media(state: CallState) {
+    state.media_ready.set(false);
+    spawn_local(async move {
+        match media::open_camera_and_microphone().await {
+            Ok(stream) => {
+                state.media_problem.set(None);
+                state.local_stream.set(Some(stream));
+            }
+            Err(problem) => state.media_problem.set(Some(problem.to_string())),
+        }
+        state.media_ready.set(true);
+    });
+}
+
+/// Stops the camera and microphone.
+fn release_media(state: CallState) {
+    if let Some(stream) = state.local_stream.get_untracked() {
+        media::stop_all(&stream);
+    }
+    state.local_stream.set(None);
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn copy_link(link: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(link);
+    }
+}

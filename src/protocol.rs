@@ -1,0 +1,466 @@
+//! The signaling protocol spoken between the browser and the server, shared by both sides.
+//!
+//! Every frame is one JSON text message. The browser sends [`ClientMessage`]s; the server answers
+//! with [`ServerMessage`]s. The server assigns each connection its [`PeerId`] and stamps it on
+//! everything it relays, so a client can never speak for another peer.
+//!
+//! ## Flow
+//! 1. The client sends [`ClientMessage::Join`]; the server answers [`ServerMessage::Welcome`] with
+//!    the peers already in the room, and tells each of them [`ServerMessage::PeerJoined`].
+//! 2. The newcomer offers to every peer already there; offers, answers and ICE candidates travel as
+//!    [`ClientMessage::Signal`] addressed to one peer and arrive as [`ServerMessage::Signal`].
+//! 3. [`ClientMessage::Leave`] or a closed connection makes the server tell the room
+//!    [`ServerMessage::PeerLeft`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Largest signaling message accepted, in bytes. A larger one closes the connection with 1009.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// Longest display name kept, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// WebSocket close code sent for a message over [`MAX_MESSAGE_BYTES`] (RFC 6455 "message too big").
+pub const CLOSE_MESSAGE_TOO_BIG: u16 = 1009;
+
+/// Path of the signaling WebSocket route.
+pub const SIGNALING_PATH: &str = "/signal";
+
+/// A server-assigned identifier of one connection in one room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PeerId(pub u64);
+
+impl fmt::Display for PeerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "p{}", self.0)
+    }
+}
+
+/// A room identifier: 128 random bits written as 26 lowercase base32 characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RoomId(String);
+
+/// Why a string is not a [`RoomId`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a meeting code is 26 letters and digits (a-z, 2-7)")]
+pub struct InvalidRoomId;
+
+/// The base32 alphabet of RFC 4648, lowercase: easy to read aloud, no 0/1/8/9 to confuse.
+const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// Characters in a [`RoomId`]: 128 bits at 5 bits per character, rounded up.
+pub const ROOM_ID_CHARS: usize = 26;
+
+impl RoomId {
+    /// Encodes 16 random bytes as a room id.
+    pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
+        let value = u128::from_be_bytes(bytes);
+        let id = (0..ROOM_ID_CHARS)
+            .map(|i| {
+                let shift = 5 * (ROOM_ID_CHARS - 1 - i);
+                BASE32[((value >> shift) & 0x1f) as usize] as char
+            })
+            .collect();
+        RoomId(id)
+    }
+
+    /// The id as it appears in a link.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Finds a room id in what a person pasted: a bare code or a whole meeting link.
+    pub fn from_link_or_code(input: &str) -> Result<Self, InvalidRoomId> {
+        let trimmed = input.trim().trim_end_matches('/');
+        let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+        let last = last.split(['?', '#']).next().unwrap_or(last);
+        last.to_ascii_lowercase().parse()
+    }
+}
+
+impl FromStr for RoomId {
+    type Err = InvalidRoomId;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // 26 * 5 = 130 bits: the first character carries only the top 3 bits (a-h).
+        let well_formed = s.len() == ROOM_ID_CHARS
+            && s.bytes().all(|b| BASE32.contains(&b))
+            && (BASE32
+                .iter()
+                .position(|&c| c == s.as_bytes()[0])
+                .unwrap_or(32)
+                < 8);
+        if well_formed {
+            Ok(RoomId(s.to_owned()))
+        } else {
+            Err(InvalidRoomId)
+        }
+    }
+}
+
+impl TryFrom<String> for RoomId {
+    type Error = InvalidRoomId;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<RoomId> for String {
+    fn from(id: RoomId) -> Self {
+        id.0
+    }
+}
+
+impl fmt::Display for RoomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A peer as the other members of its room see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerInfo {
+    /// Server-assigned id.
+    pub id: PeerId,
+    /// Display name, already cleaned by the server.
+    pub name: String,
+}
+
+/// WebRTC negotiation data, relayed verbatim between two peers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signal {
+    /// An SDP offer or answer.
+    Description {
+        /// `offer`, `answer`, `pranswer` or `rollback`.
+        sdp_type: SdpType,
+        /// The session description.
+        sdp: String,
+    },
+    /// A trickled ICE candidate.
+    Candidate {
+        /// The candidate line.
+        candidate: String,
+        /// Media stream identification tag the candidate belongs to.
+        sdp_mid: Option<String>,
+        /// Index of the m-line the candidate belongs to.
+        sdp_m_line_index: Option<u16>,
+    },
+}
+
+/// The type of an SDP description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SdpType {
+    /// An offer.
+    Offer,
+    /// An answer.
+    Answer,
+    /// A provisional answer.
+    Pranswer,
+    /// Undo of a pending offer.
+    Rollback,
+}
+
+/// A message from the browser to the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// Enter a room under a display name.
+    Join {
+        /// The room to enter.
+        room: RoomId,
+        /// The name shown to the others.
+        name: String,
+    },
+    /// Send negotiation data to one peer of the same room.
+    Signal {
+        /// The peer to deliver to.
+        to: PeerId,
+        /// What to deliver.
+        signal: Signal,
+    },
+    /// Leave the room; the connection stays open and may join again.
+    Leave,
+}
+
+/// A message from the server to the browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// The join succeeded.
+    Welcome {
+        /// Your id in this room.
+        you: PeerId,
+        /// Everyone already in the room, to whom you should offer.
+        peers: Vec<PeerInfo>,
+    },
+    /// Someone entered your room; they will send you an offer.
+    PeerJoined {
+        /// Who entered.
+        peer: PeerInfo,
+    },
+    /// Someone left your room.
+    PeerLeft {
+        /// Who left.
+        id: PeerId,
+    },
+    /// Negotiation data from another peer of your room.
+    Signal {
+        /// The sender, as stamped by the server.
+        from: PeerId,
+        /// What they sent.
+        signal: Signal,
+    },
+    /// A request was refused; the connection stays open.
+    Error {
+        /// What went wrong, for programs.
+        code: ErrorCode,
+        /// What went wrong, for people.
+        message: String,
+    },
+}
+
+/// Machine-readable reasons a request was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The frame was not a valid [`ClientMessage`].
+    BadMessage,
+    /// The room already holds its maximum number of peers.
+    RoomFull,
+    /// The connection has already joined a room.
+    AlreadyJoined,
+    /// The request needs a joined room first.
+    NotInRoom,
+    /// The addressed peer is not in your room.
+    UnknownPeer,
+    /// The addressed peer cannot take more messages right now.
+    PeerBusy,
+}
+
+impl ErrorCode {
+    /// A sentence for a person, shown in the page.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            ErrorCode::BadMessage => "The server could not read a message from this page.",
+            ErrorCode::RoomFull => "This room is full.",
+            ErrorCode::AlreadyJoined => "You have already joined this room.",
+            ErrorCode::NotInRoom => "You are not in this room any more.",
+            ErrorCode::UnknownPeer => "That participant has left the room.",
+            ErrorCode::PeerBusy => "That participant is not keeping up; try again.",
+        }
+    }
+}
+
+impl ServerMessage {
+    /// Builds an error reply whose message is the code's sentence.
+    pub fn error(code: ErrorCode) -> Self {
+        ServerMessage::Error {
+            code,
+            message: code.sentence().to_owned(),
+        }
+    }
+}
+
+/// Cleans a display name: control characters removed, whitespace trimmed and collapsed,
+/// length capped at [`MAX_NAME_CHARS`]; an empty result becomes "Guest".
+pub fn clean_name(raw: &str) -> String {
+    let words: Vec<&str> = raw
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let name: String = words.join(" ").chars().take(MAX_NAME_CHARS).collect();
+    let name = name.trim_end().to_owned();
+    if name.is_empty() {
+        "Guest".to_owned()
+    } else {
+        name
+    }
+}
+
+/// One entry of the ICE server list handed to `RTCPeerConnection`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    /// `stun:` / `turn:` / `turns:` URLs.
+    pub urls: Vec<String>,
+    /// TURN username, if the server needs one.
+    pub username: Option<String>,
+    /// TURN credential, if the server needs one.
+    pub credential: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn room() -> RoomId {
+        RoomId::from_random_bytes([7; 16])
+    }
+
+    #[test]
+    fn room_id_has_26_base32_chars_and_parses_back() {
+        for bytes in [[0u8; 16], [0xff; 16], [0x5a; 16]] {
+            let id = RoomId::from_random_bytes(bytes);
+            assert_eq!(id.as_str().len(), ROOM_ID_CHARS);
+            assert_eq!(id.as_str().parse::<RoomId>(), Ok(id.clone()));
+        }
+    }
+
+    #[test]
+    fn room_id_keeps_all_128_bits() {
+        let a = RoomId::from_random_bytes([0; 16]);
+        let mut one = [0u8; 16];
+        one[15] = 1;
+        let b = RoomId::from_random_bytes(one);
+        let mut top = [0u8; 16];
+        top[0] = 0x80;
+        let c = RoomId::from_random_bytes(top);
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(b, c);
+    }
+
+    #[test]
+    fn room_id_rejects_wrong_length_alphabet_and_overflow() {
+        for bad in [
+            "",
+            "abc",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaaaaaaaaaaaa1",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "zaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "../../etc/passwd",
+        ] {
+            assert_eq!(bad.parse::<RoomId>(), Err(InvalidRoomId), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn room_id_is_found_in_a_pasted_link() {
+        let id = room();
+        let link = format!("https://confab.example:3000/room/{id}?x=1#y");
+        assert_eq!(RoomId::from_link_or_code(&link), Ok(id.clone()));
+        assert_eq!(
+            RoomId::from_link_or_code(&format!("  {id}/ ")),
+            Ok(id.clone())
+        );
+        assert_eq!(
+            RoomId::from_link_or_code(&id.as_str().to_uppercase()),
+            Ok(id)
+        );
+        assert!(RoomId::from_link_or_code("https://example.com/").is_err());
+    }
+
+    #[test]
+    fn client_messages_round_trip_through_json() {
+        let messages = [
+            ClientMessage::Join {
+                room: room(),
+                name: "Ada".into(),
+            },
+            ClientMessage::Signal {
+                to: PeerId(3),
+                signal: Signal::Description {
+                    sdp_type: SdpType::Offer,
+                    sdp: "v=0\r\n".into(),
+                },
+            },
+            ClientMessage::Signal {
+                to: PeerId(4),
+                signal: Signal::Candidate {
+                    candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host".into(),
+                    sdp_mid: Some("0".into()),
+                    sdp_m_line_index: Some(0),
+                },
+            },
+            ClientMessage::Leave,
+        ];
+        for message in messages {
+            let json = serde_json::to_string(&message).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ClientMessage>(&json).unwrap(),
+                message
+            );
+        }
+    }
+
+    #[test]
+    fn server_messages_round_trip_through_json() {
+        let messages = [
+            ServerMessage::Welcome {
+                you: PeerId(1),
+                peers: vec![PeerInfo {
+                    id: PeerId(2),
+                    name: "Grace".into(),
+                }],
+            },
+            ServerMessage::PeerJoined {
+                peer: PeerInfo {
+                    id: PeerId(5),
+                    name: "Linus".into(),
+                },
+            },
+            ServerMessage::PeerLeft { id: PeerId(5) },
+            ServerMessage::Signal {
+                from: PeerId(2),
+                signal: Signal::Description {
+                    sdp_type: SdpType::Answer,
+                    sdp: "v=0\r\n".into(),
+                },
+            },
+            ServerMessage::error(ErrorCode::RoomFull),
+        ];
+        for message in messages {
+            let json = serde_json::to_string(&message).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ServerMessage>(&json).unwrap(),
+                message
+            );
+        }
+    }
+
+    #[test]
+    fn wire_format_is_tagged_snake_case() {
+        let json = serde_json::to_value(ClientMessage::Signal {
+            to: PeerId(9),
+            signal: Signal::Description {
+                sdp_type: SdpType::Offer,
+                sdp: "x".into(),
+            },
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "signal", "to": 9,
+                "signal": {"kind": "description", "sdp_type": "offer", "sdp": "x"}})
+        );
+    }
+
+    #[test]
+    fn decoder_rejects_unknown_types_missing_fields_and_bad_room_ids() {
+        for bad in [
+            r#"{"type":"shout"}"#,
+            r#"{"type":"join","name":"x"}"#,
+            r#"{"type":"join","room":"nope","name":"x"}"#,
+            r#"{"type":"signal","to":"p1","signal":{"kind":"description"}}"#,
+            r#"{"type":"signal","to":1,"from":2}"#,
+            "not json",
+        ] {
+            assert!(serde_json::from_str::<ClientMessage>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_collapsed_stripped_and_capped() {
+        assert_eq!(clean_name("  Ada   Lovelace "), "Ada Lovelace");
+        assert_eq!(clean_name("Ada\u{0}\u{7}\nLovelace"), "Ada Lovelace");
+        assert_eq!(clean_name("\t\r\n"), "Guest");
+        assert_eq!(clean_name(&"é".repeat(100)).chars().count(), MAX_NAME_CHARS);
+    }
+}

@@ -1,0 +1,81 @@
+//! The Confab server: HTTPS, the Leptos app, server functions and the signaling WebSocket.
+//!
+//! ## Layout
+//! - [`config`]: command-line flags and environment variables.
+//! - [`tls`]: the operator's certificate or a kept self-signed one.
+//! - [`net`]: this machine's names and addresses.
+//! - [`hub`]: rooms and delivery between their peers.
+//! - [`signaling`]: the WebSocket route, one task per connection.
+
+pub mod config;
+pub mod hub;
+pub mod net;
+pub mod signaling;
+pub mod tls;
+
+use crate::app::{App, shell};
+use crate::protocol::{IceServer, SIGNALING_PATH};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use hub::{Hub, HubLimits};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+
+/// Everything request handlers and server functions share.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Leptos runtime settings (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// The rooms.
+    pub hub: Arc<Hub>,
+    /// ICE servers handed to browsers.
+    pub ice_servers: Arc<Vec<IceServer>>,
+    /// Keepalive timings of signaling connections.
+    pub keepalive: signaling::Keepalive,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// State for a server with the given settings.
+    pub fn new(
+        leptos_options: LeptosOptions,
+        limits: HubLimits,
+        ice_servers: Vec<IceServer>,
+    ) -> Self {
+        AppState {
+            leptos_options,
+            hub: Arc::new(Hub::new(limits)),
+            ice_servers: Arc::new(ice_servers),
+            keepalive: signaling::Keepalive::default(),
+        }
+    }
+}
+
+/// The whole HTTP application: pages, server functions, static files, signaling, health.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    Router::new()
+        .route(SIGNALING_PATH, get(signaling::upgrade))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+}

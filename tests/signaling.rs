@@ -1,0 +1,392 @@
+//! The signaling route over real WebSockets against a server on 127.0.0.1:0.
+#![cfg(feature = "ssr")]
+
+use confab::protocol::{
+    ClientMessage, ErrorCode, PeerId, PeerInfo, RoomId, SdpType, ServerMessage, Signal,
+};
+use confab::server::hub::HubLimits;
+use confab::server::signaling::Keepalive;
+use confab::server::{AppState, router};
+use futures_util::{SinkExt, StreamExt};
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long a test waits for a message that should come.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+struct Server {
+    addr: SocketAddr,
+    state: AppState,
+}
+
+async fn start(limits: HubLimits, keepalive: Keepalive) -> Server {
+    let options = LeptosOptions::builder().output_name("confab").build();
+    let mut state = AppState::new(options, limits, Vec::new());
+    state.keepalive = keepalive;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(state.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Server { addr, state }
+}
+
+async fn start_default() -> Server {
+    start(HubLimits::default(), Keepalive::default()).await
+}
+
+async fn connect(server: &Server) -> Socket {
+    let (socket, _) = connect_async(format!("ws://{}/signal", server.addr))
+        .await
+        .unwrap();
+    socket
+}
+
+async fn send(socket: &mut Socket, message: &ClientMessage) {
+    let text = serde_json::to_string(message).unwrap();
+    socket.send(Message::text(text)).await.unwrap();
+}
+
+async fn recv(socket: &mut Socket) -> ServerMessage {
+    loop {
+        let frame = tokio::time::timeout(PATIENCE, socket.next())
+            .await
+            .expect("a message within the patience window")
+            .expect("socket open")
+            .expect("readable frame");
+        match frame {
+            Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+}
+
+/// Asserts nothing but keepalive arrives for a short while.
+async fn assert_silent(socket: &mut Socket) {
+    let quiet = tokio::time::timeout(Duration::from_millis(300), async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                other => return other,
+            }
+        }
+    })
+    .await;
+    assert!(quiet.is_err(), "expected silence, got {quiet:?}");
+}
+
+async fn join(socket: &mut Socket, room: &RoomId, name: &str) -> (PeerId, Vec<PeerInfo>) {
+    send(
+        socket,
+        &ClientMessage::Join {
+            room: room.clone(),
+            name: name.into(),
+        },
+    )
+    .await;
+    match recv(socket).await {
+        ServerMessage::Welcome { you, peers } => (you, peers),
+        other => panic!("expected welcome, got {other:?}"),
+    }
+}
+
+fn offer(sdp: &str) -> Signal {
+    Signal::Description {
+        sdp_type: SdpType::Offer,
+        sdp: sdp.into(),
+    }
+}
+
+#[tokio::test]
+async fn second_peer_sees_first_and_signals_are_stamped_with_the_sender() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    let (a_id, a_peers) = join(&mut a, &room, "Ada").await;
+    assert!(a_peers.is_empty());
+    let (b_id, b_peers) = join(&mut b, &room, "Bob").await;
+    assert_eq!(
+        b_peers,
+        vec![PeerInfo {
+            id: a_id,
+            name: "Ada".into()
+        }]
+    );
+    assert_eq!(
+        recv(&mut a).await,
+        ServerMessage::PeerJoined {
+            peer: PeerInfo {
+                id: b_id,
+                name: "Bob".into()
+            }
+        }
+    );
+
+    // A client cannot pretend to be someone else: there is no sender field to forge, and any
+    // extra field is ignored; the server stamps the real sender.
+    b.send(Message::text(format!(
+        r#"{{"type":"signal","to":{},"from":999,"signal":{{"kind":"description","sdp_type":"offer","sdp":"x"}}}}"#,
+        a_id.0
+    )))
+    .await
+    .unwrap();
+    assert_eq!(
+        recv(&mut a).await,
+        ServerMessage::Signal {
+            from: b_id,
+            signal: offer("x")
+        }
+    );
+}
+
+#[tokio::test]
+async fn signal_reaches_only_the_named_peer() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    let mut c = connect(&server).await;
+    let (a_id, _) = join(&mut a, &room, "A").await;
+    let (b_id, _) = join(&mut b, &room, "B").await;
+    let _ = join(&mut c, &room, "C").await;
+    let _ = recv(&mut a).await; // B joined
+    let _ = recv(&mut a).await; // C joined
+    let _ = recv(&mut b).await; // C joined
+    send(
+        &mut a,
+        &ClientMessage::Signal {
+            to: b_id,
+            signal: offer("for b"),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut b).await,
+        ServerMessage::Signal {
+            from: a_id,
+            signal: offer("for b")
+        }
+    );
+    assert_silent(&mut c).await;
+    assert_silent(&mut a).await;
+}
+
+#[tokio::test]
+async fn signal_to_a_peer_in_another_room_is_refused() {
+    let server = start_default().await;
+    let room1 = server.state.hub.create_room();
+    let room2 = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    let _ = join(&mut a, &room1, "A").await;
+    let (b_id, _) = join(&mut b, &room2, "B").await;
+    send(
+        &mut a,
+        &ClientMessage::Signal {
+            to: b_id,
+            signal: offer("sneaky"),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut a).await,
+        ServerMessage::error(ErrorCode::UnknownPeer)
+    );
+    assert_silent(&mut b).await;
+}
+
+#[tokio::test]
+async fn signal_before_joining_is_refused() {
+    let server = start_default().await;
+    let mut a = connect(&server).await;
+    send(
+        &mut a,
+        &ClientMessage::Signal {
+            to: PeerId(1),
+            signal: offer("x"),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut a).await,
+        ServerMessage::error(ErrorCode::NotInRoom)
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_gets_an_error_and_the_connection_stays() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    for bad in [
+        "not json",
+        r#"{"type":"shout"}"#,
+        r#"{"type":"join","room":"short","name":"x"}"#,
+    ] {
+        a.send(Message::text(bad)).await.unwrap();
+        match recv(&mut a).await {
+            ServerMessage::Error { code, message } => {
+                assert_eq!(code, ErrorCode::BadMessage);
+                assert!(!message.is_empty());
+            }
+            other => panic!("expected an error for {bad:?}, got {other:?}"),
+        }
+    }
+    let (_, peers) = join(&mut a, &room, "Still here").await;
+    assert!(peers.is_empty());
+}
+
+#[tokio::test]
+async fn oversized_message_closes_with_1009() {
+    let server = start_default().await;
+    let mut a = connect(&server).await;
+    let big = format!(r#"{{"type":"join","name":"{}"}}"#, "x".repeat(70 * 1024));
+    a.send(Message::text(big)).await.unwrap();
+    let frame = tokio::time::timeout(PATIENCE, async {
+        loop {
+            match a.next().await {
+                Some(Ok(Message::Close(frame))) => return frame,
+                Some(Ok(_)) => continue,
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("close within the patience window");
+    assert_eq!(frame.expect("a close code").code, CloseCode::Size);
+}
+
+#[tokio::test]
+async fn message_just_under_the_limit_is_accepted() {
+    let server = start_default().await;
+    let mut a = connect(&server).await;
+    let padding = 60 * 1024;
+    a.send(Message::text(format!(
+        r#"{{"type":"leave","padding":"{}"}}"#,
+        "x".repeat(padding)
+    )))
+    .await
+    .unwrap();
+    assert_silent(&mut a).await;
+    let room = server.state.hub.create_room();
+    let _ = join(&mut a, &room, "A").await;
+}
+
+#[tokio::test]
+async fn closing_the_socket_tells_the_room_the_peer_left() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    let _ = join(&mut a, &room, "A").await;
+    let (b_id, _) = join(&mut b, &room, "B").await;
+    let _ = recv(&mut a).await;
+    drop(b);
+    assert_eq!(recv(&mut a).await, ServerMessage::PeerLeft { id: b_id });
+}
+
+#[tokio::test]
+async fn leave_tells_the_room_and_the_connection_can_join_again() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    let _ = join(&mut a, &room, "A").await;
+    let (b_id, _) = join(&mut b, &room, "B").await;
+    let _ = recv(&mut a).await;
+    send(&mut b, &ClientMessage::Leave).await;
+    assert_eq!(recv(&mut a).await, ServerMessage::PeerLeft { id: b_id });
+    let (b_again, peers) = join(&mut b, &room, "B").await;
+    assert_ne!(b_again, b_id, "a rejoin is a fresh peer");
+    assert_eq!(peers.len(), 1);
+}
+
+#[tokio::test]
+async fn seventh_peer_is_told_the_room_is_full() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut members = Vec::new();
+    for i in 0..6 {
+        let mut socket = connect(&server).await;
+        join(&mut socket, &room, &format!("P{i}")).await;
+        members.push(socket);
+    }
+    let mut seventh = connect(&server).await;
+    send(
+        &mut seventh,
+        &ClientMessage::Join {
+            room: room.clone(),
+            name: "Late".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut seventh).await,
+        ServerMessage::error(ErrorCode::RoomFull)
+    );
+    assert_eq!(server.state.hub.member_count(&room), 6);
+}
+
+#[tokio::test]
+async fn joining_twice_is_refused() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let _ = join(&mut a, &room, "A").await;
+    send(
+        &mut a,
+        &ClientMessage::Join {
+            room,
+            name: "A".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut a).await,
+        ServerMessage::error(ErrorCode::AlreadyJoined)
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_stops_answering_pings_is_dropped_and_the_room_told() {
+    let server = start(
+        HubLimits::default(),
+        Keepalive {
+            ping_every: Duration::from_millis(100),
+            dead_after: Duration::from_millis(350),
+        },
+    )
+    .await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    let (a_id, _) = join(&mut a, &room, "A").await;
+    let _ = join(&mut b, &room, "B").await;
+    // A never reads again, so it never answers a ping. B keeps reading (and so answers pings).
+    assert_eq!(recv(&mut b).await, ServerMessage::PeerLeft { id: a_id });
+    assert_eq!(server.state.hub.member_count(&room), 1);
+    drop(a);
+}
+
+#[tokio::test]
+async fn health_check_answers_ok() {
+    let server = start_default().await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("ok"), "{response}");
+}
