@@ -1,21 +1,21 @@
 // Two and three people holding calls, in every join order.
-import { test, expect } from '@playwright/test';
 import {
   allLocalTracksStopped,
+  expect,
+  test,
   clickJoin,
   expectFramesRising,
   expectVideoPlaying,
   join,
-  newPerson,
   openLobby,
   remoteNames,
   startMeeting,
   tile,
 } from './support';
 
-test('A joins, then B joins: both see each other', async ({ browser }) => {
-  const ada = await newPerson(browser);
-  const bob = await newPerson(browser);
+test('A joins, then B joins: both see each other', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
   const link = await startMeeting(ada);
   await join(ada, link, 'Ada');
   await join(bob, link, 'Bob');
@@ -25,9 +25,9 @@ test('A joins, then B joins: both see each other', async ({ browser }) => {
   await expectFramesRising(bob, 1);
 });
 
-test('B waits in the lobby before A joins, and joins after: both see each other', async ({ browser }) => {
-  const ada = await newPerson(browser);
-  const bob = await newPerson(browser);
+test('B waits in the lobby before A joins, and joins after: both see each other', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
   const link = await startMeeting(ada);
   await openLobby(bob, link, 'Bob');
   await join(ada, link, 'Ada');
@@ -38,9 +38,9 @@ test('B waits in the lobby before A joins, and joins after: both see each other'
   await expectFramesRising(bob, 1);
 });
 
-test('B joins first, then A: both see each other', async ({ browser }) => {
-  const ada = await newPerson(browser);
-  const bob = await newPerson(browser);
+test('B joins first, then A: both see each other', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
   const link = await startMeeting(ada);
   await join(bob, link, 'Bob');
   await join(ada, link, 'Ada');
@@ -50,9 +50,9 @@ test('B joins first, then A: both see each other', async ({ browser }) => {
   await expectFramesRising(bob, 1);
 });
 
-test('both click Join at the same moment: both see each other', async ({ browser }) => {
-  const ada = await newPerson(browser);
-  const bob = await newPerson(browser);
+test('both click Join at the same moment: both see each other', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
   const link = await startMeeting(ada);
   await openLobby(ada, link, 'Ada');
   await openLobby(bob, link, 'Bob');
@@ -63,9 +63,9 @@ test('both click Join at the same moment: both see each other', async ({ browser
   await expectFramesRising(bob, 1);
 });
 
-test('a reload mid-call is a leave then a fresh join, with no duplicate tile', async ({ browser }) => {
-  const ada = await newPerson(browser);
-  const bob = await newPerson(browser);
+test('a reload mid-call is a leave then a fresh join, with no duplicate tile', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
   const link = await startMeeting(ada);
   await join(ada, link, 'Ada');
   await join(bob, link, 'Bob');
@@ -83,12 +83,10 @@ test('a reload mid-call is a leave then a fresh join, with no duplicate tile', a
   await expectFramesRising(bob, 1);
 });
 
-test('a third person joins a call and everyone sees everyone; one leaves and the rest go on', async ({
-  browser,
-}) => {
-  const ada = await newPerson(browser);
-  const bob = await newPerson(browser);
-  const cy = await newPerson(browser);
+test('a third person joins a call and everyone sees everyone; one leaves and the rest go on', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const cy = await person();
   const link = await startMeeting(ada);
   await join(ada, link, 'Ada');
   await join(bob, link, 'Bob');
@@ -119,8 +117,8 @@ test('a third person joins a call and everyone sees everyone; one leaves and the
   await expectFramesRising(bob, 1);
 });
 
-test('two meetings at once do not see each other', async ({ browser }) => {
-  const [ada, bob, cy, dee] = await Promise.all([1, 2, 3, 4].map(() => newPerson(browser)));
+test('two meetings at once do not see each other', async ({ person }) => {
+  const [ada, bob, cy, dee] = await Promise.all([1, 2, 3, 4].map(() => person()));
   const first = await startMeeting(ada);
   const second = await startMeeting(cy);
   expect(second).not.toEqual(first);

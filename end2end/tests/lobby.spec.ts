@@ -1,14 +1,13 @@
 // Getting into a meeting: the start page, broken links, a blocked camera, a full room.
-import { test, expect } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config';
-import { expectFramesRising, expectVideoPlaying, join, newPerson, openLobby, startMeeting, tile } from './support';
+import { expect, expectFramesRising, expectVideoPlaying, join, openLobby, startMeeting, test, tile } from './support';
 
-test('a pasted meeting link or code on the start page opens that meeting', async ({ browser }) => {
-  const ada = await newPerson(browser);
+test('a pasted meeting link or code on the start page opens that meeting', async ({ person }) => {
+  const ada = await person();
   const link = await startMeeting(ada);
   const code = link.split('/').pop()!;
 
-  const bob = await newPerson(browser);
+  const bob = await person();
   await bob.goto('/');
   await bob.getByRole('textbox', { name: 'Meeting link or code' }).fill(`  ${link}  `);
   await bob.getByRole('button', { name: 'Join meeting' }).click();
@@ -21,8 +20,8 @@ test('a pasted meeting link or code on the start page opens that meeting', async
   await expect(bob.getByRole('textbox', { name: 'Meeting link' })).toHaveValue(link);
 });
 
-test('a mistyped code gets a clear error and stays on the start page', async ({ browser }) => {
-  const page = await newPerson(browser);
+test('a mistyped code gets a clear error and stays on the start page', async ({ person }) => {
+  const page = await person();
   await page.goto('/');
   await page.getByRole('textbox', { name: 'Meeting link or code' }).fill('hello');
   await page.getByRole('button', { name: 'Join meeting' }).click();
@@ -30,17 +29,14 @@ test('a mistyped code gets a clear error and stays on the start page', async ({ 
   await expect(page).toHaveURL(/\/$/);
 });
 
-test('a broken meeting link says so', async ({ browser }) => {
-  const page = await newPerson(browser);
+test('a broken meeting link says so', async ({ person }) => {
+  const page = await person();
   await page.goto('/room/not-a-room');
   await expect(page.getByRole('heading', { name: 'This meeting link is not valid' })).toBeVisible();
 });
 
-test('with the camera blocked, a person is told why and can still join to see and hear others', async ({
-  browser,
-  playwright,
-}) => {
-  const ada = await newPerson(browser);
+test('with the camera blocked, a person is told why and can still join to see and hear others', async ({ person, playwright }) => {
+  const ada = await person();
   const link = await startMeeting(ada);
   await join(ada, link, 'Ada');
 
@@ -50,7 +46,7 @@ test('with the camera blocked, a person is told why and can still join to see an
     args: chromiumArgs,
   });
   try {
-    const dee = await newPerson(strict, { camera: false });
+    const dee = await person({ browser: strict, camera: false });
     await openLobby(dee, link, 'Dee');
     await expect(dee.getByRole('status')).toContainText('Camera and microphone are blocked');
     await dee.getByRole('button', { name: 'Join', exact: true }).click();
@@ -62,8 +58,8 @@ test('with the camera blocked, a person is told why and can still join to see an
   }
 });
 
-test('the seventh person is told the room is full', async ({ browser }) => {
-  const host = await newPerson(browser);
+test('the seventh person is told the room is full', async ({ person }) => {
+  const host = await person();
   const link = await startMeeting(host);
   const room = link.split('/').pop()!;
   // Six participants over the signaling protocol itself (cheaper than six more browsers).
@@ -82,7 +78,7 @@ test('the seventh person is told the room is full', async ({ browser }) => {
   }, room);
   expect(joined).toEqual(Array(6).fill('welcome'));
 
-  const late = await newPerson(browser);
+  const late = await person();
   await openLobby(late, link, 'Late');
   await late.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(late.getByRole('alert').filter({ hasText: 'This room is full.' })).toBeVisible();

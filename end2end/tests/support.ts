@@ -1,6 +1,6 @@
 // Helpers that act as a person would (by role and accessible name) and read what a person
 // would see or hear: playing video, and the browser's own WebRTC statistics.
-import { Browser, BrowserContext, Page, expect } from '@playwright/test';
+import { Browser, BrowserContext, Page, expect, test as base } from '@playwright/test';
 
 /**
  * Records every RTCPeerConnection and camera/microphone stream the page makes, so tests can read
@@ -38,14 +38,28 @@ export async function allLocalTracksStopped(page: Page): Promise<boolean> {
   );
 }
 
-/** A person with their own browser profile (context) and one tab. */
-export async function newPerson(browser: Browser, options: { camera?: boolean } = {}): Promise<Page> {
-  const context: BrowserContext = await browser.newContext(
-    options.camera === false ? { permissions: [] } : {},
-  );
-  await context.addInitScript(recordPeerConnections);
-  return context.newPage();
-}
+/** Options for a new person. */
+export type PersonOptions = { camera?: boolean; browser?: Browser };
+
+/**
+ * The test fixture: `person()` gives a person with their own browser profile (context) and one
+ * tab; every profile is closed when the test ends, so no call outlives its test.
+ */
+export const test = base.extend<{ person: (options?: PersonOptions) => Promise<Page> }>({
+  person: async ({ browser }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (options: PersonOptions = {}) => {
+      const context = await (options.browser ?? browser).newContext(
+        options.camera === false ? { permissions: [] } : {},
+      );
+      contexts.push(context);
+      await context.addInitScript(recordPeerConnections);
+      return context.newPage();
+    });
+    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+  },
+});
+export { expect };
 
 /** Starts a meeting from the home page and returns its link. */
 export async function startMeeting(page: Page): Promise<string> {
