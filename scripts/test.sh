@@ -8,6 +8,10 @@ export PATH="$PWD/end2end/node_modules/.bin:$PATH" # wasm-opt for the release bu
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# Test output is kept to count the results for the closing summary.
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
 step "format"
 cargo fmt --check
 
@@ -16,11 +20,18 @@ cargo clippy --features ssr --all-targets -- -D warnings
 cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and socket tests"
-cargo leptos test
+cargo leptos test 2>&1 | tee -a "$results"
 
 step "release build"
 cargo leptos build --release
 
 step "browser tests"
-cd end2end
-npx playwright test
+(cd end2end && npx playwright test) 2>&1 | tee -a "$results"
+
+# One line for all suites (the script has already stopped if any test failed).
+awk '
+  /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
+  /^ +[0-9]+ passed \(/ { p += $1 }
+  /^ +[0-9]+ failed$/ { f += $1 }
+  END { printf "\n%d passed, %d failed\n", p, f }
+' "$results"

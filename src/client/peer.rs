@@ -20,6 +20,9 @@ use web_sys::{
     RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
 
+/// A DOM event handler owned by Rust.
+type Handler = Closure<dyn FnMut(Event)>;
+
 /// What a peer link reports to its owner.
 pub struct PeerEvents {
     /// Sends negotiation data to the remote peer through the signaling server.
@@ -60,7 +63,7 @@ struct Inner {
     /// Callbacks to the owner.
     events: PeerEvents,
     /// The connection's event handlers; they hold only weak references to `Inner`.
-    handlers: RefCell<Vec<Closure<dyn FnMut(Event)>>>,
+    handlers: RefCell<Vec<Handler>>,
 }
 
 impl PeerLink {
@@ -378,7 +381,7 @@ fn sdp_type_to_js(sdp_type: SdpType) -> RtcSdpType {
     }
 }
 
-fn handler(f: impl FnMut(Event) + 'static) -> Closure<dyn FnMut(Event)> {
+fn handler(f: impl FnMut(Event) + 'static) -> Handler {
     Closure::new(f)
 }
 
