@@ -109,8 +109,29 @@ async fn run(config: Config) -> Result<(), StartError> {
         .map_err(|source| StartError::Listen { addr, source })
 }
 
-/// Binds the listening socket; an IPv6 wildcard also accepts IPv4.
+/// Binds the listening socket; an IPv6 wildcard also accepts IPv4, and falls back to the IPv4
+/// wildcard on a host without IPv6.
 fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    match bind(addr) {
+        // A busy port or a privileged one would fail the same on IPv4: report those as they are.
+        Err(error)
+            if addr.ip() == std::net::Ipv6Addr::UNSPECIFIED
+                && !matches!(
+                    error.kind(),
+                    std::io::ErrorKind::AddrInUse | std::io::ErrorKind::PermissionDenied
+                ) =>
+        {
+            tracing::warn!("IPv6 is not available here; listening on IPv4 only");
+            bind(SocketAddr::new(
+                std::net::Ipv4Addr::UNSPECIFIED.into(),
+                addr.port(),
+            ))
+        }
+        result => result,
+    }
+}
+
+fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
     use socket2::{Domain, Socket, Type};
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
     if addr.is_ipv6() {

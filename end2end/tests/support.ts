@@ -48,15 +48,23 @@ export type PersonOptions = { camera?: boolean; browser?: Browser };
 export const test = base.extend<{ person: (options?: PersonOptions) => Promise<Page> }>({
   person: async ({ browser }, use) => {
     const contexts: BrowserContext[] = [];
+    // Uncaught exceptions and console errors (a panic, a hydration mismatch) fail the test.
+    const errors: string[] = [];
     await use(async (options: PersonOptions = {}) => {
       const context = await (options.browser ?? browser).newContext(
         options.camera === false ? { permissions: [] } : {},
       );
       contexts.push(context);
       await context.addInitScript(recordPeerConnections);
-      return context.newPage();
+      const page = await context.newPage();
+      page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+      });
+      return page;
     });
     await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+    expect(errors, 'errors in the pages').toEqual([]);
   },
 });
 export { expect };
