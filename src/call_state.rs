@@ -1,7 +1,7 @@
 //! What the call UI shows, as reactive state. The browser's call logic ([`crate::client`]) writes
 //! it; the components ([`crate::components`]) read it. Rendered the same on both sides.
 
-use crate::protocol::PeerId;
+use crate::protocol::{MediaState, PeerId};
 use leptos::prelude::*;
 use web_sys::MediaStream;
 
@@ -29,6 +29,8 @@ pub struct RemoteTile {
     pub stream: RwSignal<Option<MediaStream>, LocalStorage>,
     /// The peer connection's state (`new`, `connecting`, `connected`, `failed`, ...).
     pub connection: RwSignal<String>,
+    /// What they announce they are sending.
+    pub media: RwSignal<MediaState>,
 }
 
 /// The state of one meeting page.
@@ -46,6 +48,12 @@ pub struct CallState {
     pub alert: RwSignal<Option<String>>,
     /// The other participants, in join order.
     pub remotes: RwSignal<Vec<RemoteTile>>,
+    /// Our microphone is on (not muted).
+    pub mic_on: RwSignal<bool>,
+    /// Our camera is on.
+    pub camera_on: RwSignal<bool>,
+    /// We are sharing a screen instead of the camera.
+    pub sharing: RwSignal<bool>,
 }
 
 impl CallState {
@@ -58,11 +66,33 @@ impl CallState {
             media_problem: RwSignal::new(None),
             alert: RwSignal::new(None),
             remotes: RwSignal::new(Vec::new()),
+            mic_on: RwSignal::new(true),
+            camera_on: RwSignal::new(true),
+            sharing: RwSignal::new(false),
         }
     }
 
+    /// What we are sending, as announced to the others.
+    pub fn media_state(&self) -> MediaState {
+        MediaState {
+            audio: self.mic_on.get_untracked(),
+            video: self.camera_on.get_untracked(),
+            screen: self.sharing.get_untracked(),
+        }
+    }
+
+    /// Our own media as a reactive value, for our own tile.
+    pub fn own_media(&self) -> Signal<MediaState> {
+        let state = *self;
+        Signal::derive(move || MediaState {
+            audio: state.mic_on.get(),
+            video: state.camera_on.get(),
+            screen: state.sharing.get(),
+        })
+    }
+
     /// Adds a tile for a participant, unless there already is one.
-    pub fn add_remote(&self, id: PeerId, name: String) -> RemoteTile {
+    pub fn add_remote(&self, id: PeerId, name: String, media: MediaState) -> RemoteTile {
         if let Some(tile) = self.remote(id) {
             return tile;
         }
@@ -71,6 +101,7 @@ impl CallState {
             name: StoredValue::new(name),
             stream: RwSignal::new_local(None),
             connection: RwSignal::new("new".to_owned()),
+            media: RwSignal::new(media),
         };
         self.remotes.update(|tiles| tiles.push(tile));
         tile

@@ -2,4 +2,5 @@
 
 pub mod call_view;
 pub mod lobby;
+pub mod media_controls;
 pub mod video_tile;

@@ -122,6 +122,29 @@ impl fmt::Display for RoomId {
     }
 }
 
+/// What a participant is sending, as they announce it. Kept by the server so that people who
+/// join later see it too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MediaState {
+    /// The microphone is on (not muted).
+    pub audio: bool,
+    /// The camera is on.
+    pub video: bool,
+    /// The outgoing video is a shared screen.
+    pub screen: bool,
+}
+
+impl Default for MediaState {
+    fn default() -> Self {
+        MediaState {
+            audio: true,
+            video: true,
+            screen: false,
+        }
+    }
+}
+
 /// A peer as the other members of its room see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerInfo {
@@ -129,6 +152,9 @@ pub struct PeerInfo {
     pub id: PeerId,
     /// Display name, already cleaned by the server.
     pub name: String,
+    /// What they are sending.
+    #[serde(default)]
+    pub media: MediaState,
 }
 
 /// WebRTC negotiation data, relayed verbatim between two peers.
@@ -177,6 +203,14 @@ pub enum ClientMessage {
         room: RoomId,
         /// The name shown to the others.
         name: String,
+        /// What we will be sending.
+        #[serde(default)]
+        media: MediaState,
+    },
+    /// Tell the room our microphone, camera or screen-share state changed.
+    Media {
+        /// The new state.
+        state: MediaState,
     },
     /// Send negotiation data to one peer of the same room.
     Signal {
@@ -204,6 +238,13 @@ pub enum ServerMessage {
     PeerJoined {
         /// Who entered.
         peer: PeerInfo,
+    },
+    /// Someone in your room turned their microphone, camera or screen share on or off.
+    PeerMedia {
+        /// Who.
+        id: PeerId,
+        /// Their new state.
+        state: MediaState,
     },
     /// Someone left your room.
     PeerLeft {
@@ -363,6 +404,14 @@ mod tests {
             ClientMessage::Join {
                 room: room(),
                 name: "Ada".into(),
+                media: MediaState::default(),
+            },
+            ClientMessage::Media {
+                state: MediaState {
+                    audio: false,
+                    video: true,
+                    screen: true,
+                },
             },
             ClientMessage::Signal {
                 to: PeerId(3),
@@ -398,13 +447,23 @@ mod tests {
                 peers: vec![PeerInfo {
                     id: PeerId(2),
                     name: "Grace".into(),
+                    media: MediaState::default(),
                 }],
             },
             ServerMessage::PeerJoined {
                 peer: PeerInfo {
                     id: PeerId(5),
                     name: "Linus".into(),
+                    media: MediaState {
+                        audio: false,
+                        video: false,
+                        screen: false,
+                    },
                 },
+            },
+            ServerMessage::PeerMedia {
+                id: PeerId(5),
+                state: MediaState::default(),
             },
             ServerMessage::PeerLeft { id: PeerId(5) },
             ServerMessage::Signal {
@@ -454,6 +513,24 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<ClientMessage>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn join_without_media_state_means_microphone_and_camera_on() {
+        let json = format!(r#"{{"type":"join","room":"{}","name":"x"}}"#, room());
+        match serde_json::from_str::<ClientMessage>(&json).unwrap() {
+            ClientMessage::Join { media, .. } => assert_eq!(media, MediaState::default()),
+            other => panic!("{other:?}"),
+        }
+        let partial: MediaState = serde_json::from_str(r#"{"audio":false}"#).unwrap();
+        assert_eq!(
+            partial,
+            MediaState {
+                audio: false,
+                video: true,
+                screen: false
+            }
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 #![cfg(feature = "ssr")]
 
 use confab::protocol::{
-    ClientMessage, ErrorCode, PeerId, PeerInfo, RoomId, SdpType, ServerMessage, Signal,
+    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, SdpType, ServerMessage, Signal,
 };
 use confab::server::hub::HubLimits;
 use confab::server::signaling::Keepalive;
@@ -88,6 +88,7 @@ async fn join(socket: &mut Socket, room: &RoomId, name: &str) -> (PeerId, Vec<Pe
         &ClientMessage::Join {
             room: room.clone(),
             name: name.into(),
+            media: MediaState::default(),
         },
     )
     .await;
@@ -117,7 +118,8 @@ async fn second_peer_sees_first_and_signals_are_stamped_with_the_sender() {
         b_peers,
         vec![PeerInfo {
             id: a_id,
-            name: "Ada".into()
+            name: "Ada".into(),
+            media: MediaState::default(),
         }]
     );
     assert_eq!(
@@ -125,7 +127,8 @@ async fn second_peer_sees_first_and_signals_are_stamped_with_the_sender() {
         ServerMessage::PeerJoined {
             peer: PeerInfo {
                 id: b_id,
-                name: "Bob".into()
+                name: "Bob".into(),
+                media: MediaState::default(),
             }
         }
     );
@@ -325,6 +328,7 @@ async fn seventh_peer_is_told_the_room_is_full() {
         &ClientMessage::Join {
             room: room.clone(),
             name: "Late".into(),
+            media: MediaState::default(),
         },
     )
     .await;
@@ -346,6 +350,7 @@ async fn joining_twice_is_refused() {
         &ClientMessage::Join {
             room,
             name: "A".into(),
+            media: MediaState::default(),
         },
     )
     .await;
@@ -389,4 +394,33 @@ async fn health_check_answers_ok() {
     stream.read_to_string(&mut response).await.unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.ends_with("ok"), "{response}");
+}
+
+#[tokio::test]
+async fn media_state_reaches_the_room_and_later_joiners() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    let (a_id, _) = join(&mut a, &room, "A").await;
+    let _ = join(&mut b, &room, "B").await;
+    let _ = recv(&mut a).await; // B joined
+    let muted = MediaState {
+        audio: false,
+        video: false,
+        screen: false,
+    };
+    send(&mut a, &ClientMessage::Media { state: muted }).await;
+    assert_eq!(
+        recv(&mut b).await,
+        ServerMessage::PeerMedia {
+            id: a_id,
+            state: muted
+        }
+    );
+    assert_silent(&mut a).await;
+    let mut c = connect(&server).await;
+    let (_, peers) = join(&mut c, &room, "C").await;
+    let ada = peers.iter().find(|p| p.id == a_id).expect("A is listed");
+    assert_eq!(ada.media, muted);
 }

@@ -29,6 +29,15 @@ const recordPeerConnections = () => {
   }
 };
 
+/** Kind and state of every camera/microphone track the page ever opened. */
+export async function localTracks(page: Page): Promise<{ kind: string; readyState: string }[]> {
+  return page.evaluate(() =>
+    ((window as any).__confabLocalStreams as MediaStream[])
+      .flatMap((s) => s.getTracks())
+      .map((t) => ({ kind: t.kind, readyState: t.readyState })),
+  );
+}
+
 /** Whether every camera/microphone track the page ever opened has been stopped. */
 export async function allLocalTracksStopped(page: Page): Promise<boolean> {
   return page.evaluate(() =>

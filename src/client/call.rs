@@ -6,7 +6,7 @@
 //! side of each pair starts, whatever order people click Join in; perfect negotiation in
 //! [`PeerLink`] still resolves any later collision.
 
-use super::peer::{PeerEvents, PeerLink};
+use super::peer::{Kind, PeerEvents, PeerLink};
 use super::signaling::{self, Signaling};
 use crate::call_state::{CallState, Phase};
 use crate::protocol::{ClientMessage, IceServer, PeerId, RoomId, ServerMessage};
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{Event, MediaStream};
+use web_sys::{Event, MediaStreamTrack};
 
 /// A joined (or joining) call. Dropping it leaves: every connection closes and the server is told.
 pub struct Call {
@@ -30,8 +30,6 @@ struct Inner {
     room: RoomId,
     /// Our display name.
     name: String,
-    /// Our camera and microphone, if any.
-    local: Option<MediaStream>,
     /// ICE servers from the server.
     ice_servers: Vec<IceServer>,
     /// The UI state this call drives.
@@ -49,14 +47,12 @@ impl Call {
     pub fn join(
         room: RoomId,
         name: String,
-        local: Option<MediaStream>,
         ice_servers: Vec<IceServer>,
         state: CallState,
     ) -> Result<Self, String> {
         let inner = Rc::new(Inner {
             room,
             name,
-            local,
             ice_servers,
             state,
             me: Cell::new(None),
@@ -71,6 +67,7 @@ impl Call {
                     inner.send(&ClientMessage::Join {
                         room: inner.room.clone(),
                         name: inner.name.clone(),
+                        media: inner.state.media_state(),
                     });
                 }
             }
@@ -107,6 +104,22 @@ impl Call {
         }
         Ok(Call { inner, on_pagehide })
     }
+
+    /// Sends `track` (or nothing) as our audio or video to everyone, without renegotiation.
+    pub fn replace_track(&self, kind: Kind, track: Option<&MediaStreamTrack>) {
+        for link in self.inner.peers.borrow().values() {
+            link.replace_track(kind, track);
+        }
+    }
+
+    /// Tells the room our microphone, camera and screen-share state.
+    pub fn announce_media(&self) {
+        if self.inner.me.get().is_some() {
+            self.inner.send(&ClientMessage::Media {
+                state: self.inner.state.media_state(),
+            });
+        }
+    }
 }
 
 impl Drop for Call {
@@ -135,13 +148,18 @@ impl Inner {
                 this.state.alert.set(None);
                 this.state.phase.set(Phase::InCall);
                 for peer in peers {
-                    this.state.add_remote(peer.id, peer.name);
+                    this.state.add_remote(peer.id, peer.name, peer.media);
                     Self::connect(this, peer.id, true);
                 }
             }
             ServerMessage::PeerJoined { peer } => {
-                this.state.add_remote(peer.id, peer.name);
+                this.state.add_remote(peer.id, peer.name, peer.media);
                 Self::connect(this, peer.id, false);
+            }
+            ServerMessage::PeerMedia { id, state } => {
+                if let Some(tile) = this.state.remote(id) {
+                    tile.media.set(state);
+                }
             }
             ServerMessage::PeerLeft { id } => {
                 this.peers.borrow_mut().remove(&id);
@@ -169,7 +187,9 @@ impl Inner {
     /// Opens the connection to one participant; `we_offer` for those already in the room.
     fn connect(this: &Rc<Self>, remote: PeerId, we_offer: bool) {
         let Some(me) = this.me.get() else { return };
-        let tile = this.state.add_remote(remote, String::new());
+        let Some(tile) = this.state.remote(remote) else {
+            return;
+        };
         let weak: Weak<Inner> = Rc::downgrade(this);
         let events = PeerEvents {
             send: Box::new(move |signal| {
@@ -182,7 +202,7 @@ impl Inner {
         };
         // The later joiner (higher id) yields when offers collide.
         let polite = me > remote;
-        let local = this.local.as_ref();
+        let local = super::media::current_tracks(&this.state);
         let link = if we_offer {
             PeerLink::offer_to(remote, polite, &this.ice_servers, local, events)
         } else {

@@ -1,5 +1,8 @@
-//! The local camera and microphone.
+//! The local camera and microphone: opening them, muting, turning the camera off and on.
 
+use super::peer::{Kind, LocalTracks};
+use crate::call_state::CallState;
+use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomException, MediaStream, MediaStreamConstraints, MediaStreamTrack};
@@ -80,4 +83,95 @@ pub fn stop_all(stream: &MediaStream) {
     for track in stream.get_tracks().iter() {
         track.unchecked_into::<MediaStreamTrack>().stop();
     }
+}
+
+/// The first track of a kind in a stream.
+fn first_track(stream: &MediaStream, kind: Kind) -> Option<MediaStreamTrack> {
+    let tracks = match kind {
+        Kind::Audio => stream.get_audio_tracks(),
+        Kind::Video => stream.get_video_tracks(),
+    };
+    tracks.iter().next().map(JsCast::unchecked_into)
+}
+
+/// The tracks we are sending now: those of the local stream.
+pub fn current_tracks(state: &CallState) -> LocalTracks {
+    let stream = state.local_stream.get_untracked();
+    LocalTracks {
+        audio: stream.as_ref().and_then(|s| first_track(s, Kind::Audio)),
+        video: stream.as_ref().and_then(|s| first_track(s, Kind::Video)),
+    }
+}
+
+/// Replaces the local stream with a new one holding these tracks (a new object, so every video
+/// element showing it picks up the change).
+fn set_local_tracks(state: &CallState, tracks: &LocalTracks) {
+    let stream = MediaStream::new().ok();
+    if let Some(stream) = &stream {
+        for track in [&tracks.audio, &tracks.video].into_iter().flatten() {
+            stream.add_track(track);
+        }
+    }
+    state.local_stream.set(stream);
+}
+
+/// Records what the first request for devices gave us.
+pub fn adopt_initial_stream(state: &CallState, stream: MediaStream) {
+    let mic_on = state.mic_on.get_untracked();
+    let audio = first_track(&stream, Kind::Audio);
+    if let Some(track) = &audio {
+        track.set_enabled(mic_on);
+    }
+    state.mic_on.set(audio.is_some() && mic_on);
+    let video = first_track(&stream, Kind::Video);
+    state.camera_on.set(video.is_some());
+    state.local_stream.set(Some(stream));
+}
+
+/// Mutes or unmutes the microphone. Muting keeps the track and sends silence, so unmuting is
+/// instant; with no microphone yet, unmuting asks for one. Returns a new track to send, if one
+/// was opened.
+pub async fn set_microphone(
+    state: &CallState,
+    on: bool,
+) -> Result<Option<MediaStreamTrack>, MediaError> {
+    let mut tracks = current_tracks(state);
+    if let Some(track) = &tracks.audio {
+        track.set_enabled(on);
+        state.mic_on.set(on);
+        return Ok(None);
+    }
+    if !on {
+        state.mic_on.set(false);
+        return Ok(None);
+    }
+    let stream = request(true, false).await?;
+    let track = first_track(&stream, Kind::Audio).ok_or(MediaError::NotFound)?;
+    tracks.audio = Some(track.clone());
+    set_local_tracks(state, &tracks);
+    state.mic_on.set(true);
+    Ok(Some(track))
+}
+
+/// Turns the camera off: the track is stopped, which releases the camera (and its light).
+pub fn turn_camera_off(state: &CallState) {
+    let mut tracks = current_tracks(state);
+    if let Some(track) = tracks.video.take() {
+        track.stop();
+    }
+    set_local_tracks(state, &tracks);
+    state.camera_on.set(false);
+}
+
+/// Turns the camera on and returns its new track.
+pub async fn turn_camera_on(state: &CallState) -> Result<MediaStreamTrack, MediaError> {
+    let stream = request(false, true).await?;
+    let track = first_track(&stream, Kind::Video).ok_or(MediaError::NotFound)?;
+    let mut tracks = current_tracks(state);
+    if let Some(old) = tracks.video.replace(track.clone()) {
+        old.stop();
+    }
+    set_local_tracks(state, &tracks);
+    state.camera_on.set(true);
+    Ok(track)
 }

@@ -5,6 +5,10 @@
 //! Incoming signals are applied strictly one after another (each waits for the previous
 //! `setRemoteDescription` to finish), and ICE candidates that arrive before a remote description
 //! are queued, not dropped.
+//!
+//! Every connection has exactly one audio and one video transceiver, both send-and-receive from
+//! the start, even while we have nothing to send. Muting, turning the camera on or off, sharing a
+//! screen and switching devices are then all `replaceTrack`, with no renegotiation.
 
 use crate::protocol::{IceServer, PeerId, SdpType, Signal};
 use js_sys::{Array, Function, Promise, Reflect};
@@ -16,9 +20,52 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
     Event, MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
-    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpTransceiverDirection,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpTransceiver, RtcRtpTransceiverDirection,
     RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
+
+/// The kind of a track or transceiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Microphone or screen audio.
+    Audio,
+    /// Camera or screen.
+    Video,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Audio => "audio",
+            Kind::Video => "video",
+        }
+    }
+}
+
+/// The tracks we send: at most one of each kind.
+#[derive(Clone, Default)]
+pub struct LocalTracks {
+    /// Microphone.
+    pub audio: Option<MediaStreamTrack>,
+    /// Camera or screen.
+    pub video: Option<MediaStreamTrack>,
+}
+
+impl LocalTracks {
+    fn get(&self, kind: Kind) -> Option<&MediaStreamTrack> {
+        match kind {
+            Kind::Audio => self.audio.as_ref(),
+            Kind::Video => self.video.as_ref(),
+        }
+    }
+
+    fn set(&mut self, kind: Kind, track: Option<MediaStreamTrack>) {
+        match kind {
+            Kind::Audio => self.audio = track,
+            Kind::Video => self.video = track,
+        }
+    }
+}
 
 /// A DOM event handler owned by Rust.
 type Handler = Closure<dyn FnMut(Event)>;
@@ -56,8 +103,10 @@ struct Inner {
     inbox: RefCell<VecDeque<Signal>>,
     /// Whether a task is applying the inbox.
     draining: Cell<bool>,
-    /// Local media to attach once the first remote offer is applied (answering side).
-    answer_with: RefCell<Option<Option<MediaStream>>>,
+    /// What we send (or will send, on the answering side, once the offer arrives).
+    local: RefCell<LocalTracks>,
+    /// Our audio and video transceivers, once they exist.
+    transceivers: RefCell<Vec<(Kind, RtcRtpTransceiver)>>,
     /// Every remote track received, for the stream handed to the UI.
     remote_tracks: RefCell<Vec<MediaStreamTrack>>,
     /// Callbacks to the owner.
@@ -72,11 +121,11 @@ impl PeerLink {
         remote: PeerId,
         polite: bool,
         ice_servers: &[IceServer],
-        local: Option<&MediaStream>,
+        local: LocalTracks,
         events: PeerEvents,
     ) -> Result<Self, JsValue> {
-        let link = Self::new(remote, polite, ice_servers, events)?;
-        add_local_media(&link.inner.pc, local);
+        let link = Self::new(remote, polite, ice_servers, local, events)?;
+        link.inner.add_transceivers();
         Ok(link)
     }
 
@@ -86,18 +135,32 @@ impl PeerLink {
         remote: PeerId,
         polite: bool,
         ice_servers: &[IceServer],
-        local: Option<&MediaStream>,
+        local: LocalTracks,
         events: PeerEvents,
     ) -> Result<Self, JsValue> {
-        let link = Self::new(remote, polite, ice_servers, events)?;
-        *link.inner.answer_with.borrow_mut() = Some(local.cloned());
-        Ok(link)
+        Self::new(remote, polite, ice_servers, local, events)
+    }
+
+    /// Sends `track` (or nothing) as our audio or video, without renegotiation.
+    pub fn replace_track(&self, kind: Kind, track: Option<&MediaStreamTrack>) {
+        self.inner.local.borrow_mut().set(kind, track.cloned());
+        let transceiver = self
+            .inner
+            .transceivers
+            .borrow()
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, t)| t.clone());
+        if let Some(transceiver) = transceiver {
+            replace(&transceiver, track, self.inner.remote);
+        }
     }
 
     fn new(
         remote: PeerId,
         polite: bool,
         ice_servers: &[IceServer],
+        local: LocalTracks,
         events: PeerEvents,
     ) -> Result<Self, JsValue> {
         let pc = RtcPeerConnection::new_with_configuration(&configuration(ice_servers))?;
@@ -110,7 +173,8 @@ impl PeerLink {
             early_candidates: RefCell::new(Vec::new()),
             inbox: RefCell::new(VecDeque::new()),
             draining: Cell::new(false),
-            answer_with: RefCell::new(None),
+            local: RefCell::new(local),
+            transceivers: RefCell::new(Vec::new()),
             remote_tracks: RefCell::new(Vec::new()),
             events,
             handlers: RefCell::new(Vec::new()),
@@ -180,39 +244,62 @@ fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
     config
 }
 
-/// Sends our tracks; for a kind we have no track of, still asks to receive the other's.
-fn add_local_media(pc: &RtcPeerConnection, local: Option<&MediaStream>) {
-    for kind in ["audio", "video"] {
-        let track = local.and_then(|stream| {
-            stream
-                .get_tracks()
-                .iter()
-                .map(JsCast::unchecked_into::<MediaStreamTrack>)
-                .find(|t| t.kind() == kind)
-        });
-        match (track, local) {
-            (Some(track), Some(stream)) => {
-                pc.add_track_0(&track, stream);
-            }
-            _ => {
-                let init = RtcRtpTransceiverInit::new();
-                init.set_direction(RtcRtpTransceiverDirection::Recvonly);
-                pc.add_transceiver_with_str_and_init(kind, &init);
-            }
+/// Sets a transceiver's outgoing track; failures are logged (the call goes on without it).
+fn replace(transceiver: &RtcRtpTransceiver, track: Option<&MediaStreamTrack>, remote: PeerId) {
+    let promise = transceiver.sender().replace_track(track);
+    spawn_local(async move {
+        if let Err(error) = JsFuture::from(promise).await {
+            leptos::logging::warn!("peer {remote}: replaceTrack failed: {error:?}");
         }
-    }
-}
-
-/// Attaches our tracks to the transceivers a remote offer created (no new m-lines, so the
-/// answer carries them without another round of negotiation).
-fn attach_to_offer(pc: &RtcPeerConnection, local: Option<&MediaStream>) {
-    let Some(stream) = local else { return };
-    for track in stream.get_tracks().iter() {
-        pc.add_track_0(&track.unchecked_into(), stream);
-    }
+    });
 }
 
 impl Inner {
+    /// Offering side: one send-and-receive transceiver per kind, carrying our track if we have one.
+    fn add_transceivers(&self) {
+        let local = self.local.borrow();
+        let mut transceivers = self.transceivers.borrow_mut();
+        for kind in [Kind::Audio, Kind::Video] {
+            let init = RtcRtpTransceiverInit::new();
+            init.set_direction(RtcRtpTransceiverDirection::Sendrecv);
+            let transceiver = match local.get(kind) {
+                Some(track) => self
+                    .pc
+                    .add_transceiver_with_media_stream_track_and_init(track, &init),
+                None => self
+                    .pc
+                    .add_transceiver_with_str_and_init(kind.as_str(), &init),
+            };
+            transceivers.push((kind, transceiver));
+        }
+    }
+
+    /// Answering side: adopts the transceivers the first remote offer created, one per kind, as
+    /// send-and-receive with our current tracks.
+    fn adopt_transceivers(&self) {
+        if !self.transceivers.borrow().is_empty() {
+            return;
+        }
+        let local = self.local.borrow().clone();
+        let mut adopted = Vec::new();
+        for transceiver in self.pc.get_transceivers().iter() {
+            let transceiver: RtcRtpTransceiver = transceiver.unchecked_into();
+            let kind = match transceiver.receiver().track().kind().as_str() {
+                "audio" => Kind::Audio,
+                _ => Kind::Video,
+            };
+            if adopted.iter().any(|(k, _)| *k == kind) {
+                continue;
+            }
+            transceiver.set_direction(RtcRtpTransceiverDirection::Sendrecv);
+            if let Some(track) = local.get(kind) {
+                replace(&transceiver, Some(track), self.remote);
+            }
+            adopted.push((kind, transceiver));
+        }
+        *self.transceivers.borrow_mut() = adopted;
+    }
+
     fn attach_handlers(this: &Rc<Self>) {
         let pc = &this.pc;
         let mut handlers = this.handlers.borrow_mut();
@@ -247,7 +334,7 @@ impl Inner {
             let event: RtcTrackEvent = event.unchecked_into();
             let track = event.track();
             let mut tracks = inner.remote_tracks.borrow_mut();
-            tracks.retain(|t| t.kind() != track.kind());
+            tracks.retain(|t| t.id() != track.id());
             tracks.push(track);
             // A fresh stream object makes the video element pick up the new track set.
             let stream = MediaStream::new().expect("MediaStream constructor");
@@ -303,9 +390,7 @@ impl Inner {
                 await_promise(self.pc.set_remote_description(&description)).await?;
                 self.flush_early_candidates().await;
                 if is_offer {
-                    if let Some(local) = self.answer_with.borrow_mut().take() {
-                        attach_to_offer(&self.pc, local.as_ref());
-                    }
+                    self.adopt_transceivers();
                     self.set_local_description().await?;
                     self.send_local_description();
                 }

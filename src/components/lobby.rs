@@ -1,6 +1,7 @@
 //! The pre-join lobby: camera preview, name, Join.
 
 use crate::call_state::{CallState, Phase};
+use crate::components::media_controls::MediaControls;
 use crate::components::video_tile::VideoTile;
 use leptos::prelude::*;
 
@@ -13,6 +14,10 @@ pub fn Lobby(
     name: RwSignal<String>,
     /// Called when the person clicks Join.
     on_join: Callback<()>,
+    /// Mutes or unmutes the microphone.
+    on_toggle_mic: Callback<()>,
+    /// Turns the camera off or on.
+    on_toggle_camera: Callback<()>,
 ) -> impl IntoView {
     let joining = move || state.phase.get() == Phase::Joining;
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -21,8 +26,16 @@ pub fn Lobby(
     };
     view! {
         <section class="lobby" aria-label="Lobby">
-            <VideoTile label="You (preview)" stream=state.local_stream local=true />
+            <VideoTile
+                label="You (preview)"
+                stream=state.local_stream
+                media=state.own_media()
+                local=true
+            />
             <p role="status" class="media-problem">{move || state.media_problem.get()}</p>
+            <div class="controls">
+                <MediaControls state on_toggle_mic on_toggle_camera />
+            </div>
             <form class="join-form" on:submit=submit>
                 <label for="display-name">"Your name"</label>
                 <input

@@ -1,5 +1,7 @@
-//! A participant's tile: their video and name.
+//! A participant's tile: their video and name, a placeholder when their camera is off, and a
+//! muted-microphone mark.
 
+use crate::protocol::MediaState;
 use leptos::html::Video;
 use leptos::prelude::*;
 use web_sys::MediaStream;
@@ -12,6 +14,8 @@ pub fn VideoTile(
     label: Signal<String>,
     /// The media to show.
     stream: RwSignal<Option<MediaStream>, LocalStorage>,
+    /// What the participant is sending.
+    media: Signal<MediaState>,
     /// Whether this is your own camera.
     #[prop(optional)]
     local: bool,
@@ -32,10 +36,59 @@ pub fn VideoTile(
             .filter(|s| s != "connected")
             .map(|s| format!(" ({s})"))
     };
+    let camera_off = move || {
+        let media = media.get();
+        !media.video && !media.screen
+    };
+    let initial = move || {
+        label
+            .get()
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default()
+    };
     view! {
-        <figure class="tile" class:local=local aria-label=label>
+        <figure
+            class="tile"
+            class:local=local
+            class:screen=move || media.get().screen
+            class:camera-off=camera_off
+            aria-label=label
+        >
+            // The video element stays while the camera is off: it also plays the audio.
             <video node_ref=video autoplay playsinline prop:muted=local></video>
-            <figcaption>{label}<span class="status">{status_text}</span></figcaption>
+            <Show when=camera_off>
+                <div class="placeholder" role="img" aria-label="Camera off">
+                    <span aria-hidden="true">{initial}</span>
+                </div>
+            </Show>
+            <figcaption>
+                <Show when=move || !media.get().audio>
+                    <span class="mic-off" role="img" aria-label="Microphone off">
+                        <MicOffIcon />
+                    </span>
+                </Show>
+                {label}
+                <Show when=move || media.get().screen>
+                    <span class="badge">" (screen)"</span>
+                </Show>
+                <span class="status">{status_text}</span>
+            </figcaption>
         </figure>
+    }
+}
+
+/// A crossed-out microphone.
+#[component]
+fn MicOffIcon() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+            <path
+                fill="currentColor"
+                d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2z"
+            />
+            <path stroke="currentColor" stroke-width="2" d="M4 4l16 16" />
+        </svg>
     }
 }

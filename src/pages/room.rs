@@ -3,6 +3,7 @@
 use crate::call_state::{CallState, Phase};
 use crate::client::call::Call;
 use crate::client::media;
+use crate::client::peer::Kind;
 use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::protocol::RoomId;
 use leptos::prelude::*;
@@ -74,8 +75,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                         return;
                     }
                 };
-                let local = state.local_stream.get_untracked();
-                match Call::join(room, display_name, local, ice_servers, state) {
+                match Call::join(room, display_name, ice_servers, state) {
                     Ok(joined) => call.set_value(Some(joined)),
                     Err(error) => {
                         state.alert.set(Some(format!("Could not join: {error}")));
@@ -91,6 +91,46 @@ fn Meeting(room: RoomId) -> impl IntoView {
         state.remotes.set(Vec::new());
         release_media(state);
         state.phase.set(Phase::Left);
+    });
+
+    // Media changes: applied locally, sent to every peer with replaceTrack, announced to the room.
+    let toggle_mic = Callback::new(move |()| {
+        spawn_local(async move {
+            match media::set_microphone(&state, !state.mic_on.get_untracked()).await {
+                Ok(new_track) => call.with_value(|call| {
+                    if let Some(call) = call {
+                        if let Some(track) = &new_track {
+                            call.replace_track(Kind::Audio, Some(track));
+                        }
+                        call.announce_media();
+                    }
+                }),
+                Err(problem) => state.alert.set(Some(problem.to_string())),
+            }
+        });
+    });
+    let toggle_camera = Callback::new(move |()| {
+        if state.camera_on.get_untracked() {
+            media::turn_camera_off(&state);
+            call.with_value(|call| {
+                if let Some(call) = call {
+                    call.replace_track(Kind::Video, None);
+                    call.announce_media();
+                }
+            });
+            return;
+        }
+        spawn_local(async move {
+            match media::turn_camera_on(&state).await {
+                Ok(track) => call.with_value(|call| {
+                    if let Some(call) = call {
+                        call.replace_track(Kind::Video, Some(&track));
+                        call.announce_media();
+                    }
+                }),
+                Err(problem) => state.alert.set(Some(problem.to_string())),
+            }
+        });
     });
 
     let rejoin = move |_| {
@@ -116,8 +156,29 @@ fn Meeting(room: RoomId) -> impl IntoView {
             </header>
             <p role="alert" class="error">{move || state.alert.get()}</p>
             {move || match state.phase.get() {
-                Phase::Lobby | Phase::Joining => view! { <Lobby state name on_join=join /> }.into_any(),
-                Phase::InCall => view! { <CallView state on_leave=leave /> }.into_any(),
+                Phase::Lobby | Phase::Joining => {
+                    view! {
+                        <Lobby
+                            state
+                            name
+                            on_join=join
+                            on_toggle_mic=toggle_mic
+                            on_toggle_camera=toggle_camera
+                        />
+                    }
+                        .into_any()
+                }
+                Phase::InCall => {
+                    view! {
+                        <CallView
+                            state
+                            on_leave=leave
+                            on_toggle_mic=toggle_mic
+                            on_toggle_camera=toggle_camera
+                        />
+                    }
+                        .into_any()
+                }
                 Phase::Left => view! {
                     <section class="left">
                         <h1>"You left the meeting"</h1>
@@ -137,7 +198,7 @@ fn open_media(state: CallState) {
         match media::open_camera_and_microphone().await {
             Ok(stream) => {
                 state.media_problem.set(None);
-                state.local_stream.set(Some(stream));
+                media::adopt_initial_stream(&state, stream);
             }
             Err(problem) => state.media_problem.set(Some(problem.to_string())),
         }

@@ -4,7 +4,9 @@
 //! the connection task drains the other half into its WebSocket. Messages are serialised once and
 //! shared between recipients.
 
-use crate::protocol::{ErrorCode, PeerId, PeerInfo, RoomId, ServerMessage, Signal, clean_name};
+use crate::protocol::{
+    ErrorCode, MediaState, PeerId, PeerInfo, RoomId, ServerMessage, Signal, clean_name,
+};
 use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -104,6 +106,7 @@ impl Hub {
         &self,
         room_id: &RoomId,
         name: &str,
+        media: MediaState,
         tx: MemberSender,
     ) -> Result<Joined, ErrorCode> {
         let mut rooms = self.lock();
@@ -117,6 +120,7 @@ impl Hub {
         let info = PeerInfo {
             id: PeerId(self.next_peer.fetch_add(1, Ordering::Relaxed)),
             name: clean_name(name),
+            media,
         };
         let announcement = encode(&ServerMessage::PeerJoined { peer: info.clone() });
         for member in &room.members {
@@ -146,6 +150,22 @@ impl Hub {
         let announcement = encode(&ServerMessage::PeerLeft { id });
         for member in &room.members {
             member.send(announcement.clone());
+        }
+    }
+
+    /// Records a member's new media state and tells the rest of its room.
+    pub fn update_media(&self, room_id: &RoomId, id: PeerId, state: MediaState) {
+        let mut rooms = self.lock();
+        let Some(room) = rooms.get_mut(room_id) else {
+            return;
+        };
+        let Some(member) = room.members.iter_mut().find(|m| m.info.id == id) else {
+            return;
+        };
+        member.info.media = state;
+        let announcement = encode(&ServerMessage::PeerMedia { id, state });
+        for other in room.members.iter().filter(|m| m.info.id != id) {
+            other.send(announcement.clone());
         }
     }
 
@@ -229,7 +249,8 @@ mod tests {
         assert_eq!(ids.len(), 1000);
         assert_eq!(hub.room_count(), 0);
         let (tx, _rx) = member();
-        hub.join(ids.iter().next().unwrap(), "A", tx).unwrap();
+        hub.join(ids.iter().next().unwrap(), "A", MediaState::default(), tx)
+            .unwrap();
         assert_eq!(hub.room_count(), 1);
     }
 
@@ -238,16 +259,19 @@ mod tests {
         let hub = Hub::new(HubLimits::default());
         let room = hub.create_room();
         let (tx_a, mut rx_a) = member();
-        let a = hub.join(&room, " Ada ", tx_a).unwrap();
+        let a = hub
+            .join(&room, " Ada ", MediaState::default(), tx_a)
+            .unwrap();
         assert!(a.peers.is_empty());
         let (tx_b, mut rx_b) = member();
-        let b = hub.join(&room, "Bob", tx_b).unwrap();
+        let b = hub.join(&room, "Bob", MediaState::default(), tx_b).unwrap();
         assert_ne!(a.id, b.id);
         assert_eq!(
             b.peers,
             vec![PeerInfo {
                 id: a.id,
-                name: "Ada".into()
+                name: "Ada".into(),
+                media: MediaState::default(),
             }]
         );
         assert_eq!(
@@ -255,7 +279,8 @@ mod tests {
             ServerMessage::PeerJoined {
                 peer: PeerInfo {
                     id: b.id,
-                    name: "Bob".into()
+                    name: "Bob".into(),
+                    media: MediaState::default(),
                 }
             }
         );
@@ -268,8 +293,8 @@ mod tests {
         let room = hub.create_room();
         let (tx_a, mut rx_a) = member();
         let (tx_b, _rx_b) = member();
-        let a = hub.join(&room, "A", tx_a).unwrap();
-        let b = hub.join(&room, "B", tx_b).unwrap();
+        let a = hub.join(&room, "A", MediaState::default(), tx_a).unwrap();
+        let b = hub.join(&room, "B", MediaState::default(), tx_b).unwrap();
         let _ = next(&mut rx_a);
         hub.leave(&room, b.id);
         assert_eq!(next(&mut rx_a), ServerMessage::PeerLeft { id: b.id });
@@ -285,9 +310,9 @@ mod tests {
         let (tx_a, mut rx_a) = member();
         let (tx_b, mut rx_b) = member();
         let (tx_c, mut rx_c) = member();
-        let a = hub.join(&room, "A", tx_a).unwrap();
-        let b = hub.join(&room, "B", tx_b).unwrap();
-        let _c = hub.join(&room, "C", tx_c).unwrap();
+        let a = hub.join(&room, "A", MediaState::default(), tx_a).unwrap();
+        let b = hub.join(&room, "B", MediaState::default(), tx_b).unwrap();
+        let _c = hub.join(&room, "C", MediaState::default(), tx_c).unwrap();
         while rx_a.try_recv().is_ok() {}
         while rx_b.try_recv().is_ok() {}
         hub.relay(&room, a.id, b.id, offer()).unwrap();
@@ -309,8 +334,8 @@ mod tests {
         let room2 = hub.create_room();
         let (tx_a, _rx_a) = member();
         let (tx_b, mut rx_b) = member();
-        let a = hub.join(&room1, "A", tx_a).unwrap();
-        let b = hub.join(&room2, "B", tx_b).unwrap();
+        let a = hub.join(&room1, "A", MediaState::default(), tx_a).unwrap();
+        let b = hub.join(&room2, "B", MediaState::default(), tx_b).unwrap();
         assert_eq!(
             hub.relay(&room1, a.id, b.id, offer()),
             Err(ErrorCode::UnknownPeer)
@@ -323,7 +348,7 @@ mod tests {
         let hub = Hub::new(HubLimits::default());
         let room = hub.create_room();
         let (tx_a, _rx_a) = member();
-        let a = hub.join(&room, "A", tx_a).unwrap();
+        let a = hub.join(&room, "A", MediaState::default(), tx_a).unwrap();
         assert_eq!(
             hub.relay(&room, PeerId(999), a.id, offer()),
             Err(ErrorCode::NotInRoom)
@@ -343,11 +368,14 @@ mod tests {
         let mut keep = Vec::new();
         for name in ["A", "B"] {
             let (tx, rx) = member();
-            hub.join(&room, name, tx).unwrap();
+            hub.join(&room, name, MediaState::default(), tx).unwrap();
             keep.push(rx);
         }
         let (tx, _rx) = member();
-        assert_eq!(hub.join(&room, "C", tx).unwrap_err(), ErrorCode::RoomFull);
+        assert_eq!(
+            hub.join(&room, "C", MediaState::default(), tx).unwrap_err(),
+            ErrorCode::RoomFull
+        );
         assert_eq!(hub.member_count(&room), 2);
     }
 
@@ -357,8 +385,8 @@ mod tests {
         let room = hub.create_room();
         let (tx_a, _rx_a) = member();
         let (tx_b, _rx_b) = mpsc::channel(1);
-        let a = hub.join(&room, "A", tx_a).unwrap();
-        let b = hub.join(&room, "B", tx_b).unwrap();
+        let a = hub.join(&room, "A", MediaState::default(), tx_a).unwrap();
+        let b = hub.join(&room, "B", MediaState::default(), tx_b).unwrap();
         hub.relay(&room, a.id, b.id, offer()).unwrap();
         assert_eq!(
             hub.relay(&room, a.id, b.id, offer()),
@@ -367,11 +395,42 @@ mod tests {
     }
 
     #[test]
+    fn media_changes_reach_the_others_and_later_joiners() {
+        let hub = Hub::new(HubLimits::default());
+        let room = hub.create_room();
+        let (tx_a, mut rx_a) = member();
+        let (tx_b, mut rx_b) = member();
+        let muted = MediaState {
+            audio: false,
+            video: true,
+            screen: false,
+        };
+        let a = hub.join(&room, "A", MediaState::default(), tx_a).unwrap();
+        let _b = hub.join(&room, "B", MediaState::default(), tx_b).unwrap();
+        let _ = next(&mut rx_a);
+        hub.update_media(&room, a.id, muted);
+        assert_eq!(
+            next(&mut rx_b),
+            ServerMessage::PeerMedia {
+                id: a.id,
+                state: muted
+            }
+        );
+        assert!(
+            rx_a.try_recv().is_err(),
+            "the sender is not told of its own change"
+        );
+        let (tx_c, _rx_c) = member();
+        let c = hub.join(&room, "C", MediaState::default(), tx_c).unwrap();
+        assert_eq!(c.peers[0].media, muted);
+    }
+
+    #[test]
     fn unknown_room_ids_are_joinable_so_links_survive_restarts() {
         let hub = Hub::new(HubLimits::default());
         let room = RoomId::from_random_bytes([1; 16]);
         let (tx, _rx) = member();
-        hub.join(&room, "A", tx).unwrap();
+        hub.join(&room, "A", MediaState::default(), tx).unwrap();
         assert_eq!(hub.member_count(&room), 1);
     }
 }

@@ -161,11 +161,11 @@ fn handle_text(
         }
     };
     match message {
-        ClientMessage::Join { room, name } => {
+        ClientMessage::Join { room, name, media } => {
             if membership.is_some() {
                 return Some(ServerMessage::error(ErrorCode::AlreadyJoined));
             }
-            match hub.join(&room, &name, tx.clone()) {
+            match hub.join(&room, &name, media, tx.clone()) {
                 Ok(joined) => {
                     tracing::info!(room = %room, peer = %joined.id, others = joined.peers.len(), "peer joined");
                     *membership = Some(Membership {
@@ -194,6 +194,13 @@ fn handle_text(
                     Some(ServerMessage::error(code))
                 }
             }
+        }
+        ClientMessage::Media { state } => {
+            let Some(m) = membership.as_ref() else {
+                return Some(ServerMessage::error(ErrorCode::NotInRoom));
+            };
+            hub.update_media(&m.room, m.id, state);
+            None
         }
         ClientMessage::Leave => {
             if let Some(m) = membership.take() {

@@ -1,0 +1,152 @@
+// Microphone and camera controls, as the other participants hear and see them.
+import { Page } from '@playwright/test';
+import {
+  expect,
+  expectVideoPlaying,
+  join,
+  localTracks,
+  openLobby,
+  clickJoin,
+  startMeeting,
+  test,
+  tile,
+} from './support';
+
+/** Audio energy received from the peer over about a second (WebRTC totalAudioEnergy). */
+async function receivedAudioEnergy(page: Page): Promise<number> {
+  const energy = () =>
+    page.evaluate(async () => {
+      let total = 0;
+      for (const pc of (window as any).__confabPeerConnections as RTCPeerConnection[]) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((r: any) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'audio') total += r.totalAudioEnergy ?? 0;
+        });
+      }
+      return total;
+    });
+  const before = await energy();
+  await page.waitForTimeout(1200);
+  return (await energy()) - before;
+}
+
+async function expectHearing(listener: Page) {
+  await expect.poll(() => receivedAudioEnergy(listener), { timeout: 20_000 }).toBeGreaterThan(1e-4);
+}
+
+async function expectSilence(listener: Page) {
+  await expect.poll(() => receivedAudioEnergy(listener), { timeout: 20_000 }).toBeLessThan(1e-6);
+}
+
+test('muting silences the microphone for the others and shows them it is muted', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  await expectHearing(bob);
+  const mutedMark = tile(bob, 'Ada').getByRole('img', { name: 'Microphone off' });
+  await expect(mutedMark).toHaveCount(0);
+
+  await ada.getByRole('button', { name: 'Mute microphone' }).click();
+  await expect(mutedMark).toBeVisible();
+  await expectSilence(bob);
+  await expect(tile(ada, 'You').getByRole('img', { name: 'Microphone off' })).toBeVisible();
+
+  await ada.getByRole('button', { name: 'Unmute microphone' }).click();
+  await expect(mutedMark).toHaveCount(0);
+  await expectHearing(bob);
+});
+
+test('the M key mutes and unmutes, but not while typing in a text field', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  const mute = ada.getByRole('button', { name: 'Mute microphone' });
+  await expect(mute).toHaveAttribute('aria-keyshortcuts', 'M');
+  const mutedMark = tile(bob, 'Ada').getByRole('img', { name: 'Microphone off' });
+
+  const linkField = ada.getByRole('textbox', { name: 'Meeting link' });
+  await linkField.press('m');
+  await expect(mute).toBeVisible();
+  await linkField.blur();
+
+  await ada.keyboard.press('m');
+  await expect(mutedMark).toBeVisible();
+  await expectSilence(bob);
+  await ada.keyboard.press('m');
+  await expect(mutedMark).toHaveCount(0);
+  await expectHearing(bob);
+});
+
+test('turning the camera off stops it and shows the others a placeholder; on again plays again', async ({
+  person,
+}) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+  const placeholder = tile(bob, 'Ada').getByRole('img', { name: 'Camera off' });
+  await expect(placeholder).toHaveCount(0);
+
+  await ada.getByRole('button', { name: 'Turn camera off' }).click();
+  await expect(placeholder).toBeVisible();
+  // The camera is released, not just blacked out: every video track opened is stopped.
+  expect((await localTracks(ada)).filter((t) => t.kind === 'video' && t.readyState === 'live')).toEqual([]);
+
+  await ada.getByRole('button', { name: 'Turn camera on' }).click();
+  await expect(placeholder).toHaveCount(0);
+  await expectVideoPlaying(bob, 'Ada');
+  expect((await localTracks(ada)).filter((t) => t.kind === 'video' && t.readyState === 'live')).toHaveLength(1);
+});
+
+test('the V key turns the camera off and on', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  await expect(ada.getByRole('button', { name: 'Turn camera off' })).toHaveAttribute('aria-keyshortcuts', 'V');
+  const placeholder = tile(bob, 'Ada').getByRole('img', { name: 'Camera off' });
+  await ada.keyboard.press('v');
+  await expect(placeholder).toBeVisible();
+  await ada.keyboard.press('v');
+  await expect(placeholder).toHaveCount(0);
+  await expectVideoPlaying(bob, 'Ada');
+});
+
+test('someone who joins later sees an already-muted participant as muted, camera off', async ({ person }) => {
+  const ada = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await ada.getByRole('button', { name: 'Mute microphone' }).click();
+  await ada.getByRole('button', { name: 'Turn camera off' }).click();
+
+  const bob = await person();
+  await join(bob, link, 'Bob');
+  await expect(tile(bob, 'Ada').getByRole('img', { name: 'Microphone off' })).toBeVisible();
+  await expect(tile(bob, 'Ada').getByRole('img', { name: 'Camera off' })).toBeVisible();
+  await expectSilence(bob);
+});
+
+test('joining with the microphone and camera already off from the lobby', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await openLobby(bob, link, 'Bob');
+  await bob.getByRole('button', { name: 'Mute microphone' }).click();
+  await bob.getByRole('button', { name: 'Turn camera off' }).click();
+  await expect(bob.getByRole('button', { name: 'Unmute microphone' })).toBeVisible();
+  await clickJoin(bob);
+  await expect(tile(ada, 'Bob').getByRole('img', { name: 'Microphone off' })).toBeVisible();
+  await expect(tile(ada, 'Bob').getByRole('img', { name: 'Camera off' })).toBeVisible();
+  await expectSilence(ada);
+  // Turning the camera on mid-call sends video to Ada without renegotiating.
+  await bob.getByRole('button', { name: 'Turn camera on' }).click();
+  await expectVideoPlaying(ada, 'Bob');
+});
