@@ -40,6 +40,8 @@ pub struct CallState {
     pub phase: RwSignal<Phase>,
     /// The camera/microphone stream, once granted.
     pub local_stream: RwSignal<Option<MediaStream>, LocalStorage>,
+    /// The shared screen (and its sound), while sharing.
+    pub screen_stream: RwSignal<Option<MediaStream>, LocalStorage>,
     /// Whether asking for the camera and microphone has finished (granted or not).
     pub media_ready: RwSignal<bool>,
     /// Why there is no camera or microphone, as a sentence.
@@ -62,6 +64,7 @@ impl CallState {
         CallState {
             phase: RwSignal::new(Phase::Lobby),
             local_stream: RwSignal::new_local(None),
+            screen_stream: RwSignal::new_local(None),
             media_ready: RwSignal::new(false),
             media_problem: RwSignal::new(None),
             alert: RwSignal::new(None),
@@ -79,6 +82,18 @@ impl CallState {
             video: self.camera_on.get_untracked(),
             screen: self.sharing.get_untracked(),
         }
+    }
+
+    /// What our own tile shows: the shared screen while sharing, else the camera.
+    pub fn own_view(&self) -> Signal<Option<MediaStream>, LocalStorage> {
+        let state = *self;
+        Signal::derive_local(move || {
+            if state.sharing.get() {
+                state.screen_stream.get()
+            } else {
+                state.local_stream.get()
+            }
+        })
     }
 
     /// Our own media as a reactive value, for our own tile.

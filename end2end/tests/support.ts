@@ -18,12 +18,20 @@ const recordPeerConnections = () => {
   } as typeof RTCPeerConnection;
   const streams: MediaStream[] = [];
   (window as any).__confabLocalStreams = streams;
+  const screens: MediaStream[] = [];
+  (window as any).__confabScreenStreams = screens;
   const devices = navigator.mediaDevices;
   if (devices) {
     const getUserMedia = devices.getUserMedia.bind(devices);
     devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
       const stream = await getUserMedia(constraints);
       streams.push(stream);
+      return stream;
+    };
+    const getDisplayMedia = devices.getDisplayMedia.bind(devices);
+    devices.getDisplayMedia = async (options?: DisplayMediaStreamOptions) => {
+      const stream = await getDisplayMedia(options);
+      screens.push(stream);
       return stream;
     };
   }
@@ -149,6 +157,23 @@ export async function expectFramesRising(page: Page, count: number): Promise<voi
       return now.length === before.length && now.every((frames, i) => frames > before[i] && frames > 0);
     })
     .toBe(true);
+}
+
+/** Width of the video the page receives, per open peer connection (inbound-rtp frameWidth). */
+export async function receivedFrameWidths(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const all: RTCPeerConnection[] = (window as any).__confabPeerConnections ?? [];
+    const open = all.filter((pc) => pc.connectionState !== 'closed');
+    return Promise.all(
+      open.map(async (pc) => {
+        let width = 0;
+        (await pc.getStats()).forEach((report: any) => {
+          if (report.type === 'inbound-rtp' && report.kind === 'video') width = report.frameWidth ?? 0;
+        });
+        return width;
+      }),
+    );
+  });
 }
 
 /** The names on the remote tiles of a page (every tile but your own). */

@@ -6,7 +6,7 @@
 //! side of each pair starts, whatever order people click Join in; perfect negotiation in
 //! [`PeerLink`] still resolves any later collision.
 
-use super::peer::{Kind, PeerEvents, PeerLink};
+use super::peer::{PeerEvents, PeerLink};
 use super::signaling::{self, Signaling};
 use crate::call_state::{CallState, Phase};
 use crate::protocol::{ClientMessage, IceServer, PeerId, RoomId, ServerMessage};
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{Event, MediaStreamTrack};
+use web_sys::Event;
 
 /// A joined (or joining) call. Dropping it leaves: every connection closes and the server is told.
 pub struct Call {
@@ -105,15 +105,13 @@ impl Call {
         Ok(Call { inner, on_pagehide })
     }
 
-    /// Sends `track` (or nothing) as our audio or video to everyone, without renegotiation.
-    pub fn replace_track(&self, kind: Kind, track: Option<&MediaStreamTrack>) {
+    /// After a local media change: sends everyone the current tracks (replacing only those that
+    /// changed, without renegotiation) and tells the room our new media state.
+    pub fn media_changed(&self) {
+        let tracks = super::media::current_tracks(&self.inner.state);
         for link in self.inner.peers.borrow().values() {
-            link.replace_track(kind, track);
+            link.send_tracks(tracks.clone());
         }
-    }
-
-    /// Tells the room our microphone, camera and screen-share state.
-    pub fn announce_media(&self) {
         if self.inner.me.get().is_some() {
             self.inner.send(&ClientMessage::Media {
                 state: self.inner.state.media_state(),

@@ -62,6 +62,11 @@ pub async fn open_camera_and_microphone() -> Result<MediaStream, MediaError> {
     Err(first)
 }
 
+/// Turns a rejected media promise into a [`MediaError`].
+pub fn error_from_js(error: JsValue) -> MediaError {
+    MediaError::from_js(error)
+}
+
 async fn request(audio: bool, video: bool) -> Result<MediaStream, MediaError> {
     let devices = web_sys::window()
         .ok_or(MediaError::Insecure)?
@@ -85,30 +90,55 @@ pub fn stop_all(stream: &MediaStream) {
     }
 }
 
-/// The first track of a kind in a stream.
-fn first_track(stream: &MediaStream, kind: Kind) -> Option<MediaStreamTrack> {
+/// The first audio or video track of a stream.
+pub fn first_track(stream: &MediaStream, kind: Kind) -> Option<MediaStreamTrack> {
     let tracks = match kind {
-        Kind::Audio => stream.get_audio_tracks(),
         Kind::Video => stream.get_video_tracks(),
+        Kind::Audio | Kind::ScreenAudio => stream.get_audio_tracks(),
     };
     tracks.iter().next().map(JsCast::unchecked_into)
 }
 
-/// The tracks we are sending now: those of the local stream.
+/// What we should be sending now: the microphone, and the shared screen (with its sound) while
+/// sharing, else the camera.
 pub fn current_tracks(state: &CallState) -> LocalTracks {
-    let stream = state.local_stream.get_untracked();
+    let camera = state.local_stream.get_untracked();
+    let screen = state
+        .sharing
+        .get_untracked()
+        .then(|| state.screen_stream.get_untracked())
+        .flatten();
     LocalTracks {
-        audio: stream.as_ref().and_then(|s| first_track(s, Kind::Audio)),
-        video: stream.as_ref().and_then(|s| first_track(s, Kind::Video)),
+        audio: camera.as_ref().and_then(|s| first_track(s, Kind::Audio)),
+        video: match &screen {
+            Some(screen) => first_track(screen, Kind::Video),
+            None => camera.as_ref().and_then(|s| first_track(s, Kind::Video)),
+        },
+        screen_audio: screen
+            .as_ref()
+            .and_then(|s| first_track(s, Kind::ScreenAudio)),
     }
+}
+
+/// The microphone and camera tracks of the local stream.
+fn camera_tracks(state: &CallState) -> (Option<MediaStreamTrack>, Option<MediaStreamTrack>) {
+    let stream = state.local_stream.get_untracked();
+    (
+        stream.as_ref().and_then(|s| first_track(s, Kind::Audio)),
+        stream.as_ref().and_then(|s| first_track(s, Kind::Video)),
+    )
 }
 
 /// Replaces the local stream with a new one holding these tracks (a new object, so every video
 /// element showing it picks up the change).
-fn set_local_tracks(state: &CallState, tracks: &LocalTracks) {
+fn set_camera_tracks(
+    state: &CallState,
+    audio: Option<&MediaStreamTrack>,
+    video: Option<&MediaStreamTrack>,
+) {
     let stream = MediaStream::new().ok();
     if let Some(stream) = &stream {
-        for track in [&tracks.audio, &tracks.video].into_iter().flatten() {
+        for track in [audio, video].into_iter().flatten() {
             stream.add_track(track);
         }
     }
@@ -129,49 +159,39 @@ pub fn adopt_initial_stream(state: &CallState, stream: MediaStream) {
 }
 
 /// Mutes or unmutes the microphone. Muting keeps the track and sends silence, so unmuting is
-/// instant; with no microphone yet, unmuting asks for one. Returns a new track to send, if one
-/// was opened.
-pub async fn set_microphone(
-    state: &CallState,
-    on: bool,
-) -> Result<Option<MediaStreamTrack>, MediaError> {
-    let mut tracks = current_tracks(state);
-    if let Some(track) = &tracks.audio {
+/// instant; with no microphone yet, unmuting asks for one.
+pub async fn set_microphone(state: &CallState, on: bool) -> Result<(), MediaError> {
+    let (audio, video) = camera_tracks(state);
+    if let Some(track) = &audio {
         track.set_enabled(on);
-        state.mic_on.set(on);
-        return Ok(None);
+    } else if on {
+        let stream = request(true, false).await?;
+        let track = first_track(&stream, Kind::Audio).ok_or(MediaError::NotFound)?;
+        set_camera_tracks(state, Some(&track), video.as_ref());
     }
-    if !on {
-        state.mic_on.set(false);
-        return Ok(None);
-    }
-    let stream = request(true, false).await?;
-    let track = first_track(&stream, Kind::Audio).ok_or(MediaError::NotFound)?;
-    tracks.audio = Some(track.clone());
-    set_local_tracks(state, &tracks);
-    state.mic_on.set(true);
-    Ok(Some(track))
+    state.mic_on.set(on);
+    Ok(())
 }
 
 /// Turns the camera off: the track is stopped, which releases the camera (and its light).
 pub fn turn_camera_off(state: &CallState) {
-    let mut tracks = current_tracks(state);
-    if let Some(track) = tracks.video.take() {
+    let (audio, video) = camera_tracks(state);
+    if let Some(track) = video {
         track.stop();
     }
-    set_local_tracks(state, &tracks);
+    set_camera_tracks(state, audio.as_ref(), None);
     state.camera_on.set(false);
 }
 
-/// Turns the camera on and returns its new track.
-pub async fn turn_camera_on(state: &CallState) -> Result<MediaStreamTrack, MediaError> {
+/// Turns the camera on.
+pub async fn turn_camera_on(state: &CallState) -> Result<(), MediaError> {
     let stream = request(false, true).await?;
     let track = first_track(&stream, Kind::Video).ok_or(MediaError::NotFound)?;
-    let mut tracks = current_tracks(state);
-    if let Some(old) = tracks.video.replace(track.clone()) {
+    let (audio, old) = camera_tracks(state);
+    if let Some(old) = old {
         old.stop();
     }
-    set_local_tracks(state, &tracks);
+    set_camera_tracks(state, audio.as_ref(), Some(&track));
     state.camera_on.set(true);
-    Ok(track)
+    Ok(())
 }

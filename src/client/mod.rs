@@ -3,9 +3,11 @@
 //! - [`media`]: camera and microphone.
 //! - [`signaling`]: the WebSocket to the server.
 //! - [`peer`]: one peer connection with perfect negotiation.
+//! - [`screen_share`]: sharing a screen, window or tab.
 //! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`].
 
 pub mod call;
 pub mod media;
 pub mod peer;
+pub mod screen_share;
 pub mod signaling;

@@ -24,47 +24,54 @@ use web_sys::{
     RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
 
-/// The kind of a track or transceiver.
+/// What a transceiver carries. Every connection has one of each, in this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// Microphone or screen audio.
+    /// The microphone.
     Audio,
-    /// Camera or screen.
+    /// The camera or a shared screen.
     Video,
+    /// The sound of a shared screen or tab, when the browser offers it.
+    ScreenAudio,
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    /// Every kind, in transceiver (m-line) order.
+    pub const ALL: [Kind; 3] = [Kind::Audio, Kind::Video, Kind::ScreenAudio];
+
+    fn media(self) -> &'static str {
         match self {
-            Kind::Audio => "audio",
+            Kind::Audio | Kind::ScreenAudio => "audio",
             Kind::Video => "video",
         }
     }
 }
 
-/// The tracks we send: at most one of each kind.
+/// The tracks we send: at most one per [`Kind`].
 #[derive(Clone, Default)]
 pub struct LocalTracks {
     /// Microphone.
     pub audio: Option<MediaStreamTrack>,
     /// Camera or screen.
     pub video: Option<MediaStreamTrack>,
+    /// Screen or tab sound.
+    pub screen_audio: Option<MediaStreamTrack>,
 }
 
 impl LocalTracks {
-    fn get(&self, kind: Kind) -> Option<&MediaStreamTrack> {
+    /// The track sent as `kind`.
+    pub fn get(&self, kind: Kind) -> Option<&MediaStreamTrack> {
         match kind {
             Kind::Audio => self.audio.as_ref(),
             Kind::Video => self.video.as_ref(),
+            Kind::ScreenAudio => self.screen_audio.as_ref(),
         }
     }
+}
 
-    fn set(&mut self, kind: Kind, track: Option<MediaStreamTrack>) {
-        match kind {
-            Kind::Audio => self.audio = track,
-            Kind::Video => self.video = track,
-        }
-    }
+/// Whether two optional tracks are the same track.
+fn same(a: Option<&MediaStreamTrack>, b: Option<&MediaStreamTrack>) -> bool {
+    a.map(MediaStreamTrack::id) == b.map(MediaStreamTrack::id)
 }
 
 /// A DOM event handler owned by Rust.
@@ -141,18 +148,13 @@ impl PeerLink {
         Self::new(remote, polite, ice_servers, local, events)
     }
 
-    /// Sends `track` (or nothing) as our audio or video, without renegotiation.
-    pub fn replace_track(&self, kind: Kind, track: Option<&MediaStreamTrack>) {
-        self.inner.local.borrow_mut().set(kind, track.cloned());
-        let transceiver = self
-            .inner
-            .transceivers
-            .borrow()
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map(|(_, t)| t.clone());
-        if let Some(transceiver) = transceiver {
-            replace(&transceiver, track, self.inner.remote);
+    /// Sends these tracks from now on, replacing those that changed, without renegotiation.
+    pub fn send_tracks(&self, tracks: LocalTracks) {
+        let previous = std::mem::replace(&mut *self.inner.local.borrow_mut(), tracks.clone());
+        for (kind, transceiver) in self.inner.transceivers.borrow().iter() {
+            if !same(previous.get(*kind), tracks.get(*kind)) {
+                replace(transceiver, tracks.get(*kind), self.inner.remote);
+            }
         }
     }
 
@@ -259,7 +261,7 @@ impl Inner {
     fn add_transceivers(&self) {
         let local = self.local.borrow();
         let mut transceivers = self.transceivers.borrow_mut();
-        for kind in [Kind::Audio, Kind::Video] {
+        for kind in Kind::ALL {
             let init = RtcRtpTransceiverInit::new();
             init.set_direction(RtcRtpTransceiverDirection::Sendrecv);
             let transceiver = match local.get(kind) {
@@ -268,28 +270,26 @@ impl Inner {
                     .add_transceiver_with_media_stream_track_and_init(track, &init),
                 None => self
                     .pc
-                    .add_transceiver_with_str_and_init(kind.as_str(), &init),
+                    .add_transceiver_with_str_and_init(kind.media(), &init),
             };
             transceivers.push((kind, transceiver));
         }
     }
 
-    /// Answering side: adopts the transceivers the first remote offer created, one per kind, as
-    /// send-and-receive with our current tracks.
+    /// Answering side: adopts the transceivers the first remote offer created (the offerer makes
+    /// them in [`Kind::ALL`] order) as send-and-receive with our current tracks.
     fn adopt_transceivers(&self) {
         if !self.transceivers.borrow().is_empty() {
             return;
         }
         let local = self.local.borrow().clone();
         let mut adopted = Vec::new();
-        for transceiver in self.pc.get_transceivers().iter() {
+        let offered = self.pc.get_transceivers();
+        for (kind, transceiver) in Kind::ALL.into_iter().zip(offered.iter()) {
             let transceiver: RtcRtpTransceiver = transceiver.unchecked_into();
-            let kind = match transceiver.receiver().track().kind().as_str() {
-                "audio" => Kind::Audio,
-                _ => Kind::Video,
-            };
-            if adopted.iter().any(|(k, _)| *k == kind) {
-                continue;
+            if transceiver.receiver().track().kind() != kind.media() {
+                leptos::logging::warn!("peer {}: unexpected media order in offer", self.remote);
+                break;
             }
             transceiver.set_direction(RtcRtpTransceiverDirection::Sendrecv);
             if let Some(track) = local.get(kind) {

@@ -16,16 +16,18 @@ pub fn CallView(
     on_toggle_mic: Callback<()>,
     /// Turns the camera off or on.
     on_toggle_camera: Callback<()>,
+    /// Starts or stops sharing the screen.
+    on_toggle_sharing: Callback<()>,
 ) -> impl IntoView {
     let count = move || state.remotes.with(|r| r.len()) + 1;
     view! {
         <section class="call" aria-label="Call">
             <div class="grid" style:--tiles=move || count().to_string()>
-                <VideoTile label="You" stream=state.local_stream media=state.own_media() local=true />
+                <VideoTile label="You" stream=state.own_view() media=state.own_media() local=true />
                 <For each=move || state.remotes.get() key=|tile| tile.id let:tile>
                     <VideoTile
                         label=Signal::derive(move || tile.name.get_value())
-                        stream=tile.stream
+                        stream=tile.stream.into()
                         media=tile.media.into()
                         status=tile.connection
                     />
@@ -33,6 +35,9 @@ pub fn CallView(
             </div>
             <div class="controls">
                 <MediaControls state on_toggle_mic on_toggle_camera />
+                <button class="toggle" class:on=move || state.sharing.get() on:click=move |_| on_toggle_sharing.run(())>
+                    {move || if state.sharing.get() { "Stop sharing" } else { "Share screen" }}
+                </button>
                 <button class="danger" on:click=move |_| on_leave.run(())>
                     "Leave"
                 </button>

@@ -28,7 +28,7 @@ pub fn Lobby(
         <section class="lobby" aria-label="Lobby">
             <VideoTile
                 label="You (preview)"
-                stream=state.local_stream
+                stream=state.local_stream.into()
                 media=state.own_media()
                 local=true
             />

@@ -13,7 +13,7 @@ pub fn VideoTile(
     #[prop(into)]
     label: Signal<String>,
     /// The media to show.
-    stream: RwSignal<Option<MediaStream>, LocalStorage>,
+    stream: Signal<Option<MediaStream>, LocalStorage>,
     /// What the participant is sending.
     media: Signal<MediaState>,
     /// Whether this is your own camera.

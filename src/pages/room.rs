@@ -3,7 +3,7 @@
 use crate::call_state::{CallState, Phase};
 use crate::client::call::Call;
 use crate::client::media;
-use crate::client::peer::Kind;
+use crate::client::screen_share::ScreenShare;
 use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::protocol::RoomId;
 use leptos::prelude::*;
@@ -42,6 +42,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let link = RwSignal::new(String::new());
     let call = StoredValue::new_local(None::<Call>);
+    let screen = StoredValue::new_local(None::<ScreenShare>);
 
     // Browser only (effects never run on the server): remembered name, the link, the camera.
     Effect::new(move |_| {
@@ -88,46 +89,61 @@ fn Meeting(room: RoomId) -> impl IntoView {
 
     let leave = Callback::new(move |()| {
         call.set_value(None);
+        screen.set_value(None);
+        state.screen_stream.set(None);
+        state.sharing.set(false);
         state.remotes.set(Vec::new());
         release_media(state);
         state.phase.set(Phase::Left);
     });
 
-    // Media changes: applied locally, sent to every peer with replaceTrack, announced to the room.
+    // Media changes: applied locally, then the call sends the new tracks to every peer with
+    // replaceTrack and announces the new state to the room.
+    let media_changed = move || {
+        call.with_value(|call| {
+            if let Some(call) = call {
+                call.media_changed();
+            }
+        })
+    };
+    let report = move |result: Result<(), media::MediaError>| match result {
+        Ok(()) => media_changed(),
+        Err(problem) => state.alert.set(Some(problem.to_string())),
+    };
     let toggle_mic = Callback::new(move |()| {
         spawn_local(async move {
-            match media::set_microphone(&state, !state.mic_on.get_untracked()).await {
-                Ok(new_track) => call.with_value(|call| {
-                    if let Some(call) = call {
-                        if let Some(track) = &new_track {
-                            call.replace_track(Kind::Audio, Some(track));
-                        }
-                        call.announce_media();
-                    }
-                }),
-                Err(problem) => state.alert.set(Some(problem.to_string())),
-            }
+            report(media::set_microphone(&state, !state.mic_on.get_untracked()).await);
         });
     });
     let toggle_camera = Callback::new(move |()| {
         if state.camera_on.get_untracked() {
             media::turn_camera_off(&state);
-            call.with_value(|call| {
-                if let Some(call) = call {
-                    call.replace_track(Kind::Video, None);
-                    call.announce_media();
-                }
-            });
+            media_changed();
+        } else {
+            spawn_local(async move { report(media::turn_camera_on(&state).await) });
+        }
+    });
+    let stop_sharing = Callback::new(move |()| {
+        screen.set_value(None);
+        state.screen_stream.set(None);
+        state.sharing.set(false);
+        media_changed();
+    });
+    let toggle_sharing = Callback::new(move |()| {
+        if state.sharing.get_untracked() {
+            stop_sharing.run(());
             return;
         }
         spawn_local(async move {
-            match media::turn_camera_on(&state).await {
-                Ok(track) => call.with_value(|call| {
-                    if let Some(call) = call {
-                        call.replace_track(Kind::Video, Some(&track));
-                        call.announce_media();
-                    }
-                }),
+            match ScreenShare::start(stop_sharing).await {
+                Ok(share) => {
+                    state.screen_stream.set(Some(share.stream().clone()));
+                    screen.set_value(Some(share));
+                    state.sharing.set(true);
+                    media_changed();
+                }
+                // The person closed the picker: nothing went wrong.
+                Err(media::MediaError::Denied) => {}
                 Err(problem) => state.alert.set(Some(problem.to_string())),
             }
         });
@@ -141,6 +157,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
 
     on_cleanup(move || {
         call.try_update_value(|c| *c = None);
+        screen.try_update_value(|s| *s = None);
         if let Some(stream) = state.local_stream.try_get_untracked().flatten() {
             media::stop_all(&stream);
         }
@@ -175,6 +192,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                             on_leave=leave
                             on_toggle_mic=toggle_mic
                             on_toggle_camera=toggle_camera
+                            on_toggle_sharing=toggle_sharing
                         />
                     }
                         .into_any()

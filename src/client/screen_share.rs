@@ -1,0 +1,71 @@
+//! Sharing a screen, window or tab.
+
+use super::media::{MediaError, error_from_js, stop_all};
+use leptos::prelude::Callable;
+use leptos::prelude::Callback;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DisplayMediaStreamConstraints, Event, MediaStream, MediaStreamTrack};
+
+/// A running screen share. Dropping it stops the capture and detaches its handler.
+pub struct ScreenShare {
+    /// The captured screen (and its sound, if the browser offered it).
+    stream: MediaStream,
+    /// The captured video track, watched for the browser's own "stop sharing".
+    video: MediaStreamTrack,
+    /// Fires when the browser ends the capture.
+    _on_ended: Closure<dyn FnMut(Event)>,
+}
+
+impl ScreenShare {
+    /// Asks the person what to share. `on_ended` runs when the capture ends by itself (the
+    /// browser's stop button, a closed window), after the current event.
+    pub async fn start(on_ended: Callback<()>) -> Result<Self, MediaError> {
+        let devices = web_sys::window()
+            .ok_or(MediaError::Insecure)?
+            .navigator()
+            .media_devices()
+            .map_err(|_| MediaError::Insecure)?;
+        let constraints = DisplayMediaStreamConstraints::new();
+        constraints.set_video(&JsValue::TRUE);
+        constraints.set_audio(&JsValue::TRUE);
+        let promise = devices
+            .get_display_media_with_constraints(&constraints)
+            .map_err(error_from_js)?;
+        let stream: MediaStream = JsFuture::from(promise)
+            .await
+            .map_err(error_from_js)?
+            .unchecked_into();
+        let Some(video) = stream
+            .get_video_tracks()
+            .iter()
+            .next()
+            .map(JsCast::unchecked_into::<MediaStreamTrack>)
+        else {
+            stop_all(&stream);
+            return Err(MediaError::NotFound);
+        };
+        let on_ended = Closure::<dyn FnMut(Event)>::new(move |_| {
+            wasm_bindgen_futures::spawn_local(async move { on_ended.run(()) });
+        });
+        video.set_onended(Some(on_ended.as_ref().unchecked_ref()));
+        Ok(ScreenShare {
+            stream,
+            video,
+            _on_ended: on_ended,
+        })
+    }
+
+    /// The captured stream.
+    pub fn stream(&self) -> &MediaStream {
+        &self.stream
+    }
+}
+
+impl Drop for ScreenShare {
+    fn drop(&mut self) {
+        self.video.set_onended(None);
+        stop_all(&self.stream);
+    }
+}
