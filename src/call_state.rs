@@ -18,6 +18,39 @@ pub enum Phase {
     Left,
 }
 
+/// A kind of media device a person can choose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceKind {
+    /// A video input.
+    Camera,
+    /// An audio input.
+    Microphone,
+    /// An audio output.
+    Speaker,
+}
+
+impl DeviceKind {
+    /// The word for one such device, as in "Camera 2".
+    pub fn noun(self) -> &'static str {
+        match self {
+            DeviceKind::Camera => "Camera",
+            DeviceKind::Microphone => "Microphone",
+            DeviceKind::Speaker => "Speaker",
+        }
+    }
+}
+
+/// A device the person can pick.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceOption {
+    /// Camera, microphone or speaker.
+    pub kind: DeviceKind,
+    /// The browser's device id.
+    pub id: String,
+    /// The name shown.
+    pub label: String,
+}
+
 /// One remote participant's tile.
 #[derive(Clone, Copy, Debug)]
 pub struct RemoteTile {
@@ -56,6 +89,14 @@ pub struct CallState {
     pub camera_on: RwSignal<bool>,
     /// We are sharing a screen instead of the camera.
     pub sharing: RwSignal<bool>,
+    /// The devices there are to choose from.
+    pub devices: RwSignal<Vec<DeviceOption>>,
+    /// The chosen camera's id (empty: the browser's default).
+    pub camera_choice: RwSignal<String>,
+    /// The chosen microphone's id (empty: the browser's default).
+    pub microphone_choice: RwSignal<String>,
+    /// The chosen speaker's id (empty: the system default).
+    pub speaker_choice: RwSignal<String>,
 }
 
 impl CallState {
@@ -72,6 +113,10 @@ impl CallState {
             mic_on: RwSignal::new(true),
             camera_on: RwSignal::new(true),
             sharing: RwSignal::new(false),
+            devices: RwSignal::new(Vec::new()),
+            camera_choice: RwSignal::new(String::new()),
+            microphone_choice: RwSignal::new(String::new()),
+            speaker_choice: RwSignal::new(String::new()),
         }
     }
 
@@ -81,6 +126,15 @@ impl CallState {
             audio: self.mic_on.get_untracked(),
             video: self.camera_on.get_untracked(),
             screen: self.sharing.get_untracked(),
+        }
+    }
+
+    /// The chosen device of a kind (empty: default).
+    pub fn choice(&self, kind: DeviceKind) -> RwSignal<String> {
+        match kind {
+            DeviceKind::Camera => self.camera_choice,
+            DeviceKind::Microphone => self.microphone_choice,
+            DeviceKind::Speaker => self.speaker_choice,
         }
     }
 

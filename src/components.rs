@@ -1,6 +1,7 @@
 //! The parts of the meeting page.
 
 pub mod call_view;
+pub mod device_pickers;
 pub mod lobby;
 pub mod media_controls;
 pub mod video_tile;

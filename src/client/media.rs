@@ -48,18 +48,56 @@ impl MediaError {
     }
 }
 
-/// Asks for camera and microphone; falls back to either alone when only one is available.
-pub async fn open_camera_and_microphone() -> Result<MediaStream, MediaError> {
-    let first = match request(true, true).await {
-        Ok(stream) => return Ok(stream),
-        Err(error) => error,
-    };
-    for (audio, video) in [(true, false), (false, true)] {
-        if let Ok(stream) = request(audio, video).await {
-            return Ok(stream);
+/// Which device a request asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Want {
+    /// None of this kind.
+    Nothing,
+    /// Any device of this kind.
+    Any,
+    /// Exactly this device (any, if the id is empty).
+    Exact(String),
+}
+
+impl Want {
+    fn constraint(&self) -> JsValue {
+        let id = match self {
+            Want::Nothing => return JsValue::FALSE,
+            Want::Any => return JsValue::TRUE,
+            Want::Exact(id) if id.is_empty() => return JsValue::TRUE,
+            Want::Exact(id) => id,
+        };
+        let device = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&device, &"exact".into(), &JsValue::from_str(id));
+        let constraint = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&constraint, &"deviceId".into(), &device);
+        constraint.into()
+    }
+}
+
+/// Asks for camera and microphone: the chosen ones if they are still there, else any; falls
+/// back to either alone when only one is available.
+pub async fn open_camera_and_microphone(state: &CallState) -> Result<MediaStream, MediaError> {
+    let chosen = (
+        Want::Exact(state.microphone_choice.get_untracked()),
+        Want::Exact(state.camera_choice.get_untracked()),
+    );
+    let mut first_error = None;
+    let attempts = [
+        chosen,
+        (Want::Any, Want::Any),
+        (Want::Any, Want::Nothing),
+        (Want::Nothing, Want::Any),
+    ];
+    for (audio, video) in &attempts {
+        match request(audio, video).await {
+            Ok(stream) => return Ok(stream),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
         }
     }
-    Err(first)
+    Err(first_error.unwrap_or(MediaError::NotFound))
 }
 
 /// Turns a rejected media promise into a [`MediaError`].
@@ -67,15 +105,15 @@ pub fn error_from_js(error: JsValue) -> MediaError {
     MediaError::from_js(error)
 }
 
-async fn request(audio: bool, video: bool) -> Result<MediaStream, MediaError> {
+async fn request(audio: &Want, video: &Want) -> Result<MediaStream, MediaError> {
     let devices = web_sys::window()
         .ok_or(MediaError::Insecure)?
         .navigator()
         .media_devices()
         .map_err(|_| MediaError::Insecure)?;
     let constraints = MediaStreamConstraints::new();
-    constraints.set_audio(&JsValue::from_bool(audio));
-    constraints.set_video(&JsValue::from_bool(video));
+    constraints.set_audio(&audio.constraint());
+    constraints.set_video(&video.constraint());
     let promise = devices
         .get_user_media_with_constraints(&constraints)
         .map_err(MediaError::from_js)?;
@@ -145,7 +183,14 @@ fn set_camera_tracks(
     state.local_stream.set(stream);
 }
 
-/// Records what the first request for devices gave us.
+/// The id of the device a track comes from.
+fn device_id(track: &MediaStreamTrack) -> Option<String> {
+    js_sys::Reflect::get(&track.get_settings(), &"deviceId".into())
+        .ok()?
+        .as_string()
+}
+
+/// Records what the first request for devices gave us, including which devices they are.
 pub fn adopt_initial_stream(state: &CallState, stream: MediaStream) {
     let mic_on = state.mic_on.get_untracked();
     let audio = first_track(&stream, Kind::Audio);
@@ -153,7 +198,13 @@ pub fn adopt_initial_stream(state: &CallState, stream: MediaStream) {
         track.set_enabled(mic_on);
     }
     state.mic_on.set(audio.is_some() && mic_on);
+    if let Some(id) = audio.as_ref().and_then(device_id) {
+        state.microphone_choice.set(id);
+    }
     let video = first_track(&stream, Kind::Video);
+    if let Some(id) = video.as_ref().and_then(device_id) {
+        state.camera_choice.set(id);
+    }
     state.camera_on.set(video.is_some());
     state.local_stream.set(Some(stream));
 }
@@ -161,15 +212,45 @@ pub fn adopt_initial_stream(state: &CallState, stream: MediaStream) {
 /// Mutes or unmutes the microphone. Muting keeps the track and sends silence, so unmuting is
 /// instant; with no microphone yet, unmuting asks for one.
 pub async fn set_microphone(state: &CallState, on: bool) -> Result<(), MediaError> {
-    let (audio, video) = camera_tracks(state);
-    if let Some(track) = &audio {
-        track.set_enabled(on);
-    } else if on {
-        let stream = request(true, false).await?;
-        let track = first_track(&stream, Kind::Audio).ok_or(MediaError::NotFound)?;
-        set_camera_tracks(state, Some(&track), video.as_ref());
+    let (audio, _) = camera_tracks(state);
+    match &audio {
+        Some(track) => track.set_enabled(on),
+        None if on => open_microphone(state).await?,
+        None => {}
     }
     state.mic_on.set(on);
+    Ok(())
+}
+
+/// Opens the chosen microphone in place of the current one (keeping mute as it was).
+async fn open_microphone(state: &CallState) -> Result<(), MediaError> {
+    let want = Want::Exact(state.microphone_choice.get_untracked());
+    let stream = request(&want, &Want::Nothing).await?;
+    let track = first_track(&stream, Kind::Audio).ok_or(MediaError::NotFound)?;
+    let (old, video) = camera_tracks(state);
+    if let Some(old) = old {
+        track.set_enabled(old.enabled());
+        old.stop();
+    }
+    set_camera_tracks(state, Some(&track), video.as_ref());
+    Ok(())
+}
+
+/// Switches to another microphone (if one is open) and remembers the choice.
+pub async fn switch_microphone(state: &CallState, id: String) -> Result<(), MediaError> {
+    state.microphone_choice.set(id);
+    if camera_tracks(state).0.is_some() {
+        open_microphone(state).await?;
+    }
+    Ok(())
+}
+
+/// Switches to another camera (if the camera is on) and remembers the choice.
+pub async fn switch_camera(state: &CallState, id: String) -> Result<(), MediaError> {
+    state.camera_choice.set(id);
+    if state.camera_on.get_untracked() {
+        turn_camera_on(state).await?;
+    }
     Ok(())
 }
 
@@ -185,7 +266,8 @@ pub fn turn_camera_off(state: &CallState) {
 
 /// Turns the camera on.
 pub async fn turn_camera_on(state: &CallState) -> Result<(), MediaError> {
-    let stream = request(false, true).await?;
+    let want = Want::Exact(state.camera_choice.get_untracked());
+    let stream = request(&Want::Nothing, &want).await?;
     let track = first_track(&stream, Kind::Video).ok_or(MediaError::NotFound)?;
     let (audio, old) = camera_tracks(state);
     if let Some(old) = old {

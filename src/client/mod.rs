@@ -1,12 +1,14 @@
 //! Browser-side call logic (runs only in the browser, after hydration).
 //!
 //! - [`media`]: camera and microphone.
+//! - [`devices`]: choosing cameras, microphones and speakers.
 //! - [`signaling`]: the WebSocket to the server.
 //! - [`peer`]: one peer connection with perfect negotiation.
 //! - [`screen_share`]: sharing a screen, window or tab.
 //! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`].
 
 pub mod call;
+pub mod devices;
 pub mod media;
 pub mod peer;
 pub mod screen_share;

@@ -1,6 +1,8 @@
 //! The call: everyone's tiles and the Leave button.
 
 use crate::call_state::CallState;
+use crate::call_state::DeviceKind;
+use crate::components::device_pickers::DevicePickers;
 use crate::components::media_controls::MediaControls;
 use crate::components::video_tile::VideoTile;
 use leptos::prelude::*;
@@ -16,6 +18,8 @@ pub fn CallView(
     on_toggle_mic: Callback<()>,
     /// Turns the camera off or on.
     on_toggle_camera: Callback<()>,
+    /// Switches to another camera, microphone or speaker.
+    on_pick_device: Callback<(DeviceKind, String)>,
     /// Starts or stops sharing the screen.
     on_toggle_sharing: Callback<()>,
 ) -> impl IntoView {
@@ -29,6 +33,7 @@ pub fn CallView(
                         label=Signal::derive(move || tile.name.get_value())
                         stream=tile.stream.into()
                         media=tile.media.into()
+                        speaker=state.speaker_choice
                         status=tile.connection
                     />
                 </For>
@@ -38,6 +43,10 @@ pub fn CallView(
                 <button class="toggle" class:on=move || state.sharing.get() on:click=move |_| on_toggle_sharing.run(())>
                     {move || if state.sharing.get() { "Stop sharing" } else { "Share screen" }}
                 </button>
+                <details class="device-menu">
+                    <summary>"Devices"</summary>
+                    <DevicePickers state on_pick=on_pick_device />
+                </details>
                 <button class="danger" on:click=move |_| on_leave.run(())>
                     "Leave"
                 </button>

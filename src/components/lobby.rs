@@ -1,6 +1,8 @@
 //! The pre-join lobby: camera preview, name, Join.
 
+use crate::call_state::DeviceKind;
 use crate::call_state::{CallState, Phase};
+use crate::components::device_pickers::DevicePickers;
 use crate::components::media_controls::MediaControls;
 use crate::components::video_tile::VideoTile;
 use leptos::prelude::*;
@@ -18,6 +20,8 @@ pub fn Lobby(
     on_toggle_mic: Callback<()>,
     /// Turns the camera off or on.
     on_toggle_camera: Callback<()>,
+    /// Switches to another camera, microphone or speaker.
+    on_pick_device: Callback<(DeviceKind, String)>,
 ) -> impl IntoView {
     let joining = move || state.phase.get() == Phase::Joining;
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -36,6 +40,7 @@ pub fn Lobby(
             <div class="controls">
                 <MediaControls state on_toggle_mic on_toggle_camera />
             </div>
+            <DevicePickers state on_pick=on_pick_device />
             <form class="join-form" on:submit=submit>
                 <label for="display-name">"Your name"</label>
                 <input

@@ -22,12 +22,20 @@ pub fn VideoTile(
     /// A short connection status, shown while not connected.
     #[prop(optional, into)]
     status: Option<Signal<String>>,
+    /// The speaker to play this tile's sound on (empty: system default).
+    #[prop(optional, into)]
+    speaker: Option<Signal<String>>,
 ) -> impl IntoView {
     let video = NodeRef::<Video>::new();
     Effect::new(move |_| {
         let stream = stream.get();
         if let Some(element) = video.get() {
             element.set_src_object(stream.as_ref());
+        }
+    });
+    Effect::new(move |_| {
+        if let (Some(speaker), Some(element)) = (speaker, video.get()) {
+            crate::client::devices::route_audio(&element, &speaker.get());
         }
     });
     let status_text = move || {

@@ -1,7 +1,9 @@
 //! The meeting page: the lobby, then the call.
 
+use crate::call_state::DeviceKind;
 use crate::call_state::{CallState, Phase};
 use crate::client::call::Call;
+use crate::client::devices::{self, DeviceWatcher};
 use crate::client::media;
 use crate::client::screen_share::ScreenShare;
 use crate::components::{call_view::CallView, lobby::Lobby};
@@ -43,6 +45,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let link = RwSignal::new(String::new());
     let call = StoredValue::new_local(None::<Call>);
     let screen = StoredValue::new_local(None::<ScreenShare>);
+    let device_watcher = StoredValue::new_local(None::<DeviceWatcher>);
 
     // Browser only (effects never run on the server): remembered name, the link, the camera.
     Effect::new(move |_| {
@@ -52,6 +55,16 @@ fn Meeting(room: RoomId) -> impl IntoView {
                 name.set(saved);
             }
         }
+        for kind in [
+            DeviceKind::Camera,
+            DeviceKind::Microphone,
+            DeviceKind::Speaker,
+        ] {
+            if let Some(id) = devices::remembered(kind) {
+                state.choice(kind).set(id);
+            }
+        }
+        device_watcher.set_value(DeviceWatcher::start(move || refresh_devices(state)));
         open_media(state);
     });
 
@@ -149,6 +162,19 @@ fn Meeting(room: RoomId) -> impl IntoView {
         });
     });
 
+    let pick_device = Callback::new(move |(kind, id): (DeviceKind, String)| {
+        devices::remember(kind, &id);
+        match kind {
+            DeviceKind::Speaker => state.speaker_choice.set(id),
+            DeviceKind::Camera => {
+                spawn_local(async move { report(media::switch_camera(&state, id).await) })
+            }
+            DeviceKind::Microphone => {
+                spawn_local(async move { report(media::switch_microphone(&state, id).await) })
+            }
+        }
+    });
+
     let rejoin = move |_| {
         state.alert.set(None);
         state.phase.set(Phase::Lobby);
@@ -156,6 +182,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     };
 
     on_cleanup(move || {
+        device_watcher.try_update_value(|w| *w = None);
         call.try_update_value(|c| *c = None);
         screen.try_update_value(|s| *s = None);
         if let Some(stream) = state.local_stream.try_get_untracked().flatten() {
@@ -181,6 +208,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                             on_join=join
                             on_toggle_mic=toggle_mic
                             on_toggle_camera=toggle_camera
+                            on_pick_device=pick_device
                         />
                     }
                         .into_any()
@@ -193,6 +221,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                             on_toggle_mic=toggle_mic
                             on_toggle_camera=toggle_camera
                             on_toggle_sharing=toggle_sharing
+                            on_pick_device=pick_device
                         />
                     }
                         .into_any()
@@ -209,11 +238,16 @@ fn Meeting(room: RoomId) -> impl IntoView {
     }
 }
 
+/// Reads the list of devices again (after permission, or a device plugged in or out).
+fn refresh_devices(state: CallState) {
+    spawn_local(async move { state.devices.set(devices::list().await) });
+}
+
 /// Asks for the camera and microphone and records the outcome in `state`.
 fn open_media(state: CallState) {
     state.media_ready.set(false);
     spawn_local(async move {
-        match media::open_camera_and_microphone().await {
+        match media::open_camera_and_microphone(&state).await {
             Ok(stream) => {
                 state.media_problem.set(None);
                 media::adopt_initial_stream(&state, stream);
@@ -221,6 +255,7 @@ fn open_media(state: CallState) {
             Err(problem) => state.media_problem.set(Some(problem.to_string())),
         }
         state.media_ready.set(true);
+        refresh_devices(state);
     });
 }
 
