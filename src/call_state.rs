@@ -2,7 +2,9 @@
 //! it; the components ([`crate::components`]) read it. Rendered the same on both sides.
 
 use crate::protocol::{MediaState, PeerId};
+use crate::quality::{Quality, Sample, is_speaking};
 use leptos::prelude::*;
+use std::collections::VecDeque;
 use web_sys::MediaStream;
 
 /// Where the person is in a meeting.
@@ -64,6 +66,12 @@ pub struct RemoteTile {
     pub connection: RwSignal<String>,
     /// What they announce they are sending.
     pub media: RwSignal<MediaState>,
+    /// Whether they are speaking now.
+    pub speaking: RwSignal<bool>,
+    /// How well the connection to them is doing, once measured.
+    pub quality: RwSignal<Option<Quality>>,
+    /// The last minute of the connection's statistics.
+    pub history: RwSignal<VecDeque<Sample>>,
 }
 
 /// The state of one meeting page.
@@ -97,6 +105,8 @@ pub struct CallState {
     pub microphone_choice: RwSignal<String>,
     /// The chosen speaker's id (empty: the system default).
     pub speaker_choice: RwSignal<String>,
+    /// Our microphone's loudness, 0.0 to 1.0.
+    pub mic_level: RwSignal<f64>,
 }
 
 impl CallState {
@@ -117,6 +127,7 @@ impl CallState {
             camera_choice: RwSignal::new(String::new()),
             microphone_choice: RwSignal::new(String::new()),
             speaker_choice: RwSignal::new(String::new()),
+            mic_level: RwSignal::new(0.0),
         }
     }
 
@@ -136,6 +147,12 @@ impl CallState {
             DeviceKind::Microphone => self.microphone_choice,
             DeviceKind::Speaker => self.speaker_choice,
         }
+    }
+
+    /// Whether we are speaking now (microphone on and loud enough).
+    pub fn own_speaking(&self) -> Signal<bool> {
+        let state = *self;
+        Signal::derive(move || state.mic_on.get() && is_speaking(state.mic_level.get()))
     }
 
     /// What our own tile shows: the shared screen while sharing, else the camera.
@@ -171,6 +188,9 @@ impl CallState {
             stream: RwSignal::new_local(None),
             connection: RwSignal::new("new".to_owned()),
             media: RwSignal::new(media),
+            speaking: RwSignal::new(false),
+            quality: RwSignal::new(None),
+            history: RwSignal::new(VecDeque::new()),
         };
         self.remotes.update(|tiles| tiles.push(tile));
         tile

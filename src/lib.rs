@@ -5,8 +5,12 @@
 //! - [`app`]: the HTML shell and router; [`pages`] and [`components`] the UI.
 //! - [`api`]: server functions (create a room, ICE servers).
 //! - [`call_state`]: the reactive state of a meeting page.
+//! - [`quality`]: connection-quality rules (rates, good/fair/poor).
 //! - [`client`]: browser-side call logic (WebSocket, peer connections, media).
 //! - `server` (feature `ssr`): HTTPS, the room hub and the signaling route.
+
+// Leptos view types nest deeply; the default limit is too small for the meeting page.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;
@@ -15,6 +19,7 @@ pub mod client;
 pub mod components;
 pub mod pages;
 pub mod protocol;
+pub mod quality;
 #[cfg(feature = "ssr")]
 pub mod server;
 

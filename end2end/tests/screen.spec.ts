@@ -1,23 +1,37 @@
 // Screen sharing: the others receive the screen instead of the camera, and the camera again after.
 import { Page } from '@playwright/test';
-import { expect, expectVideoPlaying, join, receivedFrameWidths, startMeeting, test, tile } from './support';
+import { expect, expectVideoPlaying, join, receivedFrameSizes, startMeeting, test, tile } from './support';
 
-async function expectReceivedWidth(page: Page, width: number) {
-  await expect.poll(async () => (await receivedFrameWidths(page))[0]).toBe(width);
+type Size = { width: number; height: number };
+
+/**
+ * Waits until the page receives video of this source's shape: the same aspect ratio and no
+ * larger (the sender may scale a camera down under load, which is not what is being tested).
+ */
+async function expectReceiving(page: Page, source: Size) {
+  await expect
+    .poll(async () => {
+      const { width, height } = (await receivedFrameSizes(page))[0] ?? { width: 0, height: 0 };
+      const sameShape = height > 0 && Math.abs(width / height - source.width / source.height) < 0.02;
+      return sameShape && width <= source.width && width >= source.width / 4;
+    })
+    .toBe(true);
 }
 
-async function cameraWidth(page: Page): Promise<number> {
+async function cameraSize(page: Page): Promise<Size> {
   return page.evaluate(() => {
     const streams = (window as any).__confabLocalStreams as MediaStream[];
-    const live = streams.flatMap((s) => s.getVideoTracks()).find((t) => t.readyState === 'live');
-    return live?.getSettings().width ?? 0;
+    const live = streams.flatMap((s) => s.getVideoTracks()).find((t) => t.readyState === 'live')!;
+    const { width, height } = live.getSettings();
+    return { width: width ?? 0, height: height ?? 0 };
   });
 }
 
-async function screenWidth(page: Page): Promise<number> {
+async function screenSize(page: Page): Promise<Size> {
   return page.evaluate(() => {
     const screens = (window as any).__confabScreenStreams as MediaStream[];
-    return screens[screens.length - 1].getVideoTracks()[0].getSettings().width ?? 0;
+    const { width, height } = screens[screens.length - 1].getVideoTracks()[0].getSettings();
+    return { width: width ?? 0, height: height ?? 0 };
   });
 }
 
@@ -30,20 +44,21 @@ test('sharing the screen replaces the camera for the others, and stopping brings
   await join(ada, link, 'Ada');
   await join(bob, link, 'Bob');
   await expectVideoPlaying(bob, 'Ada');
-  const camera = await cameraWidth(ada);
-  await expectReceivedWidth(bob, camera);
+  const camera = await cameraSize(ada);
+  await expectReceiving(bob, camera);
 
   await ada.getByRole('button', { name: 'Share screen' }).click();
   await expect(ada.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
-  const screen = await screenWidth(ada);
-  expect(screen).not.toBe(camera);
-  await expectReceivedWidth(bob, screen);
+  const screen = await screenSize(ada);
+  // The two sources must be told apart by shape for this test to mean anything.
+  expect(screen.width / screen.height).not.toBeCloseTo(camera.width / camera.height, 1);
+  await expectReceiving(bob, screen);
   await expect(tile(bob, 'Ada')).toContainText('screen');
   await expectVideoPlaying(bob, 'Ada');
 
   await ada.getByRole('button', { name: 'Stop sharing' }).click();
   await expect(ada.getByRole('button', { name: 'Share screen' })).toBeVisible();
-  await expectReceivedWidth(bob, camera);
+  await expectReceiving(bob, camera);
   await expect(tile(bob, 'Ada')).not.toContainText('screen');
   // The capture itself was stopped.
   expect(
@@ -59,10 +74,10 @@ test('when the browser ends the screen capture by itself, the camera comes back'
   const link = await startMeeting(ada);
   await join(ada, link, 'Ada');
   await join(bob, link, 'Bob');
-  const camera = await cameraWidth(ada);
+  const camera = await cameraSize(ada);
   await ada.getByRole('button', { name: 'Share screen' }).click();
   await expect(ada.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
-  await expectReceivedWidth(bob, await screenWidth(ada));
+  await expectReceiving(bob, await screenSize(ada));
 
   // What the browser does when its own "Stop sharing" bar is used: the track ends.
   await ada.evaluate(() => {
@@ -72,7 +87,7 @@ test('when the browser ends the screen capture by itself, the camera comes back'
     track.dispatchEvent(new Event('ended'));
   });
   await expect(ada.getByRole('button', { name: 'Share screen' })).toBeVisible();
-  await expectReceivedWidth(bob, camera);
+  await expectReceiving(bob, camera);
 });
 
 test('stopping a share that began with the camera off returns to camera off', async ({ person }) => {
@@ -88,7 +103,7 @@ test('stopping a share that began with the camera off returns to camera off', as
   await ada.getByRole('button', { name: 'Share screen' }).click();
   await expect(placeholder).toHaveCount(0);
   await expect(ada.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
-  await expectReceivedWidth(bob, await screenWidth(ada));
+  await expectReceiving(bob, await screenSize(ada));
   await expectVideoPlaying(bob, 'Ada');
 
   await ada.getByRole('button', { name: 'Stop sharing' }).click();

@@ -159,18 +159,19 @@ export async function expectFramesRising(page: Page, count: number): Promise<voi
     .toBe(true);
 }
 
-/** Width of the video the page receives, per open peer connection (inbound-rtp frameWidth). */
-export async function receivedFrameWidths(page: Page): Promise<number[]> {
+/** Size of the video the page receives, per open peer connection (inbound-rtp frame size). */
+export async function receivedFrameSizes(page: Page): Promise<{ width: number; height: number }[]> {
   return page.evaluate(async () => {
     const all: RTCPeerConnection[] = (window as any).__confabPeerConnections ?? [];
     const open = all.filter((pc) => pc.connectionState !== 'closed');
     return Promise.all(
       open.map(async (pc) => {
-        let width = 0;
+        let size = { width: 0, height: 0 };
         (await pc.getStats()).forEach((report: any) => {
-          if (report.type === 'inbound-rtp' && report.kind === 'video') width = report.frameWidth ?? 0;
+          if (report.type === 'inbound-rtp' && report.kind === 'video')
+            size = { width: report.frameWidth ?? 0, height: report.frameHeight ?? 0 };
         });
-        return width;
+        return size;
       }),
     );
   });

@@ -8,19 +8,29 @@
 
 use super::peer::{PeerEvents, PeerLink};
 use super::signaling::{self, Signaling};
+use super::ticker::Ticker;
 use crate::call_state::{CallState, Phase};
 use crate::protocol::{ClientMessage, IceServer, PeerId, RoomId, ServerMessage};
+use crate::quality::{self, Counters};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::Event;
+use web_sys::{Event, RtcPeerConnectionState};
+
+/// How often each connection's statistics are read, in milliseconds.
+const SAMPLE_EVERY_MS: i32 = 500;
+
+/// Samples judged together for the quality verdict (two seconds).
+const QUALITY_WINDOW: usize = 4;
 
 /// A joined (or joining) call. Dropping it leaves: every connection closes and the server is told.
 pub struct Call {
     inner: Rc<Inner>,
+    /// Reads every connection's statistics for the speaking and quality indicators.
+    _sampler: Ticker,
     /// Leaves when the tab is closed or reloaded, so the others see it at once.
     on_pagehide: Closure<dyn FnMut(Event)>,
 }
@@ -40,6 +50,8 @@ struct Inner {
     peers: RefCell<HashMap<PeerId, PeerLink>>,
     /// The signaling connection.
     signaling: RefCell<Option<Signaling>>,
+    /// The last counters read from each connection.
+    counters: RefCell<HashMap<PeerId, Counters>>,
 }
 
 impl Call {
@@ -58,6 +70,7 @@ impl Call {
             me: Cell::new(None),
             peers: RefCell::new(HashMap::new()),
             signaling: RefCell::new(None),
+            counters: RefCell::new(HashMap::new()),
         });
         let url = signaling::url().map_err(|e| format!("{e:?}"))?;
         let on_open = {
@@ -102,7 +115,17 @@ impl Call {
             let _ = window
                 .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
         }
-        Ok(Call { inner, on_pagehide })
+        let weak = Rc::downgrade(&inner);
+        let sampler = Ticker::every(SAMPLE_EVERY_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                Inner::sample(&inner);
+            }
+        });
+        Ok(Call {
+            inner,
+            _sampler: sampler,
+            on_pagehide,
+        })
     }
 
     /// After a local media change: sends everyone the current tracks (replacing only those that
@@ -161,6 +184,7 @@ impl Inner {
             }
             ServerMessage::PeerLeft { id } => {
                 this.peers.borrow_mut().remove(&id);
+                this.counters.borrow_mut().remove(&id);
                 this.state.remove_remote(id);
             }
             ServerMessage::Signal { from, signal } => {
@@ -214,6 +238,47 @@ impl Inner {
                 leptos::logging::error!("cannot create a connection to {remote}: {error:?}");
                 tile.connection.set("failed".into());
             }
+        }
+    }
+
+    /// Reads every connection's statistics once and updates the tiles.
+    fn sample(this: &Rc<Self>) {
+        let connections: Vec<_> = this
+            .peers
+            .borrow()
+            .values()
+            .map(|link| (link.remote(), link.connection().clone()))
+            .collect();
+        for (id, pc) in connections {
+            let this = this.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok((now, gauges)) = super::stats::read(&pc).await else {
+                    return;
+                };
+                let Some(tile) = this.state.remote(id) else {
+                    return;
+                };
+                let before = this.counters.borrow_mut().insert(id, now);
+                let Some(before) = before else { return };
+                let media = tile.media.get_untracked();
+                tile.speaking
+                    .set(media.audio && quality::is_speaking(gauges.audio_level));
+                let sample = quality::sample(&before, &now, gauges);
+                tile.history.update(|h| quality::remember(h, sample));
+                let lost = matches!(
+                    pc.connection_state(),
+                    RtcPeerConnectionState::Disconnected | RtcPeerConnectionState::Failed
+                );
+                let verdict = if lost {
+                    Some(quality::Quality::Poor)
+                } else {
+                    tile.history.with_untracked(|h| {
+                        let recent: Vec<_> = h.iter().rev().take(QUALITY_WINDOW).copied().collect();
+                        quality::assess(&recent, media.video || media.screen)
+                    })
+                };
+                tile.quality.set(verdict);
+            });
         }
     }
 

@@ -5,11 +5,15 @@
 //! - [`signaling`]: the WebSocket to the server.
 //! - [`peer`]: one peer connection with perfect negotiation.
 //! - [`screen_share`]: sharing a screen, window or tab.
+//! - [`stats`], [`level_meter`], [`ticker`]: connection statistics, microphone level, timers.
 //! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`].
 
 pub mod call;
 pub mod devices;
+pub mod level_meter;
 pub mod media;
 pub mod peer;
 pub mod screen_share;
 pub mod signaling;
+pub mod stats;
+pub mod ticker;

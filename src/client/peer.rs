@@ -190,6 +190,11 @@ impl PeerLink {
         self.inner.remote
     }
 
+    /// The connection, for reading its statistics.
+    pub fn connection(&self) -> &RtcPeerConnection {
+        &self.inner.pc
+    }
+
     /// Queues negotiation data from the remote peer; it is applied after everything before it.
     pub fn receive(&self, signal: Signal) {
         self.inner.inbox.borrow_mut().push_back(signal);

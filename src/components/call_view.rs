@@ -27,13 +27,22 @@ pub fn CallView(
     view! {
         <section class="call" aria-label="Call">
             <div class="grid" style:--tiles=move || count().to_string()>
-                <VideoTile label="You" stream=state.own_view() media=state.own_media() local=true />
+                <VideoTile
+                    label="You"
+                    stream=state.own_view()
+                    media=state.own_media()
+                    speaking=state.own_speaking()
+                    local=true
+                />
                 <For each=move || state.remotes.get() key=|tile| tile.id let:tile>
                     <VideoTile
                         label=Signal::derive(move || tile.name.get_value())
                         stream=tile.stream.into()
                         media=tile.media.into()
                         speaker=state.speaker_choice
+                        speaking=tile.speaking.into()
+                        quality=tile.quality
+                        history=tile.history
                         status=tile.connection
                     />
                 </For>

@@ -34,8 +34,13 @@ pub fn Lobby(
                 label="You (preview)"
                 stream=state.local_stream.into()
                 media=state.own_media()
+                speaking=state.own_speaking()
                 local=true
             />
+            <label class="level">
+                "Microphone level"
+                <meter min="0" max="0.3" low="0.02" value=move || state.mic_level.get().min(0.3)></meter>
+            </label>
             <p role="status" class="media-problem">{move || state.media_problem.get()}</p>
             <div class="controls">
                 <MediaControls state on_toggle_mic on_toggle_camera />

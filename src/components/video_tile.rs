@@ -1,9 +1,12 @@
 //! A participant's tile: their video and name, a placeholder when their camera is off, and a
 //! muted-microphone mark.
 
+use crate::components::stats_panel::StatsPanel;
 use crate::protocol::MediaState;
+use crate::quality::{Quality, Sample};
 use leptos::html::Video;
 use leptos::prelude::*;
+use std::collections::VecDeque;
 use web_sys::MediaStream;
 
 /// A video tile labelled with a name. The local tile is muted so you never hear yourself.
@@ -25,7 +28,16 @@ pub fn VideoTile(
     /// The speaker to play this tile's sound on (empty: system default).
     #[prop(optional, into)]
     speaker: Option<Signal<String>>,
+    /// Whether they are speaking now.
+    speaking: Signal<bool>,
+    /// How well the connection to them is doing (remote tiles).
+    #[prop(optional, into)]
+    quality: Option<Signal<Option<Quality>>>,
+    /// The connection's recent statistics (remote tiles).
+    #[prop(optional)]
+    history: Option<RwSignal<VecDeque<Sample>>>,
 ) -> impl IntoView {
+    let show_stats = RwSignal::new(false);
     let video = NodeRef::<Video>::new();
     Effect::new(move |_| {
         let stream = stream.get();
@@ -62,6 +74,8 @@ pub fn VideoTile(
             class:local=local
             class:screen=move || media.get().screen
             class:camera-off=camera_off
+            class:speaking=move || speaking.get()
+            data-speaking=move || speaking.get().to_string()
             aria-label=label
         >
             // The video element stays while the camera is off: it also plays the audio.
@@ -82,8 +96,50 @@ pub fn VideoTile(
                     <span class="badge">" (screen)"</span>
                 </Show>
                 <span class="status">{status_text}</span>
+                {quality.map(|quality| view! { <QualityBars quality /> })}
             </figcaption>
+            {history
+                .map(|history| {
+                    view! {
+                        <button
+                            class="stats-toggle"
+                            aria-expanded=move || show_stats.get().to_string()
+                            on:click=move |_| show_stats.update(|s| *s = !*s)
+                        >
+                            "Connection statistics"
+                        </button>
+                        <Show when=move || show_stats.get()>
+                            <StatsPanel name=label history />
+                        </Show>
+                    }
+                })}
         </figure>
+    }
+}
+
+/// Three bars for good, two for fair, one for poor; named for screen readers.
+#[component]
+fn QualityBars(quality: Signal<Option<Quality>>) -> impl IntoView {
+    move || {
+        quality.get().map(|q| {
+            let level = match q {
+                Quality::Good => 3,
+                Quality::Fair => 2,
+                Quality::Poor => 1,
+            };
+            view! {
+                <span
+                    class=format!("quality q-{}", q.word())
+                    role="img"
+                    aria-label=format!("Connection {}", q.word())
+                    title=format!("Connection {}", q.word())
+                >
+                    {(1..=3)
+                        .map(|bar| view! { <i class:lit=bar <= level></i> })
+                        .collect_view()}
+                </span>
+            }
+        })
     }
 }
 

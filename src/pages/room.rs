@@ -4,6 +4,7 @@ use crate::call_state::DeviceKind;
 use crate::call_state::{CallState, Phase};
 use crate::client::call::Call;
 use crate::client::devices::{self, DeviceWatcher};
+use crate::client::level_meter::LevelMeter;
 use crate::client::media;
 use crate::client::screen_share::ScreenShare;
 use crate::components::{call_view::CallView, lobby::Lobby};
@@ -46,6 +47,22 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let call = StoredValue::new_local(None::<Call>);
     let screen = StoredValue::new_local(None::<ScreenShare>);
     let device_watcher = StoredValue::new_local(None::<DeviceWatcher>);
+    let level_meter = StoredValue::new_local(None::<LevelMeter>);
+
+    // Our microphone's loudness, measured whenever the local stream changes.
+    Effect::new(move |_| {
+        let stream = state.local_stream.get();
+        let has_audio = stream
+            .as_ref()
+            .is_some_and(|s| s.get_audio_tracks().length() > 0);
+        let meter = stream
+            .filter(|_| has_audio)
+            .and_then(|s| LevelMeter::start(&s, move |level| state.mic_level.set(level)).ok());
+        if meter.is_none() {
+            state.mic_level.set(0.0);
+        }
+        level_meter.set_value(meter);
+    });
 
     // Browser only (effects never run on the server): remembered name, the link, the camera.
     Effect::new(move |_| {
@@ -183,6 +200,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
 
     on_cleanup(move || {
         device_watcher.try_update_value(|w| *w = None);
+        level_meter.try_update_value(|m| *m = None);
         call.try_update_value(|c| *c = None);
         screen.try_update_value(|s| *s = None);
         if let Some(stream) = state.local_stream.try_get_untracked().flatten() {

@@ -1,0 +1,66 @@
+//! Reading a peer connection's statistics (getStats) into [`crate::quality`] numbers.
+
+use crate::quality::{Counters, Gauges};
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::RtcPeerConnection;
+
+fn number(report: &JsValue, field: &str) -> Option<f64> {
+    Reflect::get(report, &field.into()).ok()?.as_f64()
+}
+
+fn text(report: &JsValue, field: &str) -> Option<String> {
+    Reflect::get(report, &field.into()).ok()?.as_string()
+}
+
+/// Reads the counters and gauges of a connection once.
+pub async fn read(pc: &RtcPeerConnection) -> Result<(Counters, Gauges), JsValue> {
+    let report = JsFuture::from(pc.get_stats()).await?;
+    let entries = js_sys::try_iter(&report)?.ok_or("stats report is not iterable")?;
+    let mut counters = Counters {
+        at_ms: js_sys::Date::now(),
+        ..Counters::default()
+    };
+    let mut gauges = Gauges::default();
+    let mut audio_seen = false;
+    for entry in entries {
+        let entry: js_sys::Array = entry?.unchecked_into();
+        let stat = entry.get(1);
+        let kind = text(&stat, "kind").unwrap_or_default();
+        match text(&stat, "type").as_deref() {
+            Some("inbound-rtp") => {
+                let bytes = number(&stat, "bytesReceived").unwrap_or(0.0);
+                counters.bytes_in += bytes;
+                counters.packets_received += number(&stat, "packetsReceived").unwrap_or(0.0);
+                counters.packets_lost += number(&stat, "packetsLost").unwrap_or(0.0);
+                if kind == "video" {
+                    counters.video_bytes_in += bytes;
+                    gauges.width = number(&stat, "frameWidth").unwrap_or(0.0) as u32;
+                    gauges.height = number(&stat, "frameHeight").unwrap_or(0.0) as u32;
+                    gauges.fps = number(&stat, "framesPerSecond").unwrap_or(0.0);
+                } else if kind == "audio" && !audio_seen {
+                    // The first audio receiver is the microphone (the second is screen sound).
+                    audio_seen = true;
+                    gauges.audio_level = number(&stat, "audioLevel").unwrap_or(0.0);
+                }
+            }
+            Some("outbound-rtp") => {
+                counters.bytes_out += number(&stat, "bytesSent").unwrap_or(0.0);
+            }
+            Some("candidate-pair")
+                if text(&stat, "state").as_deref() == Some("succeeded")
+                    && Reflect::get(&stat, &"nominated".into())
+                        .ok()
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false) =>
+            {
+                if let Some(seconds) = number(&stat, "currentRoundTripTime") {
+                    gauges.rtt_ms = Some(seconds * 1000.0);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((counters, gauges))
+}
