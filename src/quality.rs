@@ -40,6 +40,10 @@ pub struct Counters {
     pub packets_received: f64,
     /// Packets lost on the way to us.
     pub packets_lost: f64,
+    /// Received microphone audio energy (WebRTC `totalAudioEnergy`).
+    pub audio_energy: f64,
+    /// Seconds of microphone audio received (WebRTC `totalSamplesDuration`).
+    pub audio_seconds: f64,
 }
 
 /// Instant values of one peer connection, as getStats reports them.
@@ -53,8 +57,6 @@ pub struct Gauges {
     pub height: u32,
     /// Received frames per second.
     pub fps: f64,
-    /// Received audio level, 0.0 to 1.0.
-    pub audio_level: f64,
 }
 
 /// One point of a connection's history.
@@ -68,6 +70,9 @@ pub struct Sample {
     pub kbps_out: f64,
     /// Packet loss over the interval, percent.
     pub loss_percent: f64,
+    /// Mean received microphone level over the interval, 0.0 to 1.0 (on the scale of WebRTC's
+    /// `audioLevel`), so a short sound anywhere in the interval still counts.
+    pub audio_level: f64,
     /// Instant values at the end of the interval.
     pub gauges: Gauges,
 }
@@ -83,7 +88,14 @@ pub fn sample(before: &Counters, now: &Counters, gauges: Gauges) -> Sample {
     } else {
         0.0
     };
+    let audio_seconds = now.audio_seconds - before.audio_seconds;
+    let audio_level = if audio_seconds > 0.0 {
+        ((now.audio_energy - before.audio_energy).max(0.0) / audio_seconds).sqrt()
+    } else {
+        0.0
+    };
     Sample {
+        audio_level,
         kbps_in: kbps(now.bytes_in - before.bytes_in),
         video_kbps_in: kbps(now.video_bytes_in - before.video_bytes_in),
         kbps_out: kbps(now.bytes_out - before.bytes_out),
@@ -145,6 +157,8 @@ mod tests {
             bytes_out: bytes / 2.0,
             packets_received: received,
             packets_lost: lost,
+            audio_energy: 0.0,
+            audio_seconds: at_ms / 1000.0,
         }
     }
 
@@ -220,6 +234,24 @@ mod tests {
             remember(&mut history, healthy());
         }
         assert_eq!(history.len(), HISTORY_LEN);
+    }
+
+    #[test]
+    fn a_short_loud_sound_in_the_interval_gives_a_speaking_level() {
+        let before = counters(0.0, 0.0, 0.0, 0.0);
+        // 0.1 s at full level (energy = level² × seconds) within half a second of silence.
+        let now = Counters {
+            audio_energy: 0.1,
+            ..counters(500.0, 0.0, 0.0, 0.0)
+        };
+        let s = sample(&before, &now, Gauges::default());
+        assert!(
+            (s.audio_level - (0.1f64 / 0.5).sqrt()).abs() < 1e-9,
+            "{s:?}"
+        );
+        assert!(is_speaking(s.audio_level));
+        let silent = sample(&before, &counters(500.0, 0.0, 0.0, 0.0), Gauges::default());
+        assert_eq!(silent.audio_level, 0.0);
     }
 
     #[test]

@@ -9,6 +9,7 @@ import {
   localTracks,
   openLobby,
   startMeeting,
+  receivedAudioEnergy,
   test,
 } from './support';
 
@@ -23,24 +24,6 @@ async function sender(page: Page, kind: 'audio' | 'video'): Promise<{ trackId: s
     const origin = pc.localDescription!.sdp.split('\r\n').find((l) => l.startsWith('o='))!;
     return { trackId: transceiver.sender.track?.id ?? null, sessionVersion: origin.split(' ')[2] };
   }, kind);
-}
-
-/** Audio energy received over about a second. */
-async function receivedAudioEnergy(page: Page): Promise<number> {
-  const energy = () =>
-    page.evaluate(async () => {
-      let total = 0;
-      for (const pc of (window as any).__confabPeerConnections as RTCPeerConnection[]) {
-        if (pc.connectionState === 'closed') continue;
-        (await pc.getStats()).forEach((r: any) => {
-          if (r.type === 'inbound-rtp' && r.kind === 'audio') total += r.totalAudioEnergy ?? 0;
-        });
-      }
-      return total;
-    });
-  const before = await energy();
-  await page.waitForTimeout(1200);
-  return (await energy()) - before;
 }
 
 /** Picks, in a device picker, the first option that is not the current one; returns its value. */

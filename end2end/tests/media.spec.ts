@@ -9,26 +9,9 @@ import {
   clickJoin,
   startMeeting,
   test,
+  receivedAudioEnergy,
   tile,
 } from './support';
-
-/** Audio energy received from the peer over about a second (WebRTC totalAudioEnergy). */
-async function receivedAudioEnergy(page: Page): Promise<number> {
-  const energy = () =>
-    page.evaluate(async () => {
-      let total = 0;
-      for (const pc of (window as any).__confabPeerConnections as RTCPeerConnection[]) {
-        if (pc.connectionState === 'closed') continue;
-        (await pc.getStats()).forEach((r: any) => {
-          if (r.type === 'inbound-rtp' && r.kind === 'audio') total += r.totalAudioEnergy ?? 0;
-        });
-      }
-      return total;
-    });
-  const before = await energy();
-  await page.waitForTimeout(1200);
-  return (await energy()) - before;
-}
 
 async function expectHearing(listener: Page) {
   await expect.poll(() => receivedAudioEnergy(listener), { timeout: 20_000 }).toBeGreaterThan(1e-4);

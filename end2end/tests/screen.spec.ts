@@ -53,13 +53,13 @@ test('sharing the screen replaces the camera for the others, and stopping brings
   // The two sources must be told apart by shape for this test to mean anything.
   expect(screen.width / screen.height).not.toBeCloseTo(camera.width / camera.height, 1);
   await expectReceiving(bob, screen);
-  await expect(tile(bob, 'Ada')).toContainText('screen');
+  await expect(tile(bob, 'Ada')).toContainText('(screen share)');
   await expectVideoPlaying(bob, 'Ada');
 
   await ada.getByRole('button', { name: 'Stop sharing' }).click();
   await expect(ada.getByRole('button', { name: 'Share screen' })).toBeVisible();
   await expectReceiving(bob, camera);
-  await expect(tile(bob, 'Ada')).not.toContainText('screen');
+  await expect(tile(bob, 'Ada')).not.toContainText('(screen share)');
   // The capture itself was stopped.
   expect(
     await ada.evaluate(() =>

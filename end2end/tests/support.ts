@@ -159,6 +159,24 @@ export async function expectFramesRising(page: Page, count: number): Promise<voi
     .toBe(true);
 }
 
+/** Audio energy the page received over about a second, from every peer (WebRTC totalAudioEnergy). */
+export async function receivedAudioEnergy(page: Page): Promise<number> {
+  const energy = () =>
+    page.evaluate(async () => {
+      let total = 0;
+      for (const pc of (window as any).__confabPeerConnections as RTCPeerConnection[]) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((r: any) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'audio') total += r.totalAudioEnergy ?? 0;
+        });
+      }
+      return total;
+    });
+  const before = await energy();
+  await page.waitForTimeout(1200);
+  return (await energy()) - before;
+}
+
 /** Size of the video the page receives, per open peer connection (inbound-rtp frame size). */
 export async function receivedFrameSizes(page: Page): Promise<{ width: number; height: number }[]> {
   return page.evaluate(async () => {

@@ -261,9 +261,9 @@ impl Inner {
                 let before = this.counters.borrow_mut().insert(id, now);
                 let Some(before) = before else { return };
                 let media = tile.media.get_untracked();
-                tile.speaking
-                    .set(media.audio && quality::is_speaking(gauges.audio_level));
                 let sample = quality::sample(&before, &now, gauges);
+                tile.speaking
+                    .set(media.audio && quality::is_speaking(sample.audio_level));
                 tile.history.update(|h| quality::remember(h, sample));
                 let lost = matches!(
                     pc.connection_state(),

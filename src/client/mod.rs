@@ -6,10 +6,12 @@
 //! - [`peer`]: one peer connection with perfect negotiation.
 //! - [`screen_share`]: sharing a screen, window or tab.
 //! - [`stats`], [`level_meter`], [`ticker`]: connection statistics, microphone level, timers.
+//! - [`layout`]: fullscreen and picture-in-picture.
 //! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`].
 
 pub mod call;
 pub mod devices;
+pub mod layout;
 pub mod level_meter;
 pub mod media;
 pub mod peer;

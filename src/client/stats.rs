@@ -42,7 +42,8 @@ pub async fn read(pc: &RtcPeerConnection) -> Result<(Counters, Gauges), JsValue>
                 } else if kind == "audio" && !audio_seen {
                     // The first audio receiver is the microphone (the second is screen sound).
                     audio_seen = true;
-                    gauges.audio_level = number(&stat, "audioLevel").unwrap_or(0.0);
+                    counters.audio_energy = number(&stat, "totalAudioEnergy").unwrap_or(0.0);
+                    counters.audio_seconds = number(&stat, "totalSamplesDuration").unwrap_or(0.0);
                 }
             }
             Some("outbound-rtp") => {

@@ -24,15 +24,23 @@ pub fn CallView(
     on_toggle_sharing: Callback<()>,
 ) -> impl IntoView {
     let count = move || state.remotes.with(|r| r.len()) + 1;
+    // Which tile is shown large: "you" or a peer's id.
+    let pinned = RwSignal::new(None::<String>);
     view! {
         <section class="call" aria-label="Call">
-            <div class="grid" style:--tiles=move || count().to_string()>
+            <div
+                class="grid"
+                class:has-pinned=move || pinned.with(Option::is_some)
+                style:--tiles=move || count().to_string()
+            >
                 <VideoTile
                     label="You"
                     stream=state.own_view()
                     media=state.own_media()
                     speaking=state.own_speaking()
                     local=true
+                    key="you"
+                    pinned=pinned
                 />
                 <For each=move || state.remotes.get() key=|tile| tile.id let:tile>
                     <VideoTile
@@ -43,6 +51,8 @@ pub fn CallView(
                         speaking=tile.speaking.into()
                         quality=tile.quality
                         history=tile.history
+                        key=tile.id.to_string()
+                        pinned=pinned
                         status=tile.connection
                     />
                 </For>

@@ -36,9 +36,37 @@ pub fn VideoTile(
     /// The connection's recent statistics (remote tiles).
     #[prop(optional)]
     history: Option<RwSignal<VecDeque<Sample>>>,
+    /// This tile's key in `pinned`.
+    #[prop(optional, into)]
+    key: String,
+    /// Which tile of the grid is shown large, if any (no Pin button without a grid).
+    #[prop(optional)]
+    pinned: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
-    let show_stats = RwSignal::new(false);
     let video = NodeRef::<Video>::new();
+    let show_stats = RwSignal::new(false);
+    let figure = NodeRef::<leptos::html::Figure>::new();
+    let is_pinned = {
+        let key = key.clone();
+        Signal::derive(move || {
+            pinned.is_some_and(|pinned| pinned.with(|p| p.as_deref() == Some(key.as_str())))
+        })
+    };
+    let toggle_pin = move |_| {
+        if let Some(pinned) = pinned {
+            pinned.set((!is_pinned.get_untracked()).then(|| key.clone()));
+        }
+    };
+    let fullscreen = move |_| {
+        if let Some(figure) = figure.get() {
+            crate::client::layout::toggle_fullscreen(&figure);
+        }
+    };
+    let picture_in_picture = move |_| {
+        if let Some(video) = video.get() {
+            crate::client::layout::toggle_picture_in_picture(&video);
+        }
+    };
     Effect::new(move |_| {
         let stream = stream.get();
         if let Some(element) = video.get() {
@@ -70,7 +98,9 @@ pub fn VideoTile(
     };
     view! {
         <figure
+            node_ref=figure
             class="tile"
+            class:pinned=move || is_pinned.get()
             class:local=local
             class:screen=move || media.get().screen
             class:camera-off=camera_off
@@ -93,11 +123,23 @@ pub fn VideoTile(
                 </Show>
                 {label}
                 <Show when=move || media.get().screen>
-                    <span class="badge">" (screen)"</span>
+                    <span class="badge">" (screen share)"</span>
                 </Show>
                 <span class="status">{status_text}</span>
                 {quality.map(|quality| view! { <QualityBars quality /> })}
             </figcaption>
+            <div class="tile-actions">
+                <Show when=move || pinned.is_some()>
+                    <button
+                        aria-pressed=move || is_pinned.get().to_string()
+                        on:click=toggle_pin.clone()
+                    >
+                        "Pin"
+                    </button>
+                </Show>
+                <button on:click=fullscreen>"Fullscreen"</button>
+                <button on:click=picture_in_picture>"Picture in picture"</button>
+            </div>
             {history
                 .map(|history| {
                     view! {

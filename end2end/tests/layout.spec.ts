@@ -1,0 +1,55 @@
+// Showing one participant bigger: pin, fullscreen, picture-in-picture.
+import { expect, expectVideoPlaying, join, startMeeting, test, tile } from './support';
+
+test('pinning a tile shows it larger than the others, and unpinning restores the grid', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const cy = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  await join(cy, link, 'Cy');
+  const width = async (name: string) => (await tile(ada, name).boundingBox())!.width;
+  await expect.poll(async () => Math.abs((await width('Bob')) - (await width('Cy')))).toBeLessThan(2);
+
+  const pin = tile(ada, 'Bob').getByRole('button', { name: 'Pin' });
+  await tile(ada, 'Bob').hover();
+  await pin.click();
+  await expect(pin).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(async () => (await width('Bob')) / (await width('Cy'))).toBeGreaterThan(1.5);
+
+  await pin.click();
+  await expect(pin).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(async () => Math.abs((await width('Bob')) - (await width('Cy')))).toBeLessThan(2);
+});
+
+test('a tile can go fullscreen and come back', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  const fullscreenLabel = () => ada.evaluate(() => document.fullscreenElement?.getAttribute('aria-label') ?? null);
+  await tile(ada, 'Bob').hover();
+  await tile(ada, 'Bob').getByRole('button', { name: 'Fullscreen' }).click();
+  await expect.poll(fullscreenLabel).toBe('Bob');
+  await tile(ada, 'Bob').getByRole('button', { name: 'Fullscreen' }).click();
+  await expect.poll(fullscreenLabel).toBeNull();
+});
+
+test('a tile can float as picture-in-picture and come back', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  // Only a video that is showing something can float.
+  await expectVideoPlaying(ada, 'Bob');
+  const floating = () =>
+    ada.evaluate(() => (document as any).pictureInPictureElement?.closest('figure')?.getAttribute('aria-label') ?? null);
+  await tile(ada, 'Bob').hover();
+  await tile(ada, 'Bob').getByRole('button', { name: 'Picture in picture' }).click();
+  await expect.poll(floating).toBe('Bob');
+  await tile(ada, 'Bob').getByRole('button', { name: 'Picture in picture' }).click();
+  await expect.poll(floating).toBeNull();
+});
