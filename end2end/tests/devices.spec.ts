@@ -5,11 +5,11 @@ import {
   expect,
   expectFramesRising,
   expectVideoPlaying,
-  join,
   localTracks,
+  meeting,
   openLobby,
-  startMeeting,
   receivedAudioEnergy,
+  startMeeting,
   test,
 } from './support';
 
@@ -39,11 +39,7 @@ async function pickAnother(page: Page, picker: string): Promise<string> {
 test('switching microphone mid-call keeps the call playing, changes the sent track and does not renegotiate', async ({
   person,
 }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   await expectVideoPlaying(bob, 'Ada');
   const before = await sender(ada, 'audio');
   expect(before.trackId).not.toBeNull();

@@ -1,6 +1,13 @@
 // Speaking and connection-quality indicators, the statistics panel, and the lobby's level meter.
 import { Page } from '@playwright/test';
-import { expect, join, openLobby, startMeeting, test, tile } from './support';
+import {
+  expect,
+  meeting,
+  openLobby,
+  startMeeting,
+  test,
+  tile,
+} from './support';
 
 /** Watches a tile for a few seconds and returns every speaking state it showed. */
 async function speakingStates(page: Page, name: string, seconds = 4): Promise<Set<string>> {
@@ -13,11 +20,7 @@ async function speakingStates(page: Page, name: string, seconds = 4): Promise<Se
 }
 
 test('the tile of whoever speaks lights up, your own included, and muting puts it out', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   // The fake microphone beeps once a second: the indicator comes and goes with it.
   await expect.poll(() => speakingStates(bob, 'Ada'), { timeout: 30_000 }).toEqual(new Set(['true', 'false']));
   await expect.poll(() => speakingStates(ada, 'You'), { timeout: 30_000 }).toEqual(new Set(['true', 'false']));
@@ -28,11 +31,7 @@ test('the tile of whoever speaks lights up, your own included, and muting puts i
 });
 
 test('connection quality shows good, and drops when the video is starved of bandwidth', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   await expect(tile(bob, 'Ada').getByRole('img', { name: 'Connection good' })).toBeVisible();
 
   // Cap Ada's outgoing video at 20 kbit/s, as a congested uplink would.
@@ -49,11 +48,7 @@ test('connection quality shows good, and drops when the video is starved of band
 });
 
 test('the statistics panel graphs the connection over time', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   const toggle = tile(bob, 'Ada').getByRole('button', { name: 'Connection statistics' });
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await toggle.click();

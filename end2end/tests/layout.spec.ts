@@ -1,14 +1,14 @@
 // Showing one participant bigger: pin, fullscreen, picture-in-picture.
-import { expect, expectVideoPlaying, join, startMeeting, test, tile } from './support';
+import {
+  expect,
+  expectVideoPlaying,
+  meeting,
+  test,
+  tile,
+} from './support';
 
 test('pinning a tile shows it larger than the others, and unpinning restores the grid', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const cy = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
-  await join(cy, link, 'Cy');
+  const { pages: [ada, bob, cy] } = await meeting(person, 'Ada', 'Bob', 'Cy');
   const width = async (name: string) => (await tile(ada, name).boundingBox())!.width;
   await expect.poll(async () => Math.abs((await width('Bob')) - (await width('Cy')))).toBeLessThan(2);
 
@@ -24,11 +24,7 @@ test('pinning a tile shows it larger than the others, and unpinning restores the
 });
 
 test('a tile can go fullscreen and come back', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   const fullscreenLabel = () => ada.evaluate(() => document.fullscreenElement?.getAttribute('aria-label') ?? null);
   await tile(ada, 'Bob').hover();
   await tile(ada, 'Bob').getByRole('button', { name: 'Fullscreen' }).click();
@@ -38,11 +34,7 @@ test('a tile can go fullscreen and come back', async ({ person }) => {
 });
 
 test('a tile can float as picture-in-picture and come back', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   // Only a video that is showing something can float.
   await expectVideoPlaying(ada, 'Bob');
   const floating = () =>

@@ -1,15 +1,16 @@
 // Microphone and camera controls, as the other participants hear and see them.
 import { Page } from '@playwright/test';
 import {
+  clickJoin,
   expect,
   expectVideoPlaying,
   join,
   localTracks,
+  meeting,
   openLobby,
-  clickJoin,
+  receivedAudioEnergy,
   startMeeting,
   test,
-  receivedAudioEnergy,
   tile,
 } from './support';
 
@@ -22,11 +23,7 @@ async function expectSilence(listener: Page) {
 }
 
 test('muting silences the microphone for the others and shows them it is muted', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   await expectHearing(bob);
   const mutedMark = tile(bob, 'Ada').getByRole('img', { name: 'Microphone off' });
   await expect(mutedMark).toHaveCount(0);
@@ -42,11 +39,7 @@ test('muting silences the microphone for the others and shows them it is muted',
 });
 
 test('the M key mutes and unmutes, but not while typing in a text field', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   const mute = ada.getByRole('button', { name: 'Mute microphone' });
   await expect(mute).toHaveAttribute('aria-keyshortcuts', 'M');
   const mutedMark = tile(bob, 'Ada').getByRole('img', { name: 'Microphone off' });
@@ -67,11 +60,7 @@ test('the M key mutes and unmutes, but not while typing in a text field', async 
 test('turning the camera off stops it and shows the others a placeholder; on again plays again', async ({
   person,
 }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   await expectVideoPlaying(bob, 'Ada');
   const placeholder = tile(bob, 'Ada').getByRole('img', { name: 'Camera off' });
   await expect(placeholder).toHaveCount(0);
@@ -88,11 +77,7 @@ test('turning the camera off stops it and shows the others a placeholder; on aga
 });
 
 test('the V key turns the camera off and on', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   await expect(ada.getByRole('button', { name: 'Turn camera off' })).toHaveAttribute('aria-keyshortcuts', 'V');
   const placeholder = tile(bob, 'Ada').getByRole('img', { name: 'Camera off' });
   await ada.keyboard.press('v');

@@ -1,6 +1,13 @@
 // Screen sharing: the others receive the screen instead of the camera, and the camera again after.
 import { Page } from '@playwright/test';
-import { expect, expectVideoPlaying, join, receivedFrameSizes, startMeeting, test, tile } from './support';
+import {
+  expect,
+  expectVideoPlaying,
+  meeting,
+  receivedFrameSizes,
+  test,
+  tile,
+} from './support';
 
 type Size = { width: number; height: number };
 
@@ -38,11 +45,7 @@ async function screenSize(page: Page): Promise<Size> {
 test('sharing the screen replaces the camera for the others, and stopping brings the camera back', async ({
   person,
 }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   await expectVideoPlaying(bob, 'Ada');
   const camera = await cameraSize(ada);
   await expectReceiving(bob, camera);
@@ -69,11 +72,7 @@ test('sharing the screen replaces the camera for the others, and stopping brings
 });
 
 test('when the browser ends the screen capture by itself, the camera comes back', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   const camera = await cameraSize(ada);
   await ada.getByRole('button', { name: 'Share screen' }).click();
   await expect(ada.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
@@ -91,11 +90,7 @@ test('when the browser ends the screen capture by itself, the camera comes back'
 });
 
 test('stopping a share that began with the camera off returns to camera off', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await join(bob, link, 'Bob');
+  const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
   await ada.getByRole('button', { name: 'Turn camera off' }).click();
   const placeholder = tile(bob, 'Ada').getByRole('img', { name: 'Camera off' });
   await expect(placeholder).toBeVisible();

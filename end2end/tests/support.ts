@@ -94,6 +94,21 @@ export async function startMeeting(page: Page): Promise<string> {
   return page.url();
 }
 
+/**
+ * Starts a meeting from the first person's page and has everyone join it under the given names,
+ * in order. Returns the link and the pages, in the same order.
+ */
+export async function meeting(
+  person: (options?: PersonOptions) => Promise<Page>,
+  ...names: string[]
+): Promise<{ link: string; pages: Page[] }> {
+  const pages: Page[] = [];
+  for (const _ of names) pages.push(await person());
+  const link = await startMeeting(pages[0]);
+  for (const [i, name] of names.entries()) await join(pages[i], link, name);
+  return { link, pages };
+}
+
 /** Opens the meeting link and waits in the lobby with a name typed. */
 export async function openLobby(page: Page, link: string, name: string): Promise<void> {
   await page.goto(link);

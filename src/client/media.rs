@@ -1,6 +1,6 @@
 //! The local camera and microphone: opening them, muting, turning the camera off and on.
 
-use super::peer::{Kind, LocalTracks};
+use super::tracks::{Kind, LocalTracks};
 use crate::call_state::CallState;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,7 +34,8 @@ pub enum MediaError {
 }
 
 impl MediaError {
-    fn from_js(error: JsValue) -> Self {
+    /// Classifies a rejected media promise.
+    pub fn from_js(error: JsValue) -> Self {
         let name = error
             .dyn_ref::<DomException>()
             .map(|e| e.name())
@@ -55,8 +56,17 @@ enum Want {
     Nothing,
     /// Any device of this kind.
     Any,
-    /// Exactly this device (any, if the id is empty).
+    /// Exactly this device.
     Exact(String),
+}
+
+/// The chosen device exactly, or any when none was chosen.
+fn chosen(id: String) -> Want {
+    if id.is_empty() {
+        Want::Any
+    } else {
+        Want::Exact(id)
+    }
 }
 
 impl Want {
@@ -64,7 +74,6 @@ impl Want {
         let id = match self {
             Want::Nothing => return JsValue::FALSE,
             Want::Any => return JsValue::TRUE,
-            Want::Exact(id) if id.is_empty() => return JsValue::TRUE,
             Want::Exact(id) => id,
         };
         let device = js_sys::Object::new();
@@ -78,17 +87,18 @@ impl Want {
 /// Asks for camera and microphone: the chosen ones if they are still there, else any; falls
 /// back to either alone when only one is available.
 pub async fn open_camera_and_microphone(state: &CallState) -> Result<MediaStream, MediaError> {
-    let chosen = (
-        Want::Exact(state.microphone_choice.get_untracked()),
-        Want::Exact(state.camera_choice.get_untracked()),
-    );
-    let mut first_error = None;
-    let attempts = [
-        chosen,
+    let mut attempts = vec![
+        (
+            chosen(state.microphone_choice.get_untracked()),
+            chosen(state.camera_choice.get_untracked()),
+        ),
         (Want::Any, Want::Any),
         (Want::Any, Want::Nothing),
         (Want::Nothing, Want::Any),
     ];
+    // With nothing chosen, the first two attempts are the same request.
+    attempts.dedup();
+    let mut first_error = None;
     for (audio, video) in &attempts {
         match request(audio, video).await {
             Ok(stream) => return Ok(stream),
@@ -98,11 +108,6 @@ pub async fn open_camera_and_microphone(state: &CallState) -> Result<MediaStream
         }
     }
     Err(first_error.unwrap_or(MediaError::NotFound))
-}
-
-/// Turns a rejected media promise into a [`MediaError`].
-pub fn error_from_js(error: JsValue) -> MediaError {
-    MediaError::from_js(error)
 }
 
 async fn request(audio: &Want, video: &Want) -> Result<MediaStream, MediaError> {
@@ -224,7 +229,7 @@ pub async fn set_microphone(state: &CallState, on: bool) -> Result<(), MediaErro
 
 /// Opens the chosen microphone in place of the current one (keeping mute as it was).
 async fn open_microphone(state: &CallState) -> Result<(), MediaError> {
-    let want = Want::Exact(state.microphone_choice.get_untracked());
+    let want = chosen(state.microphone_choice.get_untracked());
     let stream = request(&want, &Want::Nothing).await?;
     let track = first_track(&stream, Kind::Audio).ok_or(MediaError::NotFound)?;
     let (old, video) = camera_tracks(state);
@@ -266,7 +271,7 @@ pub fn turn_camera_off(state: &CallState) {
 
 /// Turns the camera on.
 pub async fn turn_camera_on(state: &CallState) -> Result<(), MediaError> {
-    let want = Want::Exact(state.camera_choice.get_untracked());
+    let want = chosen(state.camera_choice.get_untracked());
     let stream = request(&Want::Nothing, &want).await?;
     let track = first_track(&stream, Kind::Video).ok_or(MediaError::NotFound)?;
     let (audio, old) = camera_tracks(state);

@@ -3,7 +3,7 @@
 //! - [`media`]: camera and microphone.
 //! - [`devices`]: choosing cameras, microphones and speakers.
 //! - [`signaling`]: the WebSocket to the server.
-//! - [`peer`]: one peer connection with perfect negotiation.
+//! - [`peer`]: one peer connection with perfect negotiation; [`tracks`]: what it sends.
 //! - [`screen_share`]: sharing a screen, window or tab.
 //! - [`stats`], [`level_meter`], [`ticker`]: connection statistics, microphone level, timers.
 //! - [`layout`]: fullscreen and picture-in-picture.
@@ -19,3 +19,4 @@ pub mod screen_share;
 pub mod signaling;
 pub mod stats;
 pub mod ticker;
+pub mod tracks;

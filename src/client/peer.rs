@@ -10,6 +10,7 @@
 //! the start, even while we have nothing to send. Muting, turning the camera on or off, sharing a
 //! screen and switching devices are then all `replaceTrack`, with no renegotiation.
 
+use super::tracks::{Kind, LocalTracks, same};
 use crate::protocol::{IceServer, PeerId, SdpType, Signal};
 use js_sys::{Array, Function, Promise, Reflect};
 use std::cell::{Cell, RefCell};
@@ -23,56 +24,6 @@ use web_sys::{
     RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpTransceiver, RtcRtpTransceiverDirection,
     RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
-
-/// What a transceiver carries. Every connection has one of each, in this order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// The microphone.
-    Audio,
-    /// The camera or a shared screen.
-    Video,
-    /// The sound of a shared screen or tab, when the browser offers it.
-    ScreenAudio,
-}
-
-impl Kind {
-    /// Every kind, in transceiver (m-line) order.
-    pub const ALL: [Kind; 3] = [Kind::Audio, Kind::Video, Kind::ScreenAudio];
-
-    fn media(self) -> &'static str {
-        match self {
-            Kind::Audio | Kind::ScreenAudio => "audio",
-            Kind::Video => "video",
-        }
-    }
-}
-
-/// The tracks we send: at most one per [`Kind`].
-#[derive(Clone, Default)]
-pub struct LocalTracks {
-    /// Microphone.
-    pub audio: Option<MediaStreamTrack>,
-    /// Camera or screen.
-    pub video: Option<MediaStreamTrack>,
-    /// Screen or tab sound.
-    pub screen_audio: Option<MediaStreamTrack>,
-}
-
-impl LocalTracks {
-    /// The track sent as `kind`.
-    pub fn get(&self, kind: Kind) -> Option<&MediaStreamTrack> {
-        match kind {
-            Kind::Audio => self.audio.as_ref(),
-            Kind::Video => self.video.as_ref(),
-            Kind::ScreenAudio => self.screen_audio.as_ref(),
-        }
-    }
-}
-
-/// Whether two optional tracks are the same track.
-fn same(a: Option<&MediaStreamTrack>, b: Option<&MediaStreamTrack>) -> bool {
-    a.map(MediaStreamTrack::id) == b.map(MediaStreamTrack::id)
-}
 
 /// A DOM event handler owned by Rust.
 type Handler = Closure<dyn FnMut(Event)>;

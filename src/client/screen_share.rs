@@ -1,6 +1,6 @@
 //! Sharing a screen, window or tab.
 
-use super::media::{MediaError, error_from_js, stop_all};
+use super::media::{MediaError, stop_all};
 use leptos::prelude::Callable;
 use leptos::prelude::Callback;
 use wasm_bindgen::closure::Closure;
@@ -32,10 +32,10 @@ impl ScreenShare {
         constraints.set_audio(&JsValue::TRUE);
         let promise = devices
             .get_display_media_with_constraints(&constraints)
-            .map_err(error_from_js)?;
+            .map_err(MediaError::from_js)?;
         let stream: MediaStream = JsFuture::from(promise)
             .await
-            .map_err(error_from_js)?
+            .map_err(MediaError::from_js)?
             .unchecked_into();
         let Some(video) = stream
             .get_video_tracks()
