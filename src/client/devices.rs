@@ -8,7 +8,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, HtmlMediaElement, MediaDeviceInfo, MediaDeviceKind, MediaDevices};
 
-fn media_devices() -> Option<MediaDevices> {
+/// The browser's media devices; `None` outside a secure context (plain http on a remote host).
+pub fn media_devices() -> Option<MediaDevices> {
     web_sys::window()?.navigator().media_devices().ok()
 }
 

@@ -1,5 +1,6 @@
 //! The local camera and microphone: opening them, muting, turning the camera off and on.
 
+use super::devices::media_devices;
 use super::tracks::{Kind, LocalTracks};
 use crate::call_state::CallState;
 use leptos::prelude::*;
@@ -111,11 +112,7 @@ pub async fn open_camera_and_microphone(state: &CallState) -> Result<MediaStream
 }
 
 async fn request(audio: &Want, video: &Want) -> Result<MediaStream, MediaError> {
-    let devices = web_sys::window()
-        .ok_or(MediaError::Insecure)?
-        .navigator()
-        .media_devices()
-        .map_err(|_| MediaError::Insecure)?;
+    let devices = media_devices().ok_or(MediaError::Insecure)?;
     let constraints = MediaStreamConstraints::new();
     constraints.set_audio(&audio.constraint());
     constraints.set_video(&video.constraint());

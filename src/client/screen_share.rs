@@ -1,5 +1,6 @@
 //! Sharing a screen, window or tab.
 
+use super::devices::media_devices;
 use super::media::{MediaError, stop_all};
 use leptos::prelude::Callable;
 use leptos::prelude::Callback;
@@ -22,11 +23,7 @@ impl ScreenShare {
     /// Asks the person what to share. `on_ended` runs when the capture ends by itself (the
     /// browser's stop button, a closed window), after the current event.
     pub async fn start(on_ended: Callback<()>) -> Result<Self, MediaError> {
-        let devices = web_sys::window()
-            .ok_or(MediaError::Insecure)?
-            .navigator()
-            .media_devices()
-            .map_err(|_| MediaError::Insecure)?;
+        let devices = media_devices().ok_or(MediaError::Insecure)?;
         let constraints = DisplayMediaStreamConstraints::new();
         constraints.set_video(&JsValue::TRUE);
         constraints.set_audio(&JsValue::TRUE);
