@@ -142,17 +142,17 @@ pub fn first_track(stream: &MediaStream, kind: Kind) -> Option<MediaStreamTrack>
 /// What we should be sending now: the microphone, and the shared screen (with its sound) while
 /// sharing, else the camera.
 pub fn current_tracks(state: &CallState) -> LocalTracks {
-    let camera = state.local_stream.get_untracked();
+    let (audio, camera) = camera_tracks(state);
     let screen = state
         .sharing
         .get_untracked()
         .then(|| state.screen_stream.get_untracked())
         .flatten();
     LocalTracks {
-        audio: camera.as_ref().and_then(|s| first_track(s, Kind::Audio)),
+        audio,
         video: match &screen {
             Some(screen) => first_track(screen, Kind::Video),
-            None => camera.as_ref().and_then(|s| first_track(s, Kind::Video)),
+            None => camera,
         },
         screen_audio: screen
             .as_ref()

@@ -117,11 +117,16 @@ fn Meeting(room: RoomId) -> impl IntoView {
         }
     });
 
-    let leave = Callback::new(move |()| {
-        call.set_value(None);
+    // Stops capturing the screen (dropping the share stops its tracks) and shows the camera again.
+    let end_share = move || {
         screen.set_value(None);
         state.screen_stream.set(None);
         state.sharing.set(false);
+    };
+
+    let leave = Callback::new(move |()| {
+        call.set_value(None);
+        end_share();
         state.remotes.set(Vec::new());
         release_media(state);
         state.phase.set(Phase::Left);
@@ -154,9 +159,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
         }
     });
     let stop_sharing = Callback::new(move |()| {
-        screen.set_value(None);
-        state.screen_stream.set(None);
-        state.sharing.set(false);
+        end_share();
         media_changed();
     });
     let toggle_sharing = Callback::new(move |()| {
