@@ -1,7 +1,9 @@
 //! What the call UI shows, as reactive state. The browser's call logic ([`crate::client`]) writes
 //! it; the components ([`crate::components`]) read it. Rendered the same on both sides.
 
+use crate::chat_state::ChatState;
 use crate::protocol::{MediaState, PeerId};
+use crate::transfer_state::TransferState;
 use crate::quality::{Quality, Sample, is_speaking};
 use leptos::prelude::*;
 use std::collections::VecDeque;
@@ -107,6 +109,10 @@ pub struct CallState {
     pub speaker_choice: RwSignal<String>,
     /// Our microphone's loudness, 0.0 to 1.0.
     pub mic_level: RwSignal<f64>,
+    /// The room's chat.
+    pub chat: ChatState,
+    /// Files sent and received.
+    pub transfers: TransferState,
 }
 
 impl CallState {
@@ -128,6 +134,8 @@ impl CallState {
             microphone_choice: RwSignal::new(String::new()),
             speaker_choice: RwSignal::new(String::new()),
             mic_level: RwSignal::new(0.0),
+            chat: ChatState::new(),
+            transfers: TransferState::new(),
         }
     }
 

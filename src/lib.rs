@@ -1,10 +1,13 @@
 //! Confab: a self-hostable video-call server and web app in one crate.
 //!
 //! ## Layout
-//! - [`protocol`]: the signaling messages, shared by server and browser.
+//! - [`protocol`]: the signaling messages, shared by server and browser, and what browsers say
+//!   to each other over data channels.
 //! - [`app`]: the HTML shell and router; [`pages`] and [`components`] the UI.
 //! - [`api`]: server functions (create a room, ICE servers).
-//! - [`call_state`]: the reactive state of a meeting page.
+//! - [`call_state`]: the reactive state of a meeting page; [`chat_state`] and [`transfer_state`]
+//!   its chat and file transfers.
+//! - [`links`], [`transfer_progress`]: making chat links clickable; transfer sizes and speeds.
 //! - [`quality`]: connection-quality rules (rates, good/fair/poor).
 //! - [`client`]: browser-side call logic (WebSocket, peer connections, media).
 //! - `server` (feature `ssr`): HTTPS, the room hub and the signaling route.
@@ -15,11 +18,15 @@
 pub mod api;
 pub mod app;
 pub mod call_state;
+pub mod chat_state;
 pub mod client;
 pub mod components;
+pub mod links;
 pub mod pages;
 pub mod protocol;
 pub mod quality;
+pub mod transfer_progress;
+pub mod transfer_state;
 #[cfg(feature = "ssr")]
 pub mod server;
 

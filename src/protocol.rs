@@ -11,6 +11,10 @@
 //!    [`ClientMessage::Signal`] addressed to one peer and arrive as [`ServerMessage::Signal`].
 //! 3. [`ClientMessage::Leave`] or a closed connection makes the server tell the room
 //!    [`ServerMessage::PeerLeft`].
+//!
+//! What browsers then say to each other directly (chat, files) is in [`data`].
+
+pub mod data;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

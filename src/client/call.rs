@@ -9,8 +9,12 @@
 use super::peer::{PeerEvents, PeerLink};
 use super::signaling::{self, Signaling};
 use super::ticker::Ticker;
+use super::transfers::{Peers, TransferAction, Transfers};
 use crate::call_state::{CallState, Phase};
+use crate::chat_state::ChatLine;
+use crate::protocol::data::{PeerMessage, TransferId, check_chat};
 use crate::protocol::{ClientMessage, IceServer, PeerId, RoomId, ServerMessage};
+use crate::transfer_state::TransferKey;
 use crate::quality::{self, Counters};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -18,7 +22,7 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{Event, RtcPeerConnectionState};
+use web_sys::{Event, File, RtcDataChannel, RtcPeerConnectionState};
 
 /// How often each connection's statistics are read, in milliseconds.
 const SAMPLE_EVERY_MS: i32 = 500;
@@ -52,6 +56,8 @@ struct Inner {
     signaling: RefCell<Option<Signaling>>,
     /// The last counters read from each connection.
     counters: RefCell<HashMap<PeerId, Counters>>,
+    /// Files going to and coming from the others.
+    transfers: Transfers,
 }
 
 impl Call {
@@ -62,22 +68,26 @@ impl Call {
         ice_servers: Vec<IceServer>,
         state: CallState,
     ) -> Result<Self, String> {
-        let inner = Rc::new(Inner {
-            room,
-            name,
-            ice_servers,
-            state,
-            me: Cell::new(None),
-            peers: RefCell::new(HashMap::new()),
-            signaling: RefCell::new(None),
-            counters: RefCell::new(HashMap::new()),
+        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let peers: Weak<dyn Peers> = weak.clone();
+            Inner {
+                room,
+                name,
+                ice_servers,
+                state,
+                me: Cell::new(None),
+                peers: RefCell::new(HashMap::new()),
+                signaling: RefCell::new(None),
+                counters: RefCell::new(HashMap::new()),
+                transfers: Transfers::new(state.transfers, peers),
+            }
         });
         let url = signaling::url().map_err(|e| format!("{e:?}"))?;
         let on_open = {
             let weak = Rc::downgrade(&inner);
             move || {
                 if let Some(inner) = weak.upgrade() {
-                    inner.send(&ClientMessage::Join {
+                    inner.send_to_server(&ClientMessage::Join {
                         room: inner.room.clone(),
                         name: inner.name.clone(),
                         media: inner.state.media_state(),
@@ -136,10 +146,85 @@ impl Call {
             link.send_tracks(tracks.clone());
         }
         if self.inner.me.get().is_some() {
-            self.inner.send(&ClientMessage::Media {
+            self.inner.send_to_server(&ClientMessage::Media {
                 state: self.inner.state.media_state(),
             });
         }
+    }
+}
+
+impl Call {
+    /// Sends a chat message to everyone, or privately to one participant, and shows it.
+    pub fn send_chat(&self, text: &str, to: Option<PeerId>) -> Result<(), String> {
+        let text = check_chat(text).map_err(|e| e.to_string())?;
+        let inner = &self.inner;
+        let private_to = match to {
+            Some(id) => Some(
+                inner
+                    .state
+                    .remote(id)
+                    .map(|tile| tile.name.get_value())
+                    .ok_or("That person is no longer in the call.")?,
+            ),
+            None => None,
+        };
+        let sent_at = js_sys::Date::now();
+        let message = PeerMessage::Chat {
+            text: text.clone(),
+            private: to.is_some(),
+            sent_at,
+        };
+        for (id, link) in inner.peers.borrow().iter() {
+            if to.is_none_or(|to| to == *id) {
+                link.send(&message);
+            }
+        }
+        inner.state.chat.push(ChatLine {
+            seq: 0,
+            from: "You".into(),
+            private: private_to.is_some(),
+            to: private_to,
+            mine: true,
+            sent_at,
+            text,
+        });
+        Ok(())
+    }
+
+    /// Offers files to everyone, or to one participant.
+    pub fn send_files(&self, files: &[File], to: Option<PeerId>) {
+        let recipients: Vec<(PeerId, String)> = self.inner.state.remotes.with_untracked(|tiles| {
+            tiles
+                .iter()
+                .filter(|t| to.is_none_or(|to| to == t.id))
+                .map(|t| (t.id, t.name.get_value()))
+                .collect()
+        });
+        if recipients.is_empty() {
+            self.inner
+                .state
+                .alert
+                .set(Some("There is nobody to send files to yet.".into()));
+            return;
+        }
+        self.inner.transfers.offer(files, &recipients);
+    }
+
+    /// Accepts, declines or cancels a transfer.
+    pub fn act_on_transfer(&self, key: TransferKey, action: TransferAction) {
+        self.inner.transfers.act(key, action);
+    }
+}
+
+impl Peers for Inner {
+    fn send(&self, to: PeerId, message: &PeerMessage) {
+        if let Some(link) = self.peers.borrow().get(&to) {
+            link.send(message);
+        }
+    }
+
+    fn open_file_channel(&self, to: PeerId, transfer: TransferId) -> Option<RtcDataChannel> {
+        Some(self.peers.borrow().get(&to)?.open_file_channel(transfer))
     }
 }
 
@@ -156,7 +241,7 @@ impl Drop for Call {
 }
 
 impl Inner {
-    fn send(&self, message: &ClientMessage) {
+    fn send_to_server(&self, message: &ClientMessage) {
         if let Some(socket) = self.signaling.borrow().as_ref() {
             socket.send(message);
         }
@@ -183,6 +268,10 @@ impl Inner {
                 }
             }
             ServerMessage::PeerLeft { id } => {
+                if let Some(tile) = this.state.remote(id) {
+                    let why = format!("{} left the call before it finished.", tile.name.get_value());
+                    this.transfers.peer_gone(id, &why);
+                }
                 this.peers.borrow_mut().remove(&id);
                 this.counters.borrow_mut().remove(&id);
                 this.state.remove_remote(id);
@@ -214,13 +303,40 @@ impl Inner {
         };
         let weak: Weak<Inner> = Rc::downgrade(this);
         let events = PeerEvents {
-            send: Box::new(move |signal| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.send(&ClientMessage::Signal { to: remote, signal });
+            send: Box::new({
+                let weak = weak.clone();
+                move |signal| {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.send_to_server(&ClientMessage::Signal { to: remote, signal });
+                    }
                 }
             }),
             on_stream: Box::new(move |stream| tile.stream.set(Some(stream))),
-            on_state: Box::new(move |state| tile.connection.set(state)),
+            on_state: Box::new({
+                let weak = weak.clone();
+                move |state| {
+                    if state == "failed"
+                        && let Some(inner) = weak.upgrade()
+                    {
+                        let why = format!("The connection to {} was lost.", tile.name.get_value());
+                        inner.transfers.peer_gone(remote, &why);
+                    }
+                    tile.connection.set(state);
+                }
+            }),
+            on_message: Box::new({
+                let weak = weak.clone();
+                move |message| {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.on_peer_message(remote, message);
+                    }
+                }
+            }),
+            on_file_channel: Box::new(move |transfer, channel| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.transfers.on_file_channel(remote, transfer, channel);
+                }
+            }),
         };
         // The later joiner (higher id) yields when offers collide.
         let polite = me > remote;
@@ -238,6 +354,31 @@ impl Inner {
                 leptos::logging::error!("cannot create a connection to {remote}: {error:?}");
                 tile.connection.set("failed".into());
             }
+        }
+    }
+
+    /// A message from a participant's browser: chat is shown, the rest is about files.
+    fn on_peer_message(&self, from: PeerId, message: PeerMessage) {
+        let Some(tile) = self.state.remote(from) else {
+            return;
+        };
+        match message {
+            PeerMessage::Chat {
+                text,
+                private,
+                sent_at,
+            } => self.state.chat.push(ChatLine {
+                seq: 0,
+                from: tile.name.get_value(),
+                to: None,
+                private,
+                mine: false,
+                sent_at,
+                text,
+            }),
+            other => self
+                .transfers
+                .on_message(from, &tile.name.get_value(), other),
         }
     }
 
@@ -310,7 +451,7 @@ impl Inner {
     /// Leaves the call: tells the server, closes every connection. Safe to call twice.
     fn leave(&self) {
         if self.me.get().is_some() {
-            self.send(&ClientMessage::Leave);
+            self.send_to_server(&ClientMessage::Leave);
         }
         self.signaling.borrow_mut().take();
         self.peers.borrow_mut().clear();

@@ -7,10 +7,16 @@
 //! - [`screen_share`]: sharing a screen, window or tab.
 //! - [`stats`], [`level_meter`], [`ticker`]: connection statistics, microphone level, timers.
 //! - [`layout`]: fullscreen and picture-in-picture.
-//! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`].
+//! - [`data_channel`]: an owned data channel; [`transfers`] with [`file_send`] and
+//!   [`file_receive`]: files between participants.
+//! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`];
+//!   chat messages go out and come in there.
 
 pub mod call;
+pub mod data_channel;
 pub mod devices;
+pub mod file_receive;
+pub mod file_send;
 pub mod layout;
 pub mod level_meter;
 pub mod media;
@@ -20,3 +26,22 @@ pub mod signaling;
 pub mod stats;
 pub mod ticker;
 pub mod tracks;
+pub mod transfers;
+
+/// Milliseconds since the page loaded, for measuring.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

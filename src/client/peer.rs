@@ -9,8 +9,14 @@
 //! Every connection has exactly one audio and one video transceiver, both send-and-receive from
 //! the start, even while we have nothing to send. Muting, turning the camera on or off, sharing a
 //! screen and switching devices are then all `replaceTrack`, with no renegotiation.
+//!
+//! The offering side also opens the control data channel in its first offer, so the SCTP
+//! transport exists from the start; the answering side receives it. File channels opened later
+//! need no renegotiation either (see [`crate::protocol::data`]).
 
+use super::data_channel::{Channel, ChannelEvent};
 use super::tracks::{Kind, LocalTracks, same};
+use crate::protocol::data::{CONTROL_LABEL, PeerMessage, TransferId, parse_file_channel_label};
 use crate::protocol::{IceServer, PeerId, SdpType, Signal};
 use js_sys::{Array, Function, Promise, Reflect};
 use std::cell::{Cell, RefCell};
@@ -20,7 +26,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
-    Event, MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
+    Event, MediaStream, MediaStreamTrack, RtcConfiguration, RtcDataChannel, RtcDataChannelEvent, RtcIceCandidateInit, RtcIceServer,
     RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpTransceiver, RtcRtpTransceiverDirection,
     RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
@@ -36,7 +42,15 @@ pub struct PeerEvents {
     pub on_stream: Box<dyn Fn(MediaStream)>,
     /// The connection state changed (`connecting`, `connected`, `failed`, ...).
     pub on_state: Box<dyn Fn(String)>,
+    /// A message arrived on the control channel (already checked).
+    pub on_message: Box<dyn Fn(PeerMessage)>,
+    /// The remote peer opened the channel of one of its file transfers.
+    pub on_file_channel: Box<dyn Fn(TransferId, RtcDataChannel)>,
 }
+
+/// Control messages kept while the control channel is not open yet; beyond this, the oldest
+/// are dropped.
+const MAX_UNSENT: usize = 256;
 
 /// The owner of one peer connection. Dropping it detaches every handler and closes the
 /// connection.
@@ -67,6 +81,10 @@ struct Inner {
     transceivers: RefCell<Vec<(Kind, RtcRtpTransceiver)>>,
     /// Every remote track received, for the stream handed to the UI.
     remote_tracks: RefCell<Vec<MediaStreamTrack>>,
+    /// The control channel, once opened (offering side) or received (answering side).
+    control: RefCell<Option<Channel>>,
+    /// Control messages waiting for the channel to open.
+    unsent: RefCell<VecDeque<String>>,
     /// Callbacks to the owner.
     events: PeerEvents,
     /// The connection's event handlers; they hold only weak references to `Inner`.
@@ -84,6 +102,8 @@ impl PeerLink {
     ) -> Result<Self, JsValue> {
         let link = Self::new(remote, polite, ice_servers, local, events)?;
         link.inner.add_transceivers();
+        let control = link.inner.pc.create_data_channel(CONTROL_LABEL);
+        Inner::adopt_control(&link.inner, control);
         Ok(link)
     }
 
@@ -129,6 +149,8 @@ impl PeerLink {
             local: RefCell::new(local),
             transceivers: RefCell::new(Vec::new()),
             remote_tracks: RefCell::new(Vec::new()),
+            control: RefCell::new(None),
+            unsent: RefCell::new(VecDeque::new()),
             events,
             handlers: RefCell::new(Vec::new()),
         });
@@ -144,6 +166,31 @@ impl PeerLink {
     /// The connection, for reading its statistics.
     pub fn connection(&self) -> &RtcPeerConnection {
         &self.inner.pc
+    }
+
+    /// Sends a control message, now if the control channel is open, else once it opens.
+    pub fn send(&self, message: &PeerMessage) {
+        let text = message.encode();
+        if let Some(control) = self.inner.control.borrow().as_ref()
+            && control.is_open()
+        {
+            if let Err(error) = control.send_text(&text) {
+                leptos::logging::warn!("peer {}: control message lost: {error:?}", self.remote());
+            }
+            return;
+        }
+        let mut unsent = self.inner.unsent.borrow_mut();
+        if unsent.len() == MAX_UNSENT {
+            unsent.pop_front();
+        }
+        unsent.push_back(text);
+    }
+
+    /// Opens the channel that carries one of our file transfers.
+    pub fn open_file_channel(&self, transfer: TransferId) -> RtcDataChannel {
+        self.inner
+            .pc
+            .create_data_channel(&crate::protocol::data::file_channel_label(transfer))
     }
 
     /// Queues negotiation data from the remote peer; it is applied after everything before it.
@@ -176,6 +223,8 @@ impl Drop for PeerLink {
         pc.set_onicecandidate(None);
         pc.set_ontrack(None);
         pc.set_onconnectionstatechange(None);
+        pc.set_ondatachannel(None);
+        self.inner.control.borrow_mut().take();
         pc.close();
         self.inner.inbox.borrow_mut().clear();
         self.inner.handlers.borrow_mut().clear();
@@ -315,6 +364,55 @@ impl Inner {
         });
         pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
         handlers.push(on_state);
+
+        let weak: Weak<Inner> = Rc::downgrade(this);
+        let on_channel = handler(move |event| {
+            let Some(inner) = weak.upgrade() else { return };
+            let channel = event.unchecked_into::<RtcDataChannelEvent>().channel();
+            let label = channel.label();
+            if label == CONTROL_LABEL && inner.control.borrow().is_none() {
+                Inner::adopt_control(&inner, channel);
+            } else if let Some(transfer) = parse_file_channel_label(&label) {
+                (inner.events.on_file_channel)(transfer, channel);
+            } else {
+                leptos::logging::warn!("peer {}: closing unknown channel {label:?}", inner.remote);
+                channel.close();
+            }
+        });
+        pc.set_ondatachannel(Some(on_channel.as_ref().unchecked_ref()));
+        handlers.push(on_channel);
+    }
+
+    /// Takes the control channel: sends what waited for it, passes on what arrives.
+    fn adopt_control(this: &Rc<Self>, channel: RtcDataChannel) {
+        let weak: Weak<Inner> = Rc::downgrade(this);
+        let control = Channel::new(channel, 0, move |event| {
+            let Some(inner) = weak.upgrade() else { return };
+            match event {
+                ChannelEvent::Open => inner.flush_unsent(),
+                ChannelEvent::Text(text) => match PeerMessage::decode(&text) {
+                    Ok(message) => (inner.events.on_message)(message),
+                    Err(error) => {
+                        leptos::logging::warn!("peer {}: refused a message: {error}", inner.remote)
+                    }
+                },
+                ChannelEvent::Binary(_) | ChannelEvent::Closed => {}
+            }
+        });
+        *this.control.borrow_mut() = Some(control);
+        this.flush_unsent();
+    }
+
+    fn flush_unsent(&self) {
+        let control = self.control.borrow();
+        let Some(control) = control.as_ref().filter(|c| c.is_open()) else {
+            return;
+        };
+        for text in self.unsent.borrow_mut().drain(..) {
+            if let Err(error) = control.send_text(&text) {
+                leptos::logging::warn!("peer {}: control message lost: {error:?}", self.remote);
+            }
+        }
     }
 
     /// Makes and sends an offer (on negotiationneeded).

@@ -8,7 +8,10 @@ use crate::client::level_meter::LevelMeter;
 use crate::client::media;
 use crate::client::screen_share::ScreenShare;
 use crate::components::{call_view::CallView, lobby::Lobby};
-use crate::protocol::RoomId;
+use crate::client::transfers::TransferAction;
+use crate::protocol::{PeerId, RoomId};
+use crate::transfer_state::TransferKey;
+use web_sys::File;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -195,6 +198,27 @@ fn Meeting(room: RoomId) -> impl IntoView {
         }
     });
 
+    let send_chat = Callback::new(move |(text, to): (String, Option<PeerId>)| {
+        call.with_value(|call| match call {
+            Some(call) => call.send_chat(&text, to),
+            None => Err("You are not in the call.".to_owned()),
+        })
+    });
+    let send_files = Callback::new(move |(files, to): (Vec<File>, Option<PeerId>)| {
+        call.with_value(|call| {
+            if let Some(call) = call {
+                call.send_files(&files, to);
+            }
+        })
+    });
+    let transfer_action = Callback::new(move |(key, action): (TransferKey, TransferAction)| {
+        call.with_value(|call| {
+            if let Some(call) = call {
+                call.act_on_transfer(key, action);
+            }
+        })
+    });
+
     let rejoin = move |_| {
         state.alert.set(None);
         state.phase.set(Phase::Lobby);
@@ -243,6 +267,9 @@ fn Meeting(room: RoomId) -> impl IntoView {
                             on_toggle_camera=toggle_camera
                             on_toggle_sharing=toggle_sharing
                             on_pick_device=pick_device
+                            on_send_chat=send_chat
+                            on_send_files=send_files
+                            on_transfer_action=transfer_action
                         />
                     }
                         .into_any()

@@ -1,0 +1,197 @@
+//! Receiving one file from its own data channel: each chunk is hashed as it arrives and kept as
+//! a part of a `Blob`. Every [`FLUSH_BYTES`] the parts are folded into the Blob, which the browser
+//! keeps outside the page (on disk when large), so the page never holds more than a few chunks
+//! of even a multi-gigabyte file. At the end the SHA-256 is compared with the sender's.
+
+use super::data_channel::{Channel, ChannelEvent};
+use super::file_send::PROGRESS_EVERY_MS;
+use super::now_ms;
+use crate::protocol::data::{FileEnd, hex};
+use crate::transfer_progress::Throughput;
+use crate::transfer_state::TransferItem;
+use leptos::prelude::Set;
+use js_sys::{Array, ArrayBuffer, Uint8Array};
+use sha2::{Digest, Sha256};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use web_sys::{Blob, BlobPropertyBag, RtcDataChannel};
+
+/// Received bytes held as loose parts before they are folded into the Blob.
+const FLUSH_BYTES: usize = 16 * 1024 * 1024;
+
+/// How a transfer ended on the receiving side.
+pub enum Outcome {
+    /// Every byte arrived and the hash matched: the file.
+    Verified(Blob),
+    /// Every byte arrived but the hash did not match.
+    Corrupted,
+    /// It stopped early; why, as a sentence.
+    Failed(String),
+}
+
+/// A file being received. Dropping it stops receiving and closes the channel.
+pub struct FileReceiver {
+    shared: Rc<Shared>,
+}
+
+struct Shared {
+    channel: RefCell<Option<Channel>>,
+    sink: RefCell<Sink>,
+    /// The outcome has been reported (or the receiver dropped): ignore everything after.
+    over: Cell<bool>,
+    item: TransferItem,
+    on_done: Box<dyn Fn(Outcome)>,
+}
+
+/// Where the bytes go.
+struct Sink {
+    size: u64,
+    mime: String,
+    received: u64,
+    hasher: Sha256,
+    scratch: Vec<u8>,
+    /// Everything folded so far.
+    blob: Option<Blob>,
+    /// Chunks since the last fold.
+    parts: Array,
+    loose: usize,
+    meter: Throughput,
+    shown_at: f64,
+}
+
+impl FileReceiver {
+    /// Receives a file of `size` bytes on `channel`, showing progress on `item`, and calls
+    /// `on_done` once with the outcome.
+    pub fn start(
+        channel: RtcDataChannel,
+        item: TransferItem,
+        mime: String,
+        on_done: impl Fn(Outcome) + 'static,
+    ) -> Self {
+        let now = now_ms();
+        let mut meter = Throughput::default();
+        meter.record(now, 0);
+        let shared = Rc::new(Shared {
+            channel: RefCell::new(None),
+            sink: RefCell::new(Sink {
+                size: item.size,
+                mime,
+                received: 0,
+                hasher: Sha256::new(),
+                scratch: Vec::new(),
+                blob: None,
+                parts: Array::new(),
+                loose: 0,
+                meter,
+                shown_at: now,
+            }),
+            over: Cell::new(false),
+            item,
+            on_done: Box::new(on_done),
+        });
+        let weak: Weak<Shared> = Rc::downgrade(&shared);
+        let channel = Channel::new(channel, 0, move |event| {
+            if let Some(shared) = weak.upgrade() {
+                shared.handle(event);
+            }
+        });
+        *shared.channel.borrow_mut() = Some(channel);
+        FileReceiver { shared }
+    }
+}
+
+impl Drop for FileReceiver {
+    fn drop(&mut self) {
+        self.shared.over.set(true);
+        self.shared.channel.borrow_mut().take();
+    }
+}
+
+impl Shared {
+    fn handle(&self, event: ChannelEvent) {
+        if self.over.get() {
+            return;
+        }
+        let outcome = match event {
+            ChannelEvent::Open => None,
+            ChannelEvent::Binary(chunk) => self.sink.borrow_mut().take(chunk, self.item),
+            ChannelEvent::Text(text) => Some(match FileEnd::decode(&text) {
+                Some(end) => self.sink.borrow_mut().finish(&end),
+                None => Outcome::Failed("The sender's checksum was unreadable.".into()),
+            }),
+            ChannelEvent::Closed => Some(Outcome::Failed(
+                "The connection closed before the whole file arrived.".into(),
+            )),
+        };
+        if let Some(outcome) = outcome {
+            self.over.set(true);
+            (self.on_done)(outcome);
+        }
+    }
+}
+
+impl Sink {
+    /// Takes one chunk; an outcome only if it is one too many.
+    fn take(&mut self, chunk: ArrayBuffer, item: TransferItem) -> Option<Outcome> {
+        let view = Uint8Array::new(&chunk);
+        let len = view.length() as usize;
+        self.received += len as u64;
+        if self.received > self.size {
+            return Some(Outcome::Failed(
+                "More bytes arrived than the file's size.".into(),
+            ));
+        }
+        self.scratch.resize(len, 0);
+        view.copy_to(&mut self.scratch);
+        self.hasher.update(&self.scratch);
+        self.parts.push(&chunk);
+        self.loose += len;
+        if self.loose >= FLUSH_BYTES {
+            self.fold();
+        }
+        let now = now_ms();
+        if now - self.shown_at >= PROGRESS_EVERY_MS {
+            self.shown_at = now;
+            self.meter.record(now, self.received);
+            item.done.set(self.received);
+            item.speed.set(self.meter.bytes_per_second());
+            item.seconds_left
+                .set(self.meter.seconds_left(self.size - self.received));
+        }
+        None
+    }
+
+    /// Moves the loose chunks into the Blob, out of the page's memory.
+    fn fold(&mut self) {
+        let parts = std::mem::replace(&mut self.parts, Array::new());
+        if let Some(blob) = self.blob.take() {
+            parts.unshift(&blob);
+        }
+        let options = BlobPropertyBag::new();
+        options.set_type(&self.mime);
+        match Blob::new_with_buffer_source_sequence_and_options(&parts, &options) {
+            Ok(blob) => self.blob = Some(blob),
+            Err(error) => leptos::logging::error!("cannot store received bytes: {error:?}"),
+        }
+        self.loose = 0;
+    }
+
+    /// The sender says it is done: check the size and the hash.
+    fn finish(&mut self, end: &FileEnd) -> Outcome {
+        if self.received != self.size {
+            return Outcome::Failed(format!(
+                "The file arrived incomplete ({} of {} bytes).",
+                self.received, self.size
+            ));
+        }
+        let digest = hex(&std::mem::take(&mut self.hasher).finalize());
+        if digest != end.sha256 {
+            return Outcome::Corrupted;
+        }
+        self.fold();
+        match self.blob.take() {
+            Some(blob) => Outcome::Verified(blob),
+            None => Outcome::Failed("The received file could not be stored.".into()),
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The chat: messages in order, a box to write in, and who to send to.
+
+use crate::call_state::CallState;
+use crate::chat_state::ChatLine;
+use crate::components::recipient_picker::RecipientPicker;
+use crate::links::{Segment, segments};
+use crate::protocol::PeerId;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::html;
+use leptos::prelude::*;
+
+/// The chat panel, shown while `state.chat.open`.
+#[component]
+pub fn ChatPanel(
+    /// The meeting page's state.
+    state: CallState,
+    /// Sends a message to everyone (`None`) or one person; an error is a sentence to show.
+    on_send: Callback<(String, Option<PeerId>), Result<(), String>>,
+) -> impl IntoView {
+    let draft = RwSignal::new(String::new());
+    let to = RwSignal::new(None::<PeerId>);
+    let problem = RwSignal::new(None::<String>);
+    let log = NodeRef::<html::Ol>::new();
+
+    // Keep the newest message in view.
+    Effect::new(move |_| {
+        state.chat.lines.track();
+        if let Some(log) = log.get() {
+            log.set_scroll_top(log.scroll_height());
+        }
+    });
+
+    let send = move || match on_send.run((draft.get_untracked(), to.get_untracked())) {
+        Ok(()) => {
+            draft.set(String::new());
+            problem.set(None);
+        }
+        // The draft stays, so nothing typed is lost.
+        Err(sentence) => problem.set(Some(sentence)),
+    };
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        send();
+    };
+    // Enter sends; Shift+Enter starts a new line.
+    let on_keydown = move |event: KeyboardEvent| {
+        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+            event.prevent_default();
+            send();
+        }
+    };
+
+    view! {
+        <section class="panel chat" aria-label="Chat" hidden=move || !state.chat.open.get()>
+            <h2>"Chat"</h2>
+            <ol class="chat-log" role="log" aria-label="Chat messages" node_ref=log>
+                <For each=move || state.chat.lines.get() key=|line| line.seq let:line>
+                    <ChatMessage line />
+                </For>
+            </ol>
+            <form class="chat-form" on:submit=on_submit>
+                <RecipientPicker state label="Send message to" id="chat-to" chosen=to />
+                <textarea
+                    aria-label="Message"
+                    rows="2"
+                    placeholder="Write a message"
+                    prop:value=move || draft.get()
+                    on:input=move |event| draft.set(event_target_value(&event))
+                    on:keydown=on_keydown
+                ></textarea>
+                <button type="submit">"Send"</button>
+            </form>
+            <p role="alert" class="error">{move || problem.get()}</p>
+        </section>
+    }
+}
+
+/// One message: who, when, and the text with its links clickable.
+#[component]
+fn ChatMessage(line: ChatLine) -> impl IntoView {
+    let (iso, clock) = when(line.sent_at);
+    let heading = match (&line.to, line.private) {
+        (Some(to), _) => format!("{} to {to}", line.from),
+        (None, true) => format!("{} to you", line.from),
+        (None, false) => line.from.clone(),
+    };
+    let parts = segments(&line.text)
+        .into_iter()
+        .map(|part| match part {
+            Segment::Text(text) => text.into_any(),
+            Segment::Link(href) => view! {
+                <a href=href.clone() target="_blank" rel="noopener noreferrer nofollow">{href.clone()}</a>
+            }
+            .into_any(),
+        })
+        .collect_view();
+    view! {
+        <li class="chat-message" class:mine=line.mine class:private=line.private>
+            <div class="chat-meta">
+                <span class="chat-from">{heading}</span>
+                {line.private.then(|| view! { <span class="chat-private">"Private"</span> })}
+                <time datetime=iso>{clock}</time>
+            </div>
+            <p class="chat-text">{parts}</p>
+        </li>
+    }
+}
+
+/// A send time as an ISO timestamp and as the local hours and minutes.
+fn when(sent_at: f64) -> (String, String) {
+    let date = js_sys::Date::new(&sent_at.into());
+    let iso = date.to_iso_string().as_string().unwrap_or_default();
+    let clock = format!("{:02}:{:02}", date.get_hours(), date.get_minutes());
+    (iso, clock)
+}
