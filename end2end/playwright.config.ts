@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chromiumArgs } from './chromium.mjs';
 
 // The server under test: the binary built by `cargo leptos build` (release unless told otherwise),
 // started fresh on its own port with a throwaway data directory.
@@ -8,20 +9,7 @@ const port = Number(process.env.CONFAB_E2E_PORT ?? 3443);
 const binary = process.env.CONFAB_E2E_BIN ?? 'target/release/confab';
 const dataDir = path.join(os.tmpdir(), `confab-e2e-${process.pid}`);
 
-export const chromiumArgs = [
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--ignore-certificate-errors',
-  '--autoplay-policy=no-user-gesture-required',
-  // Peers on one machine: let ICE use loopback and plain host addresses.
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+export { chromiumArgs };
 
 export default defineConfig({
   testDir: './tests',

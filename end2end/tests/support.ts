@@ -217,3 +217,8 @@ export async function remoteNames(page: Page): Promise<string[]> {
   );
   return labels.filter((label) => label !== 'You').sort();
 }
+
+/** Waits until every page shows a tile for everyone in the call. */
+export async function allTogether(pages: Page[]): Promise<void> {
+  for (const page of pages) await expect(page.getByRole('figure')).toHaveCount(pages.length);
+}
