@@ -3,7 +3,7 @@
 // For the same random file it measures
 //   - Confab's transfer: from the receiver clicking Accept to the receiver showing "Verified"
 //     (reading from disk, hashing on both sides, backpressure, storing and checking included);
-//   - the ceiling: a bare RTCDataChannel between the same two browsers, pushing the same bytes
+//   - the ceiling: a bare RTCDataChannel on the same peer connection, pushing the same bytes
 //     (already in memory) as fast as the browser takes them, and nothing else;
 // and prints MB/s for each, the ratio, and the receiver's peak memory during Confab's transfer.
 //
@@ -27,6 +27,11 @@ const MB = 1024 * 1024;
 const sizeMb = Number(option('mb', '256'));
 const rounds = Number(option('rounds', '3'));
 const json = args.includes('--json');
+// With --camera-off both people join with their cameras off (sound only).
+const cameraOff = args.includes('--camera-off');
+// With --verbose each transfer's phases are printed.
+const verbose = args.includes('--verbose');
+const chunk = Number(option('chunk-kib', '64')) * 1024;
 const port = Number(option('port', '3460'));
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const binary = path.join(root, 'target/release/confab');
@@ -84,43 +89,90 @@ async function join(page, link, name, others) {
   const joinButton = page.getByRole('button', { name: 'Join', exact: true });
   for (let i = 0; i < 300 && !(await joinButton.isEnabled()); i++) await page.waitForTimeout(100);
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  if (cameraOff) await page.getByRole('button', { name: 'Turn camera off' }).click();
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await page.getByRole('button', { name: 'Leave' }).waitFor();
   if (others) await page.getByRole('figure', { name: others, exact: true }).waitFor();
 }
 
-/** A bare data-channel pair between the two pages, set up through this script. */
+/** Records the page's peer connections, so the ceiling can use the very same connection. */
+const recordPeerConnections = () => {
+  const Original = window.RTCPeerConnection;
+  const all = [];
+  window.__benchConnections = all;
+  const now = () => performance.timeOrigin + performance.now();
+  const phases = (window.__benchPhases = {});
+  window.RTCPeerConnection = class extends Original {
+    constructor(config) {
+      super(config);
+      all.push(this);
+      // Receiving side: when file bytes first and last arrive.
+      this.addEventListener('datachannel', ({ channel }) => {
+        if (!channel.label.startsWith('file:')) return;
+        channel.addEventListener('message', (event) => {
+          if (typeof event.data === 'string') return;
+          phases.firstReceived ??= now();
+          phases.lastReceived = now();
+        });
+      });
+    }
+    createDataChannel(label, init) {
+      const channel = super.createDataChannel(label, init);
+      if (label.startsWith('file:')) {
+        phases.channelCreated = now();
+        phases.buffered = [];
+        const timer = setInterval(() => {
+          phases.buffered.push(Math.round(channel.bufferedAmount / 1024));
+          if (channel.readyState === 'closed') clearInterval(timer);
+        }, 100);
+        const send = channel.send.bind(channel);
+        channel.send = (data) => {
+          if (typeof data !== 'string') {
+            phases.firstSent ??= now();
+            phases.lastSent = now();
+          }
+          return send(data);
+        };
+      }
+      return channel;
+    }
+  };
+};
+
+/**
+ * A bare data channel on the call's own peer connection (same transport, same path as
+ * Confab's file channels): negotiated on both sides by id, so the app never sees it.
+ */
 async function rawPair(sender, receiver) {
-  const offer = await sender.evaluate(async () => {
-    const pc = new RTCPeerConnection();
-    const channel = pc.createDataChannel('raw');
-    channel.binaryType = 'arraybuffer';
-    window.__raw = { pc, channel };
-    await pc.setLocalDescription();
-    await new Promise((r) => (pc.iceGatheringState === 'complete' ? r() : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r())));
-    return pc.localDescription.toJSON();
-  });
-  const answer = await receiver.evaluate(async (offer) => {
-    const pc = new RTCPeerConnection();
-    window.__raw = { pc, received: 0, expected: 0, done: null };
-    pc.ondatachannel = ({ channel }) => {
+  const open = (page, isReceiver) =>
+    page.evaluate(async (isReceiver) => {
+      const pc = window.__benchConnections.find((c) => c.connectionState === 'connected');
+      const channel = pc.createDataChannel('bench', { negotiated: true, id: 1000 });
       channel.binaryType = 'arraybuffer';
-      channel.onmessage = ({ data }) => {
-        const raw = window.__raw;
-        raw.received += data.byteLength;
-        if (raw.received >= raw.expected && raw.done) raw.done(performance.timeOrigin + performance.now());
-      };
-    };
-    await pc.setRemoteDescription(offer);
-    await pc.setLocalDescription();
-    await new Promise((r) => (pc.iceGatheringState === 'complete' ? r() : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r())));
-    return pc.localDescription.toJSON();
-  }, offer);
-  await sender.evaluate(async (answer) => {
-    await window.__raw.pc.setRemoteDescription(answer);
-    const { channel } = window.__raw;
-    if (channel.readyState !== 'open') await new Promise((r) => channel.addEventListener('open', r));
-  }, answer);
+      window.__raw = { pc, channel, received: 0, expected: 0, done: null };
+      if (isReceiver) {
+        let parts = [];
+        let loose = 0;
+        let blob = null;
+        channel.onmessage = ({ data }) => {
+          const raw = window.__raw;
+          if (raw.fold) {
+            parts.push(data);
+            loose += data.byteLength;
+            if (loose >= 16 * 1024 * 1024) {
+              blob = new Blob(blob ? [blob, ...parts] : parts);
+              parts = [];
+              loose = 0;
+            }
+          }
+          raw.received += data.byteLength;
+          if (raw.received >= raw.expected && raw.done) raw.done(performance.timeOrigin + performance.now());
+        };
+      }
+      if (channel.readyState !== 'open') await new Promise((r) => channel.addEventListener('open', r));
+    }, isReceiver);
+  await Promise.all([open(sender, false), open(receiver, true)]);
+  if (args.includes('--raw-fold')) await receiver.evaluate(() => (window.__raw.fold = true));
 }
 
 /** Puts the file into the sender page's memory for the raw loop. */
@@ -146,11 +198,29 @@ async function rawRun(sender, receiver, chunk) {
     window.__raw.expected = total;
     return new Promise((resolve) => (window.__raw.done = resolve));
   }, total);
-  const started = await sender.evaluate(async (chunk) => {
-    const { channel, bytes } = window.__raw;
+  const started = await sender.evaluate(async ({ chunk, fromFile }) => {
+    const { channel } = window.__raw;
+    let bytes = window.__raw.bytes;
     const high = 8 * 1024 * 1024;
     channel.bufferedAmountLowThreshold = 2 * 1024 * 1024;
     const start = performance.timeOrigin + performance.now();
+    if (fromFile) {
+      const file = document.getElementById('raw-bytes').files[0];
+      const block = 1024 * 1024;
+      const read = (from) => file.slice(from, Math.min(from + block, file.size)).arrayBuffer();
+      let next = read(0);
+      for (let offset = 0; offset < file.size; offset += block) {
+        const data = new Uint8Array(await next);
+        if (offset + block < file.size) next = read(offset + block);
+        for (let at = 0; at < data.length; at += chunk) {
+          if (channel.bufferedAmount > high) {
+            await new Promise((r) => channel.addEventListener('bufferedamountlow', r, { once: true }));
+          }
+          channel.send(data.subarray(at, Math.min(at + chunk, data.length)));
+        }
+      }
+      return start;
+    }
     let at = 0;
     while (at < bytes.length) {
       if (channel.bufferedAmount > high) {
@@ -161,7 +231,7 @@ async function rawRun(sender, receiver, chunk) {
       at = end;
     }
     return start;
-  }, chunk);
+  }, { chunk, fromFile: args.includes('--raw-file') });
   return ((await finished) - started) / 1000;
 }
 
@@ -207,6 +277,19 @@ async function confabRun(sender, receiver, file, name, receiverPid, cdp) {
   sampling = false;
   await sampler;
   if (!result.ok) throw new Error(`the transfer failed: ${result.text}`);
+  if (verbose) {
+    const take = (page) => page.evaluate(() => {
+      const p = window.__benchPhases;
+      window.__benchPhases = {};
+      return p;
+    });
+    const phases = { ...(await take(sender)), ...(await take(receiver)) };
+    const at = (t) => (t ? `${((t - started) / 1000).toFixed(3)} s` : '-');
+    log(`  accept 0, channel created ${at(phases.channelCreated)}, first sent ${at(phases.firstSent)}, ` +
+      `first received ${at(phases.firstReceived)}, last sent ${at(phases.lastSent)}, ` +
+      `last received ${at(phases.lastReceived)}, verified ${at(result.at)}`);
+    log(`  sender's bufferedAmount every 100 ms (KiB): ${phases.buffered?.join(' ')}`);
+  }
   return { seconds: (result.at - started) / 1000, peak };
 }
 
@@ -236,7 +319,11 @@ async function main() {
     await serverUp(url);
     servers.push(await launch(), await launch());
     const [senderBrowser, receiverBrowser] = await Promise.all(servers.map((s) => chromium.connect(s.wsEndpoint())));
-    const context = (b) => b.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
+    const context = async (b) => {
+      const c = await b.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
+      await c.addInitScript(recordPeerConnections);
+      return c;
+    };
     const sender = await (await context(senderBrowser)).newPage();
     const receiver = await (await context(receiverBrowser)).newPage();
     await sender.goto(url);
@@ -249,20 +336,60 @@ async function main() {
     const cdp = await receiver.context().newCDPSession(receiver);
     await cdp.send('Performance.enable');
 
+    // A first Confab transfer warms the call up (the video's bandwidth estimate, SCTP's congestion
+    // window) and gives the receiver's memory before any raw bytes touch its page; it is not
+    // counted for speed. Then the rounds alternate which goes first.
+    const receiverPid = servers[1].process().pid;
+    const baseline = {
+      renderer: rss(receiverPid, (cmd) => cmd.includes('--type=renderer')),
+      browser: rss(receiverPid, (cmd) => !cmd.includes('--type=')),
+    };
+    const warmup = await confabRun(sender, receiver, file, name, receiverPid, cdp);
+    const peak = warmup.peak;
+    log(`warm-up: Confab transfer ${(bytes / MB / warmup.seconds).toFixed(1)} MiB/s (not counted)`);
     await rawPair(sender, receiver);
     await loadRawBytes(sender, file);
-    const chunk = 64 * 1024;
-    const raw = [];
     const confab = [];
-    let peak = { renderer: 0, browser: 0, heap: 0 };
-    for (let round = 1; round <= rounds; round++) {
+    const raw = [];
+    const profiling = args.includes('--profile');
+    const senderCdp = await sender.context().newCDPSession(sender);
+    const runConfab = async (round) => {
+      if (profiling) for (const c of [cdp, senderCdp]) {
+        await c.send('Profiler.enable');
+        await c.send('Profiler.setSamplingInterval', { interval: 200 });
+        await c.send('Profiler.start');
+      }
+      const run = await confabRun(sender, receiver, file, name, receiverPid, cdp);
+      if (profiling) for (const [who, c] of [['receiver', cdp], ['sender', senderCdp]]) {
+        const { profile } = await c.send('Profiler.stop');
+        const self = new Map();
+        let total = 0;
+        const dt = new Map(profile.nodes.map((n) => [n.id, 0]));
+        profile.samples.forEach((id) => dt.set(id, dt.get(id) + 1));
+        for (const n of profile.nodes) {
+          const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+          self.set(key, (self.get(key) ?? 0) + dt.get(n.id));
+          total += dt.get(n.id);
+        }
+        log(`${who} main thread, share of samples:`);
+        for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) log(`  ${(100 * v / total).toFixed(1)}% ${k}`);
+      }
+      confab.push(bytes / MB / run.seconds);
+      log(`round ${round}: Confab transfer   ${(bytes / MB / run.seconds).toFixed(1)} MiB/s`);
+    };
+    const runRaw = async (round) => {
       const rawSeconds = await rawRun(sender, receiver, chunk);
       raw.push(bytes / MB / rawSeconds);
       log(`round ${round}: raw data channel ${(bytes / MB / rawSeconds).toFixed(1)} MiB/s`);
-      const run = await confabRun(sender, receiver, file, name, servers[1].process().pid, cdp);
-      confab.push(bytes / MB / run.seconds);
-      for (const key of Object.keys(peak)) peak[key] = Math.max(peak[key], run.peak[key]);
-      log(`round ${round}: Confab transfer   ${(bytes / MB / run.seconds).toFixed(1)} MiB/s`);
+    };
+    for (let round = 1; round <= rounds; round++) {
+      if (round % 2) {
+        await runRaw(round);
+        await runConfab(round);
+      } else {
+        await runConfab(round);
+        await runRaw(round);
+      }
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const result = {
@@ -273,7 +400,9 @@ async function main() {
       ratio: median(confab) / median(raw),
       raw_runs: raw,
       confab_runs: confab,
+      receiver_renderer_rss_before_mib: baseline.renderer / MB,
       receiver_peak_renderer_rss_mib: peak.renderer / MB,
+      receiver_browser_process_rss_before_mib: baseline.browser / MB,
       receiver_peak_js_heap_mib: peak.heap / MB,
       receiver_peak_browser_process_rss_mib: peak.browser / MB,
       machine: `${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, ${os.cpus()[0]?.model ?? ''}`.trim(),
@@ -287,10 +416,10 @@ async function main() {
       console.log(`  ceiling: bare RTCDataChannel    ${f(result.ceiling_mib_per_s)}   runs: ${raw.map((x) => x.toFixed(1)).join(', ')}`);
       console.log(`  Confab: Accept to Verified      ${f(result.confab_mib_per_s)}   runs: ${confab.map((x) => x.toFixed(1)).join(', ')}`);
       console.log(`  ratio                           ${(result.ratio * 100).toFixed(1).padStart(7)}%`);
-      console.log(`receiver peak during Confab's transfers:`);
-      console.log(`  page (renderer processes) RSS   ${f(result.receiver_peak_renderer_rss_mib)} MiB`);
-      console.log(`  page JavaScript heap            ${f(result.receiver_peak_js_heap_mib)} MiB`);
-      console.log(`  browser process RSS (blobs)     ${f(result.receiver_peak_browser_process_rss_mib)} MiB`);
+      console.log(`receiver memory, in the call before the first transfer -> peak during it (MiB):`);
+      console.log(`  page (renderer processes) RSS   ${f(result.receiver_renderer_rss_before_mib)} -> ${f(result.receiver_peak_renderer_rss_mib)}`);
+      console.log(`  page JavaScript heap                        ${f(result.receiver_peak_js_heap_mib)}`);
+      console.log(`  browser process RSS (blobs)     ${f(result.receiver_browser_process_rss_before_mib)} -> ${f(result.receiver_peak_browser_process_rss_mib)}`);
     }
   } finally {
     for (const s of servers) await s.close().catch(() => {});

@@ -108,11 +108,13 @@ impl Drop for FileSender {
 
 /// The sending task.
 async fn send(shared: &Shared, file: &File, item: TransferItem) -> Result<(), JsValue> {
+    let size = file.size() as u64;
+    // The first block is read while the channel opens.
+    let mut next = (size > 0).then(|| read(file, 0, size));
     if !shared.channel.is_open() {
         let promise = Promise::new(&mut |resolve, _| *shared.opened.borrow_mut() = Some(resolve));
         JsFuture::from(promise).await?;
     }
-    let size = file.size() as u64;
     let mut hasher = Sha256::new();
     let mut scratch = Vec::new();
     let mut meter = Throughput::default();
@@ -120,7 +122,6 @@ async fn send(shared: &Shared, file: &File, item: TransferItem) -> Result<(), Js
     meter.record(shown_at, 0);
 
     let mut offset = 0u64;
-    let mut next = (size > 0).then(|| read(file, 0, size));
     while let Some(reading) = next.take() {
         let block = Uint8Array::new(&reading.await?.into());
         let len = block.length() as u64;
