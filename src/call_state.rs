@@ -3,8 +3,8 @@
 
 use crate::chat_state::ChatState;
 use crate::protocol::{MediaState, PeerId};
-use crate::transfer_state::TransferState;
 use crate::quality::{Quality, Sample, is_speaking};
+use crate::transfer_state::TransferState;
 use leptos::prelude::*;
 use std::collections::VecDeque;
 use web_sys::MediaStream;

@@ -25,10 +25,10 @@ pub mod links;
 pub mod pages;
 pub mod protocol;
 pub mod quality;
-pub mod transfer_progress;
-pub mod transfer_state;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod transfer_progress;
+pub mod transfer_state;
 
 /// The browser entry point: attaches the app to the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -78,7 +78,8 @@ fn link_prefix(word: &str) -> usize {
         let Some(last) = word[..end].chars().next_back() else {
             break;
         };
-        let unbalanced_close = last == ')' && word[..end].matches('(').count() < word[..end].matches(')').count();
+        let unbalanced_close =
+            last == ')' && word[..end].matches('(').count() < word[..end].matches(')').count();
         if ".,;:!?'\"]}>".contains(last) || unbalanced_close {
             end -= last.len_utf8();
         } else {
@@ -138,9 +139,7 @@ mod tests {
             "ftp://example.com",
         ] {
             assert!(
-                segments(text)
-                    .iter()
-                    .all(|s| matches!(s, Segment::Text(_))),
+                segments(text).iter().all(|s| matches!(s, Segment::Text(_))),
                 "{text}"
             );
         }

@@ -113,7 +113,13 @@ impl TransferState {
     }
 
     /// Adds an item for a new transfer.
-    pub fn add(&self, key: TransferKey, name: String, size: u64, peer_name: String) -> TransferItem {
+    pub fn add(
+        &self,
+        key: TransferKey,
+        name: String,
+        size: u64,
+        peer_name: String,
+    ) -> TransferItem {
         let item = TransferItem {
             key,
             name: StoredValue::new(name),

@@ -14,8 +14,8 @@ use crate::call_state::{CallState, Phase};
 use crate::chat_state::ChatLine;
 use crate::protocol::data::{PeerMessage, TransferId, check_chat};
 use crate::protocol::{ClientMessage, IceServer, PeerId, RoomId, ServerMessage};
-use crate::transfer_state::TransferKey;
 use crate::quality::{self, Counters};
+use crate::transfer_state::TransferKey;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -269,7 +269,10 @@ impl Inner {
             }
             ServerMessage::PeerLeft { id } => {
                 if let Some(tile) = this.state.remote(id) {
-                    let why = format!("{} left the call before it finished.", tile.name.get_value());
+                    let why = format!(
+                        "{} left the call before it finished.",
+                        tile.name.get_value()
+                    );
                     this.transfers.peer_gone(id, &why);
                 }
                 this.peers.borrow_mut().remove(&id);

@@ -96,7 +96,9 @@ fn describe(item: &TransferItem, peer: &str) -> String {
             }
             words
         }
-        TransferStatus::Verified if outgoing => "Verified: delivered intact (SHA-256 matches)".into(),
+        TransferStatus::Verified if outgoing => {
+            "Verified: delivered intact (SHA-256 matches)".into()
+        }
         TransferStatus::Verified => "Verified: received intact (SHA-256 matches)".into(),
         TransferStatus::Corrupted => "Failed: the file arrived damaged (SHA-256 differs)".into(),
         TransferStatus::Declined if outgoing => format!("{peer} declined"),

@@ -7,14 +7,14 @@ use crate::client::devices::{self, DeviceWatcher};
 use crate::client::level_meter::LevelMeter;
 use crate::client::media;
 use crate::client::screen_share::ScreenShare;
-use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::client::transfers::TransferAction;
+use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::protocol::{PeerId, RoomId};
 use crate::transfer_state::TransferKey;
-use web_sys::File;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
+use web_sys::File;
 
 /// Where the display name is remembered between visits.
 const NAME_KEY: &str = "confab.name";

@@ -139,11 +139,7 @@ impl PeerMessage {
             }
             PeerMessage::FileOffer { name, mime, .. } => {
                 *name = clean_file_name(name);
-                *mime = mime
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .take(255)
-                    .collect();
+                *mime = mime.chars().filter(|c| !c.is_control()).take(255).collect();
             }
             _ => {}
         }
@@ -353,7 +349,8 @@ mod tests {
 
     #[test]
     fn offered_file_names_lose_folders_and_control_characters() {
-        let offer = r#"{"type":"file_offer","transfer":1,"name":"../../etc/pass\u0000wd","size":3}"#;
+        let offer =
+            r#"{"type":"file_offer","transfer":1,"name":"../../etc/pass\u0000wd","size":3}"#;
         match PeerMessage::decode(offer).unwrap() {
             PeerMessage::FileOffer { name, mime, .. } => {
                 assert_eq!(name, "passwd");
@@ -361,7 +358,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(clean_file_name(r"C:\Users\ann\report 1.pdf"), "report 1.pdf");
+        assert_eq!(
+            clean_file_name(r"C:\Users\ann\report 1.pdf"),
+            "report 1.pdf"
+        );
         assert_eq!(clean_file_name("a/.."), "file");
         assert_eq!(clean_file_name("   "), "file");
         assert_eq!(clean_file_name("naïve café.txt"), "naïve café.txt");
@@ -376,7 +376,14 @@ mod tests {
         let label = file_channel_label(TransferId(42));
         assert_eq!(label, "file:42");
         assert_eq!(parse_file_channel_label(&label), Some(TransferId(42)));
-        for other in [CONTROL_LABEL, "file:", "file:x", "file:+1", "file:-1", "bench"] {
+        for other in [
+            CONTROL_LABEL,
+            "file:",
+            "file:x",
+            "file:+1",
+            "file:-1",
+            "bench",
+        ] {
             assert_eq!(parse_file_channel_label(other), None, "{other}");
         }
     }
