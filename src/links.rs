@@ -74,13 +74,10 @@ fn link_prefix(word: &str) -> usize {
         return 0;
     };
     let mut end = word.len();
-    loop {
-        let Some(last) = word[..end].chars().next_back() else {
-            break;
-        };
-        let unbalanced_close =
-            last == ')' && word[..end].matches('(').count() < word[..end].matches(')').count();
-        if ".,;:!?'\"]}>".contains(last) || unbalanced_close {
+    while let Some(last) = word[..end].chars().next_back() {
+        let opened = word[..end].matches('(').count();
+        let closed = word[..end].matches(')').count();
+        if ".,;:!?'\"]}>".contains(last) || (last == ')' && opened < closed) {
             end -= last.len_utf8();
         } else {
             break;

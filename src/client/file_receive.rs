@@ -146,8 +146,10 @@ impl Sink {
         self.hasher.update(&self.scratch);
         self.parts.push(&chunk);
         self.loose += len;
-        if self.loose >= FLUSH_BYTES {
-            self.fold();
+        if self.loose >= FLUSH_BYTES
+            && let Err(outcome) = self.fold()
+        {
+            return Some(outcome);
         }
         let now = now_ms();
         if now - self.shown_at >= PROGRESS_EVERY_MS {
@@ -161,19 +163,28 @@ impl Sink {
         None
     }
 
-    /// Moves the loose chunks into the Blob, out of the page's memory.
-    fn fold(&mut self) {
+    /// Moves the loose chunks into the Blob, out of the page's memory. If the browser refuses,
+    /// the transfer fails: a file with a hole in it must never be offered as verified.
+    fn fold(&mut self) -> Result<(), Outcome> {
         let parts = std::mem::replace(&mut self.parts, Array::new());
         if let Some(blob) = self.blob.take() {
             parts.unshift(&blob);
         }
         let options = BlobPropertyBag::new();
         options.set_type(&self.mime);
-        match Blob::new_with_buffer_source_sequence_and_options(&parts, &options) {
-            Ok(blob) => self.blob = Some(blob),
-            Err(error) => leptos::logging::error!("cannot store received bytes: {error:?}"),
-        }
         self.loose = 0;
+        match Blob::new_with_buffer_source_sequence_and_options(&parts, &options) {
+            Ok(blob) => {
+                self.blob = Some(blob);
+                Ok(())
+            }
+            Err(error) => {
+                leptos::logging::warn!("cannot store received bytes: {error:?}");
+                Err(Outcome::Failed(
+                    "The browser could not store the file (is the disk full?).".into(),
+                ))
+            }
+        }
     }
 
     /// The sender says it is done: check the size and the hash.
@@ -188,7 +199,9 @@ impl Sink {
         if digest != end.sha256 {
             return Outcome::Corrupted;
         }
-        self.fold();
+        if let Err(outcome) = self.fold() {
+            return outcome;
+        }
         match self.blob.take() {
             Some(blob) => Outcome::Verified(blob),
             None => Outcome::Failed("The received file could not be stored.".into()),

@@ -123,7 +123,7 @@ async fn send(shared: &Shared, file: &File, item: TransferItem) -> Result<(), Js
 
     let mut offset = 0u64;
     while let Some(reading) = next.take() {
-        let block = Uint8Array::new(&reading.await?.into());
+        let block = Uint8Array::new(&reading.await?);
         let len = block.length() as u64;
         let end = offset + len;
         if shared.stopped.get() {
