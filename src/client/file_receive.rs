@@ -4,13 +4,10 @@
 //! of even a multi-gigabyte file. At the end the SHA-256 is compared with the sender's.
 
 use super::data_channel::{Channel, ChannelEvent};
-use super::file_send::PROGRESS_EVERY_MS;
-use super::now_ms;
+use super::progress::Progress;
 use crate::protocol::data::{FileEnd, hex};
-use crate::transfer_progress::Throughput;
 use crate::transfer_state::TransferItem;
 use js_sys::{Array, ArrayBuffer, Uint8Array};
-use leptos::prelude::Set;
 use sha2::{Digest, Sha256};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -39,7 +36,6 @@ struct Shared {
     sink: RefCell<Sink>,
     /// The outcome has been reported (or the receiver dropped): ignore everything after.
     over: Cell<bool>,
-    item: TransferItem,
     on_done: Box<dyn Fn(Outcome)>,
 }
 
@@ -55,8 +51,7 @@ struct Sink {
     /// Chunks since the last fold.
     parts: Array,
     loose: usize,
-    meter: Throughput,
-    shown_at: f64,
+    progress: Progress,
 }
 
 impl FileReceiver {
@@ -68,9 +63,6 @@ impl FileReceiver {
         mime: String,
         on_done: impl Fn(Outcome) + 'static,
     ) -> Self {
-        let now = now_ms();
-        let mut meter = Throughput::default();
-        meter.record(now, 0);
         let shared = Rc::new(Shared {
             channel: RefCell::new(None),
             sink: RefCell::new(Sink {
@@ -82,11 +74,9 @@ impl FileReceiver {
                 blob: None,
                 parts: Array::new(),
                 loose: 0,
-                meter,
-                shown_at: now,
+                progress: Progress::start(item),
             }),
             over: Cell::new(false),
-            item,
             on_done: Box::new(on_done),
         });
         let weak: Weak<Shared> = Rc::downgrade(&shared);
@@ -114,7 +104,7 @@ impl Shared {
         }
         let outcome = match event {
             ChannelEvent::Open => None,
-            ChannelEvent::Binary(chunk) => self.sink.borrow_mut().take(chunk, self.item),
+            ChannelEvent::Binary(chunk) => self.sink.borrow_mut().take(chunk),
             ChannelEvent::Text(text) => Some(match FileEnd::decode(&text) {
                 Some(end) => self.sink.borrow_mut().finish(&end),
                 None => Outcome::Failed("The sender's checksum was unreadable.".into()),
@@ -132,7 +122,7 @@ impl Shared {
 
 impl Sink {
     /// Takes one chunk; an outcome only if it is one too many.
-    fn take(&mut self, chunk: ArrayBuffer, item: TransferItem) -> Option<Outcome> {
+    fn take(&mut self, chunk: ArrayBuffer) -> Option<Outcome> {
         let view = Uint8Array::new(&chunk);
         let len = view.length() as usize;
         self.received += len as u64;
@@ -151,15 +141,7 @@ impl Sink {
         {
             return Some(outcome);
         }
-        let now = now_ms();
-        if now - self.shown_at >= PROGRESS_EVERY_MS {
-            self.shown_at = now;
-            self.meter.record(now, self.received);
-            item.done.set(self.received);
-            item.speed.set(self.meter.bytes_per_second());
-            item.seconds_left
-                .set(self.meter.seconds_left(self.size - self.received));
-        }
+        self.progress.moved(self.received);
         None
     }
 

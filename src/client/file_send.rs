@@ -3,9 +3,8 @@
 //! channel's buffer has room, then the SHA-256 in a [`FileEnd`].
 
 use super::data_channel::{Channel, ChannelEvent};
-use super::now_ms;
+use super::progress::Progress;
 use crate::protocol::data::{CHUNK_BYTES, FileEnd, hex};
-use crate::transfer_progress::Throughput;
 use crate::transfer_state::TransferItem;
 use js_sys::{Promise, Uint8Array};
 use leptos::prelude::Set;
@@ -24,9 +23,6 @@ const HIGH_WATER: u32 = 8 * 1024 * 1024;
 
 /// ...and resumes once the queue is down to this.
 const LOW_WATER: u32 = 2 * 1024 * 1024;
-
-/// Progress is shown at most this often, in milliseconds.
-pub const PROGRESS_EVERY_MS: f64 = 100.0;
 
 /// A file being sent. Dropping it stops the sending and closes the channel.
 pub struct FileSender {
@@ -117,9 +113,7 @@ async fn send(shared: &Shared, file: &File, item: TransferItem) -> Result<(), Js
     }
     let mut hasher = Sha256::new();
     let mut scratch = Vec::new();
-    let mut meter = Throughput::default();
-    let mut shown_at = now_ms();
-    meter.record(shown_at, 0);
+    let mut progress = Progress::start(item);
 
     let mut offset = 0u64;
     while let Some(reading) = next.take() {
@@ -149,15 +143,7 @@ async fn send(shared: &Shared, file: &File, item: TransferItem) -> Result<(), Js
             let to = (at + CHUNK_BYTES as u32).min(block.length());
             shared.channel.send_bytes(&block.subarray(at, to))?;
             at = to;
-            let now = now_ms();
-            if now - shown_at >= PROGRESS_EVERY_MS {
-                shown_at = now;
-                let sent = offset + u64::from(at);
-                meter.record(now, sent);
-                item.done.set(sent);
-                item.speed.set(meter.bytes_per_second());
-                item.seconds_left.set(meter.seconds_left(size - sent));
-            }
+            progress.moved(offset + u64::from(at));
         }
         offset = end;
     }

@@ -8,7 +8,7 @@
 //! - [`stats`], [`level_meter`], [`ticker`]: connection statistics, microphone level, timers.
 //! - [`layout`]: fullscreen and picture-in-picture.
 //! - [`data_channel`]: an owned data channel; [`transfers`] with [`file_send`] and
-//!   [`file_receive`]: files between participants.
+//!   [`file_receive`]: files between participants; [`progress`]: how far each has come.
 //! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`];
 //!   chat messages go out and come in there.
 
@@ -21,6 +21,7 @@ pub mod layout;
 pub mod level_meter;
 pub mod media;
 pub mod peer;
+pub mod progress;
 pub mod screen_share;
 pub mod signaling;
 pub mod stats;
