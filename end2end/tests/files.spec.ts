@@ -76,6 +76,31 @@ test('a 10 MB random file arrives intact: same SHA-256, verified on both sides',
   expect(sha256(saved.bytes)).toBe(sha256(bytes));
 });
 
+test('a byte changed on the way is caught: failed on both sides, nothing to save', async ({ person }) => {
+  const { pages } = await meeting(person, 'Ann', 'Bob');
+  const [ann, bob] = pages;
+  await allTogether(pages);
+  // Flip the first byte of the first chunk Ann's browser puts on a file channel.
+  await ann.evaluate(() => {
+    const send = RTCDataChannel.prototype.send;
+    let flipped = false;
+    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: any) {
+      if (!flipped && this.label.startsWith('file:') && typeof data !== 'string') {
+        flipped = true;
+        const copy = new Uint8Array(data);
+        copy[0] ^= 0xff;
+        return send.call(this, copy);
+      }
+      return send.call(this, data);
+    };
+  });
+  await sendFiles(ann, [{ name: 'data.bin', mimeType: 'application/octet-stream', buffer: randomBytes(300_000) }]);
+  await transfer(bob, 'data.bin from Ann').getByRole('button', { name: 'Accept' }).click();
+  await expect(transfer(bob, 'data.bin from Ann')).toContainText('Failed: the file arrived damaged (SHA-256 differs)');
+  await expect(transfer(ann, 'data.bin to Bob')).toContainText('Failed: the file arrived damaged');
+  await expect(transfer(bob, 'data.bin from Ann').getByRole('link', { name: 'Save' })).toHaveCount(0);
+});
+
 test('declining tells the sender; nothing is sent', async ({ person }) => {
   const { pages } = await meeting(person, 'Ann', 'Bob');
   const [ann, bob] = pages;
