@@ -9,6 +9,13 @@
 //
 // Usage: node end2end/bench/transfer.mjs [--mb 256] [--rounds 3] [--json]
 // (scripts/bench-transfer.sh builds the release server first and runs this.)
+// For finding where time goes: --camera-off (no video in the call), --chunk-kib N (the ceiling's
+// message size), --raw-file (the ceiling reads the file as Confab does), --raw-fold (the
+// ceiling's receiver keeps the bytes in a Blob as Confab does), --verbose (each transfer's
+// phases and the sender's buffer level), --profile (where each page's main thread spends time).
+//
+// Each round runs both, alternating which goes first, after one uncounted Confab transfer that
+// warms the call up and gives the receiver's memory before any raw bytes touch its page.
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -318,7 +318,13 @@ impl Inner {
             transfer.file.clone(),
             channel,
             item,
-            move |why| Inner::fail_later(weak.clone(), key, why),
+            move |why| {
+                // The receiver must not wait for bytes that will never come.
+                if let Some(inner) = weak.upgrade() {
+                    inner.send(key.peer, &PeerMessage::FileWithdraw { transfer: key.id });
+                }
+                Inner::fail_later(weak.clone(), key, why);
+            },
         ));
     }
 
