@@ -7,6 +7,7 @@ use confab::server::net::LocalNames;
 use confab::server::{AppState, router, tls};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
@@ -70,13 +71,14 @@ async fn run(config: Config) -> Result<(), StartError> {
     let addr = SocketAddr::new(config.host, config.port);
     let listener = listen(addr).map_err(|source| StartError::Listen { addr, source })?;
 
-    let state = AppState::new(
+    let mut state = AppState::new(
         leptos_options,
         HubLimits {
             max_peers_per_room: usize::from(config.max_peers_per_room),
         },
         config.ice_server_list(),
     );
+    state.allowed_origins = Arc::new(config.allowed_origins.clone());
     let app = router(state);
 
     match &origin {

@@ -26,10 +26,18 @@ struct Server {
     state: AppState,
 }
 
-async fn start(limits: HubLimits, keepalive: Keepalive) -> Server {
+fn state(limits: HubLimits) -> AppState {
     let options = LeptosOptions::builder().output_name("confab").build();
-    let mut state = AppState::new(options, limits, Vec::new());
+    AppState::new(options, limits, Vec::new())
+}
+
+async fn start(limits: HubLimits, keepalive: Keepalive) -> Server {
+    let mut state = state(limits);
     state.keepalive = keepalive;
+    serve(state).await
+}
+
+async fn serve(state: AppState) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = router(state.clone());
@@ -423,4 +431,69 @@ async fn media_state_reaches_the_room_and_later_joiners() {
     let (_, peers) = join(&mut c, &room, "C").await;
     let ada = peers.iter().find(|p| p.id == a_id).expect("A is listed");
     assert_eq!(ada.media, muted);
+}
+
+/// A browser handshake: the given `Origin`, sent to `server`.
+async fn connect_from(
+    server: &Server,
+    origin: &str,
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{}/signal", server.addr)
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().unwrap());
+    connect_async(request).await.map(|(socket, _)| socket)
+}
+
+#[tokio::test]
+async fn a_page_from_another_site_is_refused_with_403_and_a_page_of_this_server_is_not() {
+    let server = start_default().await;
+    match connect_from(&server, "https://evil.example").await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403);
+            let body = String::from_utf8(response.body().clone().unwrap_or_default()).unwrap();
+            assert_eq!(
+                body,
+                "Pages from other sites may not use this server's signaling."
+            );
+        }
+        other => panic!("expected 403, got {:?}", other.map(|_| "a connection")),
+    }
+
+    let mut own = connect_from(&server, &format!("https://{}", server.addr))
+        .await
+        .expect("this server's own page may connect");
+    send(
+        &mut own,
+        &ClientMessage::Join {
+            room: RoomId::from_random_bytes([9; 16]),
+            name: "Ann".into(),
+            media: MediaState::default(),
+        },
+    )
+    .await;
+    assert!(matches!(
+        recv(&mut own).await,
+        ServerMessage::Welcome { .. }
+    ));
+}
+
+#[tokio::test]
+async fn an_origin_the_operator_lists_may_connect() {
+    let mut state = state(HubLimits::default());
+    state.allowed_origins = std::sync::Arc::new(vec!["https://app.example.com".into()]);
+    let server = serve(state).await;
+    assert!(
+        connect_from(&server, "https://app.example.com")
+            .await
+            .is_ok()
+    );
+    assert!(
+        connect_from(&server, "https://other.example.com")
+            .await
+            .is_err()
+    );
 }

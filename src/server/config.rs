@@ -44,6 +44,15 @@ pub struct Config {
           value_parser = clap::value_parser!(u16).range(2..=32))]
     pub max_peers_per_room: u16,
 
+    /// Another site whose pages may use this server's signaling, as `https://host[:port]`
+    /// (repeat the flag, or separate with commas). Pages this server serves always may.
+    #[arg(
+        long = "allowed-origin",
+        env = "CONFAB_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+
     /// The Leptos runtime settings file (site root, output name); see the README.
     #[arg(long, env = "CONFAB_LEPTOS_CONFIG", default_value = "Leptos.toml")]
     pub leptos_config: PathBuf,

@@ -5,11 +5,13 @@
 //! - [`tls`]: the operator's certificate or a kept self-signed one.
 //! - [`net`]: this machine's names and addresses.
 //! - [`hub`]: rooms and delivery between their peers.
-//! - [`signaling`]: the WebSocket route, one task per connection.
+//! - [`signaling`]: the WebSocket route, one task per connection; [`origin`]: which pages may
+//!   open it.
 
 pub mod config;
 pub mod hub;
 pub mod net;
+pub mod origin;
 pub mod signaling;
 pub mod tls;
 
@@ -34,6 +36,8 @@ pub struct AppState {
     pub ice_servers: Arc<Vec<IceServer>>,
     /// Keepalive timings of signaling connections.
     pub keepalive: signaling::Keepalive,
+    /// Origins besides this server's own whose pages may open signaling connections.
+    pub allowed_origins: Arc<Vec<String>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,6 +58,7 @@ impl AppState {
             hub: Arc::new(Hub::new(limits)),
             ice_servers: Arc::new(ice_servers),
             keepalive: signaling::Keepalive::default(),
+            allowed_origins: Arc::new(Vec::new()),
         }
     }
 }

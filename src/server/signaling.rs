@@ -12,7 +12,9 @@ use crate::protocol::{
 };
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,8 +40,22 @@ impl Default for Keepalive {
     }
 }
 
-/// Upgrades an HTTP request to a signaling connection.
-pub async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+/// Upgrades an HTTP request to a signaling connection, unless it comes from another site's page
+/// (403, see [`super::origin`]).
+pub async fn upgrade(
+    ws: WebSocketUpgrade,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if !super::origin::allowed(header(ORIGIN), header(HOST), &state.allowed_origins) {
+        tracing::warn!(origin = ?header(ORIGIN), "refused a signaling connection from another site");
+        return (
+            StatusCode::FORBIDDEN,
+            "Pages from other sites may not use this server's signaling.",
+        )
+            .into_response();
+    }
     let hub = state.hub.clone();
     let keepalive = state.keepalive;
     ws.max_message_size(MAX_MESSAGE_BYTES)

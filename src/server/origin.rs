@@ -1,0 +1,106 @@
+//! Which web pages may open a signaling connection. A browser sends the page's `Origin` with
+//! every WebSocket handshake; without this check any site a participant visits could open a
+//! socket to Confab in their name (cross-site WebSocket hijacking). Allowed: pages served by this
+//! server (the `Origin` names the host the request was sent to) and the origins an operator
+//! lists. Clients that send no `Origin` (not browsers, so not a hijacking risk) are allowed.
+
+/// Whether a handshake with this `Origin` (if any) sent to this `Host` may go ahead.
+pub fn allowed(origin: Option<&str>, host: Option<&str>, extra: &[String]) -> bool {
+    let Some(origin) = origin else {
+        return true;
+    };
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    if extra
+        .iter()
+        .any(|o| o.trim().trim_end_matches('/').eq_ignore_ascii_case(&origin))
+    {
+        return true;
+    }
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let Some(host) = host else {
+        return false;
+    };
+    let default_port = match scheme {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return false,
+    };
+    let host = host.trim().to_ascii_lowercase();
+    without(&host, default_port) == without(authority, default_port)
+}
+
+fn without<'a>(authority: &'a str, default_port: &str) -> &'a str {
+    authority.strip_suffix(default_port).unwrap_or(authority)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_of_this_server_are_allowed() {
+        assert!(allowed(
+            Some("https://meet.example.org"),
+            Some("meet.example.org"),
+            &[]
+        ));
+        assert!(allowed(
+            Some("https://localhost:3000"),
+            Some("localhost:3000"),
+            &[]
+        ));
+        assert!(allowed(Some("https://[::1]:3000"), Some("[::1]:3000"), &[]));
+        assert!(allowed(
+            Some("https://Meet.Example.org"),
+            Some("meet.example.org:443"),
+            &[]
+        ));
+        assert!(allowed(
+            Some("https://192.168.1.5:3000/"),
+            Some("192.168.1.5:3000"),
+            &[]
+        ));
+    }
+
+    #[test]
+    fn other_sites_are_refused() {
+        for origin in [
+            "https://evil.example",
+            "https://meet.example.org.evil.example",
+            "https://meet.example.org:8443",
+            "http://meet.example.org:443",
+            "null",
+            "",
+            "file://",
+        ] {
+            assert!(
+                !allowed(Some(origin), Some("meet.example.org"), &[]),
+                "{origin}"
+            );
+        }
+        assert!(!allowed(Some("https://meet.example.org"), None, &[]));
+    }
+
+    #[test]
+    fn listed_origins_are_allowed() {
+        let extra = vec!["https://app.example.com/".to_owned()];
+        assert!(allowed(
+            Some("https://APP.example.com"),
+            Some("meet.example.org"),
+            &extra
+        ));
+        assert!(!allowed(
+            Some("https://other.example.com"),
+            Some("meet.example.org"),
+            &extra
+        ));
+    }
+
+    #[test]
+    fn clients_without_an_origin_are_not_browsers_and_are_allowed() {
+        assert!(allowed(None, Some("meet.example.org"), &[]));
+        assert!(allowed(None, None, &[]));
+    }
+}
