@@ -79,6 +79,7 @@ async fn run(config: Config) -> Result<(), StartError> {
         config.ice_server_list(),
     );
     state.allowed_origins = Arc::new(config.allowed_origins.clone());
+    state.hsts = matches!(origin, tls::Origin::Provided(_));
     let app = router(state);
 
     match &origin {

@@ -2,13 +2,14 @@
 //!
 //! ## Layout
 //! - [`config`]: command-line flags and environment variables.
-//! - [`tls`]: the operator's certificate or a kept self-signed one.
+//! - [`tls`]: the operator's certificate or a kept self-signed one; [`headers`]: security headers.
 //! - [`net`]: this machine's names and addresses.
 //! - [`hub`]: rooms and delivery between their peers.
 //! - [`signaling`]: the WebSocket route, one task per connection; [`origin`]: which pages may
 //!   open it.
 
 pub mod config;
+pub mod headers;
 pub mod hub;
 pub mod net;
 pub mod origin;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub keepalive: signaling::Keepalive,
     /// Origins besides this server's own whose pages may open signaling connections.
     pub allowed_origins: Arc<Vec<String>>,
+    /// Send HSTS: the certificate is the operator's, not self-signed.
+    pub hsts: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -59,6 +62,7 @@ impl AppState {
             ice_servers: Arc::new(ice_servers),
             keepalive: signaling::Keepalive::default(),
             allowed_origins: Arc::new(Vec::new()),
+            hsts: false,
         }
     }
 }
@@ -82,5 +86,9 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response_with_state(
+            Arc::new(headers::security_headers(state.hsts)),
+            headers::add,
+        ))
         .with_state(state)
 }
