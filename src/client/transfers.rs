@@ -51,10 +51,9 @@ struct Outgoing {
     sender: Option<FileSender>,
 }
 
-/// A file offered to us.
+/// A file offered to us (accepted once its item is moving).
 struct Incoming {
     mime: String,
-    accepted: bool,
     receiver: Option<FileReceiver>,
 }
 
@@ -118,15 +117,9 @@ impl Transfers {
         }
         match (action, key.outgoing) {
             (TransferAction::Accept, false) => {
-                let mut incoming = inner.incoming.borrow_mut();
-                let Some(transfer) = incoming.get_mut(&key) else {
-                    return;
-                };
-                if transfer.accepted {
+                if item.status.get_untracked() != TransferStatus::Offered {
                     return;
                 }
-                transfer.accepted = true;
-                drop(incoming);
                 item.status.set(TransferStatus::Moving);
                 inner.send(key.peer, &PeerMessage::FileAccept { transfer: key.id });
             }
@@ -176,7 +169,6 @@ impl Transfers {
                     key,
                     Incoming {
                         mime,
-                        accepted: false,
                         receiver: None,
                     },
                 );
@@ -225,10 +217,12 @@ impl Transfers {
         };
         let inner = &self.inner;
         let mut incoming = inner.incoming.borrow_mut();
-        let wanted = incoming
-            .get_mut(&key)
-            .filter(|t| t.accepted && t.receiver.is_none());
-        let (Some(transfer), Some(item)) = (wanted, inner.state.get(key)) else {
+        let item = inner
+            .state
+            .get(key)
+            .filter(|i| i.status.get_untracked() == TransferStatus::Moving);
+        let wanted = incoming.get_mut(&key).filter(|t| t.receiver.is_none());
+        let (Some(transfer), Some(item)) = (wanted, item) else {
             leptos::logging::warn!("closing a file channel nobody accepted: {key:?}");
             channel.close();
             return;
