@@ -20,6 +20,27 @@ test('a pasted meeting link or code on the start page opens that meeting', async
   await expect(bob.getByRole('textbox', { name: 'Meeting link' })).toHaveValue(link);
 });
 
+test('the join form works before the page is interactive (without JavaScript)', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto('/');
+    const code = 'abcdefghijklmnopqrstuvwxyz';
+    await page.getByRole('textbox', { name: 'Meeting link or code' }).fill(code);
+    await page.getByRole('button', { name: 'Join meeting' }).click();
+    await expect(page).toHaveURL(`/room/${code}`);
+
+    await page.goto('/');
+    await page.getByRole('textbox', { name: 'Meeting link or code' }).fill('not a code');
+    await page.getByRole('button', { name: 'Join meeting' }).click();
+    await expect(page).toHaveURL('/?code=not+a+code');
+    await expect(page.getByRole('textbox', { name: 'Meeting link or code' })).toHaveValue('not a code');
+    await expect(page.getByRole('alert').filter({ hasText: 'That is not a meeting link' })).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
 test('a mistyped code gets a clear error and stays on the start page', async ({ person }) => {
   const page = await person();
   await page.goto('/');

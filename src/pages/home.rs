@@ -3,7 +3,7 @@
 use crate::api::CreateRoom;
 use crate::protocol::RoomId;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Start a meeting, or join one by link or code.
 #[component]
@@ -23,13 +23,17 @@ pub fn HomePage() -> impl IntoView {
         _ => None,
     };
 
-    let code = RwSignal::new(String::new());
-    let code_error = RwSignal::new(None::<String>);
+    // Back from `/join` (the form sent without JavaScript) with something that is not a link:
+    // the input is kept and the reason shown, the same on the server and after hydration.
+    let returned = use_query_map().with_untracked(|query| query.get("code"));
+    let code_error = RwSignal::new(returned.as_deref().and_then(problem));
+    let typed = returned.unwrap_or_default();
+    let code = RwSignal::new(typed.clone());
     let join = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         match RoomId::from_link_or_code(&code.get_untracked()) {
             Ok(room) => navigate(&format!("/room/{room}"), Default::default()),
-            Err(error) => code_error.set(Some(format!("That is not a meeting link: {error}."))),
+            Err(_) => code_error.set(problem(&code.get_untracked())),
         }
     };
 
@@ -47,12 +51,20 @@ pub fn HomePage() -> impl IntoView {
                 "Start a meeting"
             </button>
             <p role="alert" class="error">{start_error}</p>
-            <form class="join-form" on:submit=join>
+            // Before hydration the browser submits the form itself to `/join`.
+            <form class="join-form" method="get" action="/join" on:submit=join>
                 <label for="join-code">"Meeting link or code"</label>
-                <input id="join-code" type="text" autocomplete="off" bind:value=code />
+                <input id="join-code" name="code" type="text" autocomplete="off" value=typed bind:value=code />
                 <button type="submit">"Join meeting"</button>
             </form>
             <p role="alert" class="error">{move || code_error.get()}</p>
         </section>
     }
+}
+
+/// Why what was typed is not a meeting link, as a sentence.
+fn problem(typed: &str) -> Option<String> {
+    RoomId::from_link_or_code(typed)
+        .err()
+        .map(|error| format!("That is not a meeting link: {error}."))
 }

@@ -5,12 +5,14 @@
 //! - [`tls`]: the operator's certificate or a kept self-signed one; [`headers`]: security headers.
 //! - [`net`]: this machine's names and addresses.
 //! - [`hub`]: rooms and delivery between their peers.
+//! - [`join`]: the start page's join form without JavaScript.
 //! - [`signaling`]: the WebSocket route, one task per connection; [`origin`]: which pages may
 //!   open it.
 
 pub mod config;
 pub mod headers;
 pub mod hub;
+pub mod join;
 pub mod net;
 pub mod origin;
 pub mod signaling;
@@ -73,6 +75,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(SIGNALING_PATH, get(signaling::upgrade))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/join", get(join::join))
         .leptos_routes_with_context(
             &state,
             routes,
