@@ -18,7 +18,9 @@ export default defineConfig({
   // Every test runs several browsers encoding video: one at a time on a small machine.
   workers: 1,
   fullyParallel: false,
-  retries: 0,
+  // One retry, reported as "flaky" in the summary: a page load very rarely fails with
+  // net::ERR_HTTP2_PROTOCOL_ERROR (seen twice in about ten full runs, cause not yet found).
+  retries: 1,
   reporter: [['list']],
   use: {
     baseURL: `https://127.0.0.1:${port}`,

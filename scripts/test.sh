@@ -33,5 +33,6 @@ awk '
   /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
   /^ +[0-9]+ passed \(/ { p += $1 }
   /^ +[0-9]+ failed$/ { f += $1 }
-  END { printf "\n%d passed, %d failed\n", p, f }
+  /^ +[0-9]+ flaky$/ { k += $1 }
+  END { printf "\n%d passed, %d failed, %d flaky (passed on retry)\n", p, f, k }
 ' "$results"
