@@ -1,19 +1,17 @@
 //! HTTP responses over a real socket against a server on 127.0.0.1:0.
 #![cfg(feature = "ssr")]
 
+mod common;
+
+use common::{serve_app, test_state};
 use confab::server::hub::HubLimits;
-use confab::server::{AppState, router};
-use leptos::prelude::LeptosOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Serves the app with `hsts` on or off and returns the head of `GET /healthz`, lowercased.
 async fn healthz_head(hsts: bool) -> String {
-    let options = LeptosOptions::builder().output_name("confab").build();
-    let mut state = AppState::new(options, HubLimits::default(), Vec::new());
+    let mut state = test_state(HubLimits::default());
     state.hsts = hsts;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
+    let addr = serve_app(state).await;
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")

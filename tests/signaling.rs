@@ -6,9 +6,11 @@ use confab::protocol::{
 };
 use confab::server::hub::HubLimits;
 use confab::server::signaling::Keepalive;
-use confab::server::{AppState, router};
+mod common;
+
+use common::{serve_app, test_state};
+use confab::server::AppState;
 use futures_util::{SinkExt, StreamExt};
-use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -26,22 +28,14 @@ struct Server {
     state: AppState,
 }
 
-fn state(limits: HubLimits) -> AppState {
-    let options = LeptosOptions::builder().output_name("confab").build();
-    AppState::new(options, limits, Vec::new())
-}
-
 async fn start(limits: HubLimits, keepalive: Keepalive) -> Server {
-    let mut state = state(limits);
+    let mut state = test_state(limits);
     state.keepalive = keepalive;
     serve(state).await
 }
 
 async fn serve(state: AppState) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = router(state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let addr = serve_app(state.clone()).await;
     Server { addr, state }
 }
 
@@ -483,7 +477,7 @@ async fn a_page_from_another_site_is_refused_with_403_and_a_page_of_this_server_
 
 #[tokio::test]
 async fn an_origin_the_operator_lists_may_connect() {
-    let mut state = state(HubLimits::default());
+    let mut state = test_state(HubLimits::default());
     state.allowed_origins = std::sync::Arc::new(vec!["https://app.example.com".into()]);
     let server = serve(state).await;
     assert!(

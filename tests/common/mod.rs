@@ -1,0 +1,20 @@
+//! Starting a real server on 127.0.0.1:0 for the socket tests.
+
+use confab::server::hub::HubLimits;
+use confab::server::{AppState, router};
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+
+/// Server state with these room limits and no ICE servers.
+pub fn test_state(limits: HubLimits) -> AppState {
+    let options = LeptosOptions::builder().output_name("confab").build();
+    AppState::new(options, limits, Vec::new())
+}
+
+/// Serves the whole app (plain HTTP) on a free loopback port and returns its address.
+pub async fn serve_app(state: AppState) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
+    addr
+}
