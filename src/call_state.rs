@@ -2,7 +2,7 @@
 //! it; the components ([`crate::components`]) read it. Rendered the same on both sides.
 
 use crate::chat_state::ChatState;
-use crate::protocol::{MediaState, PeerId};
+use crate::protocol::{MediaState, PeerId, RoomSettings};
 use crate::quality::{Quality, Sample, is_speaking};
 use crate::transfer_state::TransferState;
 use leptos::prelude::*;
@@ -109,6 +109,14 @@ pub struct CallState {
     pub speaker_choice: RwSignal<String>,
     /// Our microphone's loudness, 0.0 to 1.0.
     pub mic_level: RwSignal<f64>,
+    /// Our id in the room, once welcomed.
+    pub me: RwSignal<Option<PeerId>>,
+    /// Who hosts the room and how it is protected.
+    pub settings: RwSignal<RoomSettings>,
+    /// The server connection was lost and is being restored (the call itself goes on).
+    pub reconnecting: RwSignal<bool>,
+    /// The server asked for the meeting's password.
+    pub needs_password: RwSignal<bool>,
     /// The room's chat.
     pub chat: ChatState,
     /// Files sent and received.
@@ -134,6 +142,10 @@ impl CallState {
             microphone_choice: RwSignal::new(String::new()),
             speaker_choice: RwSignal::new(String::new()),
             mic_level: RwSignal::new(0.0),
+            me: RwSignal::new(None),
+            settings: RwSignal::new(RoomSettings::default()),
+            reconnecting: RwSignal::new(false),
+            needs_password: RwSignal::new(false),
             chat: ChatState::new(),
             transfers: TransferState::new(),
         }
@@ -173,6 +185,12 @@ impl CallState {
                 state.local_stream.get()
             }
         })
+    }
+
+    /// Whether we host the room (and so may lock it, set its password and remove people).
+    pub fn is_host(&self) -> Signal<bool> {
+        let (me, settings) = (self.me, self.settings);
+        Signal::derive(move || me.get().is_some() && me.get() == settings.get().host)
     }
 
     /// Our own media as a reactive value, for our own tile.

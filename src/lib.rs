@@ -8,7 +8,8 @@
 //! - [`call_state`]: the reactive state of a meeting page; [`chat_state`] and [`transfer_state`]
 //!   its chat and file transfers.
 //! - [`links`], [`transfer_progress`]: making chat links clickable; transfer sizes and speeds.
-//! - [`quality`]: connection-quality rules (rates, good/fair/poor).
+//! - [`quality`]: connection-quality rules (rates, good/fair/poor); [`reconnect`]: when and how
+//!   soon to reconnect to the server.
 //! - [`client`]: browser-side call logic (WebSocket, peer connections, media).
 //! - `server` (feature `ssr`): HTTPS, the room hub and the signaling route.
 
@@ -25,6 +26,7 @@ pub mod links;
 pub mod pages;
 pub mod protocol;
 pub mod quality;
+pub mod reconnect;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod transfer_progress;

@@ -4,6 +4,7 @@ use clap::Parser;
 use confab::server::config::Config;
 use confab::server::hub::HubLimits;
 use confab::server::net::LocalNames;
+use confab::server::resume::ResumeKey;
 use confab::server::{AppState, router, tls};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -71,16 +72,21 @@ async fn run(config: Config) -> Result<(), StartError> {
     let addr = SocketAddr::new(config.host, config.port);
     let listener = listen(addr).map_err(|source| StartError::Listen { addr, source })?;
 
+    let key = ResumeKey::load_or_create(&config.data_dir())?;
     let mut state = AppState::new(
         leptos_options,
         HubLimits {
             max_peers_per_room: usize::from(config.max_peers_per_room),
+            max_rooms: config.max_rooms,
+            ..HubLimits::default()
         },
+        key,
         config.ice_server_list(),
     );
+    state.connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
     state.allowed_origins = Arc::new(config.allowed_origins.clone());
     state.hsts = matches!(origin, tls::Origin::Provided(_));
-    let app = router(state);
+    let app = router(state.clone());
 
     match &origin {
         tls::Origin::Provided(path) => {
@@ -102,7 +108,7 @@ async fn run(config: Config) -> Result<(), StartError> {
     }
 
     let handle = axum_server::Handle::new();
-    tokio::spawn(shutdown_on_signal(handle.clone()));
+    tokio::spawn(shutdown_on_signal(handle.clone(), state));
     let rustls = axum_server::tls_rustls::RustlsConfig::from_config(server_config);
     axum_server::from_tcp_rustls(listener, rustls)
         .map_err(|source| StartError::Listen { addr, source })?
@@ -147,8 +153,9 @@ fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
     Ok(socket.into())
 }
 
-/// Stops accepting on SIGINT or SIGTERM and gives open requests a moment to finish.
-async fn shutdown_on_signal(handle: axum_server::Handle<SocketAddr>) {
+/// On SIGINT or SIGTERM: stops accepting, closes every signaling connection with 1001 (clients
+/// reconnect and resume, to this process's successor), and gives open requests a moment.
+async fn shutdown_on_signal(handle: axum_server::Handle<SocketAddr>, state: AppState) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     let terminate = async {
@@ -165,5 +172,6 @@ async fn shutdown_on_signal(handle: axum_server::Handle<SocketAddr>) {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
-    handle.graceful_shutdown(Some(Duration::from_secs(5)));
+    state.begin_shutdown();
+    handle.graceful_shutdown(Some(Duration::from_secs(3)));
 }

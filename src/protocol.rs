@@ -26,8 +26,23 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Longest display name kept, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 
+/// Longest room password accepted, in characters.
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
 /// WebSocket close code sent for a message over [`MAX_MESSAGE_BYTES`] (RFC 6455 "message too big").
 pub const CLOSE_MESSAGE_TOO_BIG: u16 = 1009;
+
+/// WebSocket close code sent when the server shuts down or restarts (RFC 6455 "going away").
+/// Clients reconnect and resume.
+pub const CLOSE_GOING_AWAY: u16 = 1001;
+
+/// WebSocket close code for a connection that broke the server's rules (RFC 6455 "policy
+/// violation"): sustained flooding, or removal by the host. Clients do not reconnect.
+pub const CLOSE_POLICY: u16 = 1008;
+
+/// WebSocket close code for a connection refused because the server is at capacity (RFC 6455
+/// "try again later").
+pub const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
 
 /// Path of the signaling WebSocket route.
 pub const SIGNALING_PATH: &str = "/signal";
@@ -210,6 +225,28 @@ pub enum ClientMessage {
         /// What we will be sending.
         #[serde(default)]
         media: MediaState,
+        /// The room's password, if it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password: Option<String>,
+        /// Come back as the participant we were before the connection dropped (or the server
+        /// restarted), so the others keep our tile and connection.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resume: Option<Resume>,
+    },
+    /// Host only: let nobody new in (`true`), or open the room again.
+    Lock {
+        /// Whether the room is locked.
+        locked: bool,
+    },
+    /// Host only: require a password to join from now on, or (`None`) no longer.
+    SetPassword {
+        /// The new password.
+        password: Option<String>,
+    },
+    /// Host only: remove a participant from the room.
+    Remove {
+        /// Who to remove.
+        id: PeerId,
     },
     /// Tell the room our microphone, camera or screen-share state changed.
     Media {
@@ -237,6 +274,18 @@ pub enum ServerMessage {
         you: PeerId,
         /// Everyone already in the room, to whom you should offer.
         peers: Vec<PeerInfo>,
+        /// Proof of identity for [`ClientMessage::Join`]'s `resume`, valid across restarts.
+        resume_token: String,
+        /// Who hosts the room and how it is protected.
+        settings: RoomSettings,
+        /// This join resumed an earlier presence: keep existing connections.
+        #[serde(default)]
+        resumed: bool,
+    },
+    /// The room's host, lock or password changed.
+    Settings {
+        /// The room's settings now.
+        settings: RoomSettings,
     },
     /// Someone entered your room; they will send you an offer.
     PeerJoined {
@@ -271,6 +320,28 @@ pub enum ServerMessage {
     },
 }
 
+/// How a participant comes back after losing the connection: its old id and the token the server
+/// gave it in [`ServerMessage::Welcome`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resume {
+    /// The id we had.
+    pub id: PeerId,
+    /// The server's proof that the id was ours.
+    pub token: String,
+}
+
+/// Who hosts a room and how it is protected, as every member sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomSettings {
+    /// The host: the longest-present member, who may lock the room, set a password and remove
+    /// people.
+    pub host: Option<PeerId>,
+    /// Nobody new may join.
+    pub locked: bool,
+    /// Joining needs a password.
+    pub password: bool,
+}
+
 /// Machine-readable reasons a request was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -287,6 +358,28 @@ pub enum ErrorCode {
     UnknownPeer,
     /// The addressed peer cannot take more messages right now.
     PeerBusy,
+    /// This connection sends too fast; the message was dropped.
+    RateLimited,
+    /// The server holds as many connections as it may.
+    ServerFull,
+    /// The server holds as many rooms as it may.
+    TooManyRooms,
+    /// The room needs a password and none was given.
+    PasswordRequired,
+    /// The password given is wrong.
+    WrongPassword,
+    /// Too many wrong passwords for this room: wait before trying again.
+    TooManyGuesses,
+    /// The room is locked.
+    RoomLocked,
+    /// Only the host may do that.
+    NotHost,
+    /// The host removed you from the room.
+    Removed,
+    /// The request is not valid (e.g. a password that is too long).
+    Invalid,
+    /// The connection stayed without joining a room for too long.
+    JoinTimeout,
 }
 
 impl ErrorCode {
@@ -299,6 +392,23 @@ impl ErrorCode {
             ErrorCode::NotInRoom => "You are not in this room any more.",
             ErrorCode::UnknownPeer => "That participant has left the room.",
             ErrorCode::PeerBusy => "That participant is not keeping up; try again.",
+            ErrorCode::RateLimited => {
+                "This page sent too many messages too fast; some were dropped."
+            }
+            ErrorCode::ServerFull => "The server is full right now. Try again in a minute.",
+            ErrorCode::TooManyRooms => {
+                "The server has as many meetings as it can hold. Try again later."
+            }
+            ErrorCode::PasswordRequired => "This meeting needs a password.",
+            ErrorCode::WrongPassword => "That password is not right.",
+            ErrorCode::TooManyGuesses => {
+                "Too many wrong passwords for this meeting. Wait a minute and try again."
+            }
+            ErrorCode::RoomLocked => "The host has locked this meeting: nobody new can join.",
+            ErrorCode::NotHost => "Only the meeting's host can do that.",
+            ErrorCode::Removed => "The host removed you from the meeting.",
+            ErrorCode::Invalid => "The server could not accept that request.",
+            ErrorCode::JoinTimeout => "The connection was idle too long without joining.",
         }
     }
 }
@@ -409,7 +519,22 @@ mod tests {
                 room: room(),
                 name: "Ada".into(),
                 media: MediaState::default(),
+                password: None,
+                resume: None,
             },
+            ClientMessage::Join {
+                room: room(),
+                name: "Ada".into(),
+                media: MediaState::default(),
+                password: Some("pw".into()),
+                resume: Some(Resume {
+                    id: PeerId(9),
+                    token: "ab".repeat(32),
+                }),
+            },
+            ClientMessage::Lock { locked: true },
+            ClientMessage::SetPassword { password: None },
+            ClientMessage::Remove { id: PeerId(2) },
             ClientMessage::Media {
                 state: MediaState {
                     audio: false,
@@ -453,6 +578,16 @@ mod tests {
                     name: "Grace".into(),
                     media: MediaState::default(),
                 }],
+                resume_token: "00".repeat(32),
+                settings: RoomSettings {
+                    host: Some(PeerId(2)),
+                    locked: false,
+                    password: true,
+                },
+                resumed: false,
+            },
+            ServerMessage::Settings {
+                settings: RoomSettings::default(),
             },
             ServerMessage::PeerJoined {
                 peer: PeerInfo {

@@ -2,10 +2,11 @@
 #![cfg(feature = "ssr")]
 
 use confab::protocol::{
-    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, RoomId, SdpType, ServerMessage, Signal,
+    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, SdpType, ServerMessage,
+    Signal,
 };
 use confab::server::hub::HubLimits;
-use confab::server::signaling::Keepalive;
+use confab::server::signaling::{ConnectionLimits, Keepalive};
 mod common;
 
 use common::{serve_app, test_state};
@@ -15,6 +16,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
@@ -39,8 +41,50 @@ async fn serve(state: AppState) -> Server {
     Server { addr, state }
 }
 
+/// Room limits for the tests: a short resume grace, so a dropped peer is announced quickly.
+fn limits() -> HubLimits {
+    HubLimits {
+        resume_grace: Duration::from_millis(300),
+        ..HubLimits::default()
+    }
+}
+
 async fn start_default() -> Server {
-    start(HubLimits::default(), Keepalive::default()).await
+    start(limits(), Keepalive::default()).await
+}
+
+fn join_message(room: &RoomId, name: &str) -> ClientMessage {
+    join_as(room, name, None, None)
+}
+
+fn join_as(
+    room: &RoomId,
+    name: &str,
+    password: Option<&str>,
+    resume: Option<Resume>,
+) -> ClientMessage {
+    ClientMessage::Join {
+        room: room.clone(),
+        name: name.into(),
+        media: MediaState::default(),
+        password: password.map(str::to_owned),
+        resume,
+    }
+}
+
+/// Waits for the server to close the socket and returns the close frame.
+async fn closed(socket: &mut Socket) -> CloseFrame {
+    tokio::time::timeout(PATIENCE, async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.expect("a close code"),
+                Some(Ok(_)) => continue,
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("close within the patience window")
 }
 
 async fn connect(server: &Server) -> Socket {
@@ -85,17 +129,9 @@ async fn assert_silent(socket: &mut Socket) {
 }
 
 async fn join(socket: &mut Socket, room: &RoomId, name: &str) -> (PeerId, Vec<PeerInfo>) {
-    send(
-        socket,
-        &ClientMessage::Join {
-            room: room.clone(),
-            name: name.into(),
-            media: MediaState::default(),
-        },
-    )
-    .await;
+    send(socket, &join_message(room, name)).await;
     match recv(socket).await {
-        ServerMessage::Welcome { you, peers } => (you, peers),
+        ServerMessage::Welcome { you, peers, .. } => (you, peers),
         other => panic!("expected welcome, got {other:?}"),
     }
 }
@@ -255,18 +291,7 @@ async fn oversized_message_closes_with_1009() {
     let mut a = connect(&server).await;
     let big = format!(r#"{{"type":"join","name":"{}"}}"#, "x".repeat(70 * 1024));
     a.send(Message::text(big)).await.unwrap();
-    let frame = tokio::time::timeout(PATIENCE, async {
-        loop {
-            match a.next().await {
-                Some(Ok(Message::Close(frame))) => return frame,
-                Some(Ok(_)) => continue,
-                other => panic!("expected a close frame, got {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("close within the patience window");
-    assert_eq!(frame.expect("a close code").code, CloseCode::Size);
+    assert_eq!(closed(&mut a).await.code, CloseCode::Size);
 }
 
 #[tokio::test]
@@ -325,15 +350,7 @@ async fn seventh_peer_is_told_the_room_is_full() {
         members.push(socket);
     }
     let mut seventh = connect(&server).await;
-    send(
-        &mut seventh,
-        &ClientMessage::Join {
-            room: room.clone(),
-            name: "Late".into(),
-            media: MediaState::default(),
-        },
-    )
-    .await;
+    send(&mut seventh, &join_message(&room, "Late")).await;
     assert_eq!(
         recv(&mut seventh).await,
         ServerMessage::error(ErrorCode::RoomFull)
@@ -347,15 +364,7 @@ async fn joining_twice_is_refused() {
     let room = server.state.hub.create_room();
     let mut a = connect(&server).await;
     let _ = join(&mut a, &room, "A").await;
-    send(
-        &mut a,
-        &ClientMessage::Join {
-            room,
-            name: "A".into(),
-            media: MediaState::default(),
-        },
-    )
-    .await;
+    send(&mut a, &join_message(&room, "A")).await;
     assert_eq!(
         recv(&mut a).await,
         ServerMessage::error(ErrorCode::AlreadyJoined)
@@ -365,7 +374,7 @@ async fn joining_twice_is_refused() {
 #[tokio::test]
 async fn a_client_that_stops_answering_pings_is_dropped_and_the_room_told() {
     let server = start(
-        HubLimits::default(),
+        limits(),
         Keepalive {
             ping_every: Duration::from_millis(100),
             dead_after: Duration::from_millis(350),
@@ -462,11 +471,7 @@ async fn a_page_from_another_site_is_refused_with_403_and_a_page_of_this_server_
         .expect("this server's own page may connect");
     send(
         &mut own,
-        &ClientMessage::Join {
-            room: RoomId::from_random_bytes([9; 16]),
-            name: "Ann".into(),
-            media: MediaState::default(),
-        },
+        &join_message(&RoomId::from_random_bytes([9; 16]), "Ann"),
     )
     .await;
     assert!(matches!(
@@ -489,5 +494,276 @@ async fn an_origin_the_operator_lists_may_connect() {
         connect_from(&server, "https://other.example.com")
             .await
             .is_err()
+    );
+}
+
+/// A call in its own room: two joined peers. [`Bystanders::still_talk`] checks that a signal
+/// still goes from one to the other, i.e. whatever happened elsewhere did not touch this room.
+struct Bystanders {
+    a: Socket,
+    b: Socket,
+    b_id: PeerId,
+}
+
+impl Bystanders {
+    async fn join(server: &Server) -> Self {
+        let room = server.state.hub.create_room();
+        let mut a = connect(server).await;
+        let mut b = connect(server).await;
+        let _ = join(&mut a, &room, "Bystander A").await;
+        let (b_id, _) = join(&mut b, &room, "Bystander B").await;
+        let _ = recv(&mut a).await;
+        Bystanders { a, b, b_id }
+    }
+
+    async fn still_talk(&mut self) {
+        send(
+            &mut self.a,
+            &ClientMessage::Signal {
+                to: self.b_id,
+                signal: offer("still here"),
+            },
+        )
+        .await;
+        assert!(matches!(
+            recv(&mut self.b).await,
+            ServerMessage::Signal { .. }
+        ));
+    }
+}
+
+fn resume_of(welcome: &ServerMessage) -> Resume {
+    match welcome {
+        ServerMessage::Welcome {
+            you, resume_token, ..
+        } => Resume {
+            id: *you,
+            token: resume_token.clone(),
+        },
+        other => panic!("expected welcome, got {other:?}"),
+    }
+}
+
+async fn join_with(socket: &mut Socket, message: ClientMessage) -> ServerMessage {
+    send(socket, &message).await;
+    recv(socket).await
+}
+
+#[tokio::test]
+async fn a_flood_gets_a_rate_limit_error_then_1008_and_other_rooms_carry_on() {
+    let mut state = test_state(limits());
+    state.connection_limits = ConnectionLimits {
+        burst: 20,
+        refill: Duration::from_secs(1),
+        strikes: 30,
+        ..ConnectionLimits::default()
+    };
+    let server = serve(state).await;
+    let mut bystanders = Bystanders::join(&server).await;
+    let room = server.state.hub.create_room();
+    let mut flooder = connect(&server).await;
+    let _ = join(&mut flooder, &room, "Flood").await;
+    for _ in 0..60 {
+        send(
+            &mut flooder,
+            &ClientMessage::Media {
+                state: MediaState::default(),
+            },
+        )
+        .await;
+    }
+    assert_eq!(
+        recv(&mut flooder).await,
+        ServerMessage::error(ErrorCode::RateLimited)
+    );
+    let frame = closed(&mut flooder).await;
+    assert_eq!(frame.code, CloseCode::Policy);
+    bystanders.still_talk().await;
+}
+
+#[tokio::test]
+async fn over_the_connection_cap_a_client_is_told_the_server_is_full_and_closed_with_1013() {
+    let mut state = test_state(limits());
+    state.connections = std::sync::Arc::new(tokio::sync::Semaphore::new(2));
+    let server = serve(state).await;
+    let mut bystanders = Bystanders::join(&server).await;
+    let mut third = connect(&server).await;
+    assert_eq!(
+        recv(&mut third).await,
+        ServerMessage::error(ErrorCode::ServerFull)
+    );
+    assert_eq!(closed(&mut third).await.code, CloseCode::Again);
+    bystanders.still_talk().await;
+    // A connection that ends frees its place.
+    drop(bystanders);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut later = connect(&server).await;
+    let _ = join(&mut later, &server.state.hub.create_room(), "Later").await;
+}
+
+#[tokio::test]
+async fn a_connection_that_never_joins_is_closed() {
+    let mut state = test_state(limits());
+    state.keepalive.ping_every = Duration::from_millis(50);
+    state.connection_limits.join_within = Duration::from_millis(200);
+    let server = serve(state).await;
+    let mut idle = connect(&server).await;
+    assert_eq!(
+        recv(&mut idle).await,
+        ServerMessage::error(ErrorCode::JoinTimeout)
+    );
+    assert_eq!(closed(&mut idle).await.code, CloseCode::Policy);
+}
+
+#[tokio::test]
+async fn a_dropped_peer_resumes_with_its_token_and_the_room_never_sees_it_leave() {
+    let server = start(
+        HubLimits {
+            resume_grace: Duration::from_secs(10),
+            ..HubLimits::default()
+        },
+        Keepalive::default(),
+    )
+    .await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    let (a_id, _) = join(&mut a, &room, "A").await;
+    let welcome = join_with(&mut b, join_message(&room, "B")).await;
+    let resume = resume_of(&welcome);
+    let _ = recv(&mut a).await;
+    drop(b);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // A's signal waits for B.
+    send(
+        &mut a,
+        &ClientMessage::Signal {
+            to: resume.id,
+            signal: offer("while away"),
+        },
+    )
+    .await;
+    let mut b = connect(&server).await;
+    let back = join_with(&mut b, join_as(&room, "B", None, Some(resume.clone()))).await;
+    match back {
+        ServerMessage::Welcome {
+            you,
+            peers,
+            resumed,
+            ..
+        } => {
+            assert_eq!(you, resume.id);
+            assert!(resumed);
+            assert_eq!(peers.iter().map(|p| p.id).collect::<Vec<_>>(), [a_id]);
+        }
+        other => panic!("expected welcome, got {other:?}"),
+    }
+    assert_eq!(
+        recv(&mut b).await,
+        ServerMessage::Signal {
+            from: a_id,
+            signal: offer("while away")
+        }
+    );
+    assert_silent(&mut a).await;
+    assert_eq!(server.state.hub.member_count(&room), 2);
+}
+
+#[tokio::test]
+async fn on_shutdown_every_connection_is_closed_with_1001() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut a = connect(&server).await;
+    let mut idle = connect(&server).await;
+    let _ = join(&mut a, &room, "A").await;
+    server.state.begin_shutdown();
+    assert_eq!(closed(&mut a).await.code, CloseCode::Away);
+    assert_eq!(closed(&mut idle).await.code, CloseCode::Away);
+}
+
+#[tokio::test]
+async fn a_password_room_refuses_wrong_guesses_then_slows_them_and_admits_the_right_one() {
+    let server = start_default().await;
+    let mut bystanders = Bystanders::join(&server).await;
+    let room = server.state.hub.create_room();
+    let mut host = connect(&server).await;
+    let _ = join(&mut host, &room, "Host").await;
+    send(
+        &mut host,
+        &ClientMessage::SetPassword {
+            password: Some("open sesame".into()),
+        },
+    )
+    .await;
+    match recv(&mut host).await {
+        ServerMessage::Settings { settings } => assert!(settings.password),
+        other => panic!("expected settings, got {other:?}"),
+    }
+    let with_password = |password| join_as(&room, "Guest", password, None);
+    let mut guest = connect(&server).await;
+    assert_eq!(
+        join_with(&mut guest, with_password(None)).await,
+        ServerMessage::error(ErrorCode::PasswordRequired)
+    );
+    assert!(matches!(
+        join_with(&mut guest, with_password(Some("open sesame"))).await,
+        ServerMessage::Welcome { .. }
+    ));
+    let mut guesser = connect(&server).await;
+    for _ in 0..confab::server::password::GUESS_BURST - 1 {
+        assert_eq!(
+            join_with(&mut guesser, with_password(Some("guess"))).await,
+            ServerMessage::error(ErrorCode::WrongPassword)
+        );
+    }
+    assert_eq!(
+        join_with(&mut guesser, with_password(Some("open sesame"))).await,
+        ServerMessage::error(ErrorCode::TooManyGuesses),
+        "once slowed, even the right password waits"
+    );
+    bystanders.still_talk().await;
+}
+
+#[tokio::test]
+async fn a_removed_participant_is_told_closed_and_cannot_come_back_into_a_locked_room() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut host = connect(&server).await;
+    let mut guest = connect(&server).await;
+    let _ = join(&mut host, &room, "Host").await;
+    let welcome = join_with(&mut guest, join_message(&room, "Guest")).await;
+    let resume = resume_of(&welcome);
+    let _ = recv(&mut host).await;
+
+    send(&mut guest, &ClientMessage::Lock { locked: true }).await;
+    assert_eq!(
+        recv(&mut guest).await,
+        ServerMessage::error(ErrorCode::NotHost)
+    );
+
+    send(&mut host, &ClientMessage::Lock { locked: true }).await;
+    assert!(matches!(
+        recv(&mut host).await,
+        ServerMessage::Settings { .. }
+    ));
+    assert!(matches!(
+        recv(&mut guest).await,
+        ServerMessage::Settings { .. }
+    ));
+    send(&mut host, &ClientMessage::Remove { id: resume.id }).await;
+    assert_eq!(
+        recv(&mut guest).await,
+        ServerMessage::error(ErrorCode::Removed)
+    );
+    assert_eq!(closed(&mut guest).await.code, CloseCode::Policy);
+    assert_eq!(
+        recv(&mut host).await,
+        ServerMessage::PeerLeft { id: resume.id }
+    );
+
+    let mut again = connect(&server).await;
+    assert_eq!(
+        join_with(&mut again, join_as(&room, "Guest", None, Some(resume))).await,
+        ServerMessage::error(ErrorCode::RoomLocked)
     );
 }

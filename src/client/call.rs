@@ -13,12 +13,14 @@ use super::transfers::{Peers, TransferAction, Transfers};
 use crate::call_state::{CallState, Phase};
 use crate::chat_state::ChatLine;
 use crate::protocol::data::{PeerMessage, TransferId, check_chat};
-use crate::protocol::{ClientMessage, IceServer, PeerId, RoomId, ServerMessage};
+use crate::protocol::{
+    ClientMessage, ErrorCode, IceServer, PeerId, PeerInfo, Resume, RoomId, ServerMessage,
+};
 use crate::quality::{self, Counters};
 use crate::transfer_state::TransferKey;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -29,6 +31,13 @@ const SAMPLE_EVERY_MS: i32 = 500;
 
 /// Samples judged together for the quality verdict (two seconds).
 const QUALITY_WINDOW: usize = 4;
+
+/// Messages for the server kept while reconnecting (candidates and offers of an ICE restart).
+const OUTBOX_LIMIT: usize = 256;
+
+/// After resuming on a restarted server, how long the others have to come back before their
+/// tiles are removed (the server's own grace period).
+const RECONCILE_AFTER_MS: i32 = 20_000;
 
 /// A joined (or joining) call. Dropping it leaves: every connection closes and the server is told.
 pub struct Call {
@@ -44,6 +53,8 @@ struct Inner {
     room: RoomId,
     /// Our display name.
     name: String,
+    /// The meeting password typed in the lobby, if any.
+    password: Option<String>,
     /// ICE servers from the server.
     ice_servers: Vec<IceServer>,
     /// The UI state this call drives.
@@ -54,6 +65,14 @@ struct Inner {
     peers: RefCell<HashMap<PeerId, PeerLink>>,
     /// The signaling connection.
     signaling: RefCell<Option<Signaling>>,
+    /// How to come back as ourselves after losing the server.
+    resume: RefCell<Option<Resume>>,
+    /// Reconnection attempts since the server was last reached.
+    attempts: Cell<u32>,
+    /// Messages for the server while it is away, sent once we are back.
+    outbox: RefCell<VecDeque<ClientMessage>>,
+    /// After resuming: the participants the server has confirmed are still here.
+    confirmed: RefCell<Option<HashSet<PeerId>>>,
     /// The last counters read from each connection.
     counters: RefCell<HashMap<PeerId, Counters>>,
     /// Files going to and coming from the others.
@@ -65,6 +84,7 @@ impl Call {
     pub fn join(
         room: RoomId,
         name: String,
+        password: Option<String>,
         ice_servers: Vec<IceServer>,
         state: CallState,
     ) -> Result<Self, String> {
@@ -73,47 +93,21 @@ impl Call {
             Inner {
                 room,
                 name,
+                password,
                 ice_servers,
                 state,
                 me: Cell::new(None),
                 peers: RefCell::new(HashMap::new()),
                 signaling: RefCell::new(None),
+                resume: RefCell::new(None),
+                attempts: Cell::new(0),
+                outbox: RefCell::new(VecDeque::new()),
+                confirmed: RefCell::new(None),
                 counters: RefCell::new(HashMap::new()),
                 transfers: Transfers::new(state.transfers, peers),
             }
         });
-        let url = signaling::url().map_err(|e| format!("{e:?}"))?;
-        let on_open = {
-            let weak = Rc::downgrade(&inner);
-            move || {
-                if let Some(inner) = weak.upgrade() {
-                    inner.send_to_server(&ClientMessage::Join {
-                        room: inner.room.clone(),
-                        name: inner.name.clone(),
-                        media: inner.state.media_state(),
-                    });
-                }
-            }
-        };
-        let on_message = {
-            let weak = Rc::downgrade(&inner);
-            move |message| {
-                if let Some(inner) = weak.upgrade() {
-                    Inner::handle(&inner, message);
-                }
-            }
-        };
-        let on_close = {
-            let weak = Rc::downgrade(&inner);
-            move |code: u16, reason: String| {
-                if let Some(inner) = weak.upgrade() {
-                    inner.lost_server(code, reason);
-                }
-            }
-        };
-        let socket = Signaling::connect(&url, on_open, on_message, on_close)
-            .map_err(|e| format!("cannot reach the server: {e:?}"))?;
-        *inner.signaling.borrow_mut() = Some(socket);
+        Inner::open_signaling(&inner).map_err(|e| format!("cannot reach the server: {e}"))?;
 
         let weak = Rc::downgrade(&inner);
         let on_pagehide = Closure::<dyn FnMut(Event)>::new(move |_| {
@@ -136,6 +130,22 @@ impl Call {
             _sampler: sampler,
             on_pagehide,
         })
+    }
+
+    /// Host only: lets nobody new in, or opens the room again.
+    pub fn set_locked(&self, locked: bool) {
+        self.inner.send_to_server(&ClientMessage::Lock { locked });
+    }
+
+    /// Host only: requires a password from now on, or (`None`) no longer.
+    pub fn set_password(&self, password: Option<String>) {
+        self.inner
+            .send_to_server(&ClientMessage::SetPassword { password });
+    }
+
+    /// Host only: removes a participant from the room.
+    pub fn remove(&self, id: PeerId) {
+        self.inner.send_to_server(&ClientMessage::Remove { id });
     }
 
     /// After a local media change: sends everyone the current tracks (replacing only those that
@@ -241,24 +251,171 @@ impl Drop for Call {
 }
 
 impl Inner {
+    /// Opens (or reopens) the signaling connection; on open it joins, resuming if it can.
+    fn open_signaling(this: &Rc<Self>) -> Result<(), String> {
+        let url = signaling::url().map_err(|e| format!("{e:?}"))?;
+        let on_open = {
+            let weak = Rc::downgrade(this);
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    let join = ClientMessage::Join {
+                        room: inner.room.clone(),
+                        name: inner.name.clone(),
+                        media: inner.state.media_state(),
+                        password: inner.password.clone(),
+                        resume: inner.resume.borrow().clone(),
+                    };
+                    if let Some(socket) = inner.signaling.borrow().as_ref() {
+                        socket.send(&join);
+                    }
+                }
+            }
+        };
+        let on_message = {
+            let weak = Rc::downgrade(this);
+            move |message| {
+                if let Some(inner) = weak.upgrade() {
+                    Inner::handle(&inner, message);
+                }
+            }
+        };
+        let on_close = {
+            let weak = Rc::downgrade(this);
+            move |code: u16, reason: String| {
+                if let Some(inner) = weak.upgrade() {
+                    Inner::lost_server(&inner, code, reason);
+                }
+            }
+        };
+        let socket = Signaling::connect(&url, on_open, on_message, on_close)
+            .map_err(|e| format!("{e:?}"))?;
+        *this.signaling.borrow_mut() = Some(socket);
+        Ok(())
+    }
+
+    /// Sends to the server; while it is away (and we were in the call), keeps the message for
+    /// when we are back.
     fn send_to_server(&self, message: &ClientMessage) {
-        if let Some(socket) = self.signaling.borrow().as_ref() {
-            socket.send(message);
+        let sent = !self.state.reconnecting.get_untracked()
+            && self
+                .signaling
+                .borrow()
+                .as_ref()
+                .is_some_and(|socket| socket.send(message));
+        if !sent && self.me.get().is_some() && !matches!(message, ClientMessage::Leave) {
+            let mut outbox = self.outbox.borrow_mut();
+            if outbox.len() < OUTBOX_LIMIT {
+                outbox.push_back(message.clone());
+            }
         }
+    }
+
+    /// We are in the room: first join, or back after losing the server.
+    fn welcomed(this: &Rc<Self>, you: PeerId, peers: Vec<PeerInfo>, resumed: bool) {
+        let was = this.me.get();
+        if was.is_some() && !(resumed && was == Some(you)) {
+            // The server did not take us back as ourselves: start over as a newcomer.
+            for id in this.peers.borrow().keys() {
+                this.transfers
+                    .peer_gone(*id, "The connection to the server was lost.");
+            }
+            this.peers.borrow_mut().clear();
+            this.counters.borrow_mut().clear();
+            this.state.remotes.set(Vec::new());
+        }
+        this.me.set(Some(you));
+        this.state.me.set(Some(you));
+        this.state.alert.set(None);
+        this.state.needs_password.set(false);
+        this.state.reconnecting.set(false);
+        this.attempts.set(0);
+        this.state.phase.set(Phase::InCall);
+        let known: Vec<PeerId> = this.peers.borrow().keys().copied().collect();
+        if resumed && !known.is_empty() {
+            // Whoever the (possibly restarted) server does not confirm in time has gone.
+            *this.confirmed.borrow_mut() = Some(peers.iter().map(|p| p.id).collect());
+            let weak = Rc::downgrade(this);
+            wasm_bindgen_futures::spawn_local(async move {
+                super::sleep(RECONCILE_AFTER_MS).await;
+                if let Some(inner) = weak.upgrade() {
+                    inner.forget_unconfirmed();
+                }
+            });
+        }
+        for peer in peers {
+            if known.contains(&peer.id) {
+                if let Some(tile) = this.state.remote(peer.id) {
+                    tile.media.set(peer.media);
+                }
+                continue;
+            }
+            this.state.add_remote(peer.id, peer.name, peer.media);
+            Self::connect(this, peer.id, true);
+        }
+        let held: Vec<_> = this.outbox.borrow_mut().drain(..).collect();
+        for message in held {
+            this.send_to_server(&message);
+        }
+    }
+
+    /// Removes participants the server did not confirm after we resumed.
+    fn forget_unconfirmed(&self) {
+        let Some(confirmed) = self.confirmed.borrow_mut().take() else {
+            return;
+        };
+        let gone: Vec<PeerId> = self
+            .peers
+            .borrow()
+            .keys()
+            .filter(|id| !confirmed.contains(id))
+            .copied()
+            .collect();
+        for id in gone {
+            self.peer_left(id);
+        }
+    }
+
+    fn peer_left(&self, id: PeerId) {
+        if let Some(tile) = self.state.remote(id) {
+            let why = format!(
+                "{} left the call before it finished.",
+                tile.name.get_value()
+            );
+            self.transfers.peer_gone(id, &why);
+        }
+        self.peers.borrow_mut().remove(&id);
+        self.counters.borrow_mut().remove(&id);
+        self.state.remove_remote(id);
     }
 
     fn handle(this: &Rc<Self>, message: ServerMessage) {
         match message {
-            ServerMessage::Welcome { you, peers } => {
-                this.me.set(Some(you));
-                this.state.alert.set(None);
-                this.state.phase.set(Phase::InCall);
-                for peer in peers {
-                    this.state.add_remote(peer.id, peer.name, peer.media);
-                    Self::connect(this, peer.id, true);
-                }
+            ServerMessage::Welcome {
+                you,
+                peers,
+                resume_token,
+                settings,
+                resumed,
+            } => {
+                *this.resume.borrow_mut() = Some(Resume {
+                    id: you,
+                    token: resume_token,
+                });
+                this.state.settings.set(settings);
+                Self::welcomed(this, you, peers, resumed);
             }
+            ServerMessage::Settings { settings } => this.state.settings.set(settings),
             ServerMessage::PeerJoined { peer } => {
+                if let Some(confirmed) = this.confirmed.borrow_mut().as_mut() {
+                    confirmed.insert(peer.id);
+                }
+                if this.peers.borrow().contains_key(&peer.id) {
+                    // Back after a server restart: the connection between us never stopped.
+                    if let Some(tile) = this.state.remote(peer.id) {
+                        tile.media.set(peer.media);
+                    }
+                    return;
+                }
                 this.state.add_remote(peer.id, peer.name, peer.media);
                 Self::connect(this, peer.id, false);
             }
@@ -267,18 +424,7 @@ impl Inner {
                     tile.media.set(state);
                 }
             }
-            ServerMessage::PeerLeft { id } => {
-                if let Some(tile) = this.state.remote(id) {
-                    let why = format!(
-                        "{} left the call before it finished.",
-                        tile.name.get_value()
-                    );
-                    this.transfers.peer_gone(id, &why);
-                }
-                this.peers.borrow_mut().remove(&id);
-                this.counters.borrow_mut().remove(&id);
-                this.state.remove_remote(id);
-            }
+            ServerMessage::PeerLeft { id } => this.peer_left(id),
             ServerMessage::Signal { from, signal } => {
                 let peers = this.peers.borrow();
                 match peers.get(&from) {
@@ -288,9 +434,19 @@ impl Inner {
             }
             ServerMessage::Error { code, message } => {
                 leptos::logging::warn!("server refused a request: {code:?}: {message}");
-                if this.me.get().is_none() {
+                if code == ErrorCode::Removed {
+                    this.close_signaling();
+                    this.leave();
+                    this.state.phase.set(Phase::Left);
+                } else if this.me.get().is_none() {
                     // The join itself was refused (e.g. the room is full): back to the lobby.
                     this.close_signaling();
+                    this.state.needs_password.set(matches!(
+                        code,
+                        ErrorCode::PasswordRequired
+                            | ErrorCode::WrongPassword
+                            | ErrorCode::TooManyGuesses
+                    ));
                     this.state.phase.set(Phase::Lobby);
                 }
                 this.state.alert.set(Some(message));
@@ -426,21 +582,49 @@ impl Inner {
         }
     }
 
-    fn lost_server(&self, code: u16, reason: String) {
-        self.close_signaling();
-        if self.state.phase.get_untracked() == Phase::Left {
+    /// The signaling connection closed. In the call, we reconnect (media between browsers goes
+    /// on meanwhile) unless the server closed it for a broken rule.
+    fn lost_server(this: &Rc<Self>, code: u16, reason: String) {
+        this.close_signaling();
+        if this.state.phase.get_untracked() == Phase::Left {
             return;
         }
         leptos::logging::warn!("signaling closed: {code} {reason}");
-        let sentence = if code == crate::protocol::CLOSE_MESSAGE_TOO_BIG {
-            "The server closed the connection: a message was too big.".to_owned()
-        } else {
-            "Lost the connection to the server. People already in the call can still see and hear you.".to_owned()
-        };
-        self.state.alert.set(Some(sentence));
-        if self.me.get().is_none() {
-            self.state.phase.set(Phase::Lobby);
+        if this.me.get().is_none() {
+            if this.state.alert.get_untracked().is_none() {
+                this.state
+                    .alert
+                    .set(Some("Could not reach the server. Try again.".into()));
+            }
+            this.state.phase.set(Phase::Lobby);
+            return;
         }
+        if !crate::reconnect::should_retry(code) {
+            let sentence = if code == crate::protocol::CLOSE_MESSAGE_TOO_BIG {
+                "The server closed the connection: a message was too big."
+            } else {
+                "The server closed the connection. People already in the call can still see and hear you."
+            };
+            this.state.reconnecting.set(false);
+            this.state.alert.set(Some(sentence.into()));
+            return;
+        }
+        this.state.reconnecting.set(true);
+        let attempt = this.attempts.get();
+        this.attempts.set(attempt + 1);
+        let delay = crate::reconnect::delay_ms(attempt, js_sys::Math::random());
+        let weak = Rc::downgrade(this);
+        wasm_bindgen_futures::spawn_local(async move {
+            super::sleep(delay as i32).await;
+            let Some(inner) = weak.upgrade() else { return };
+            if inner.state.phase.get_untracked() == Phase::Left || inner.me.get().is_none() {
+                return;
+            }
+            if let Err(error) = Self::open_signaling(&inner) {
+                leptos::logging::warn!("cannot reconnect: {error}");
+                Self::lost_server(&inner, 1006, error);
+            }
+        });
     }
 
     /// Closes the signaling socket. Called from the socket's own handlers, so the socket (and
@@ -459,5 +643,8 @@ impl Inner {
         self.signaling.borrow_mut().take();
         self.peers.borrow_mut().clear();
         self.me.set(None);
+        self.state.me.set(None);
+        self.state.reconnecting.set(false);
+        self.outbox.borrow_mut().clear();
     }
 }

@@ -59,6 +59,9 @@ pub struct PeerLink {
     inner: Rc<Inner>,
 }
 
+/// How long a connection may stay `disconnected` before an ICE restart.
+const RESTART_AFTER_DISCONNECTED_MS: i32 = 2_000;
+
 struct Inner {
     /// The remote participant.
     remote: PeerId,
@@ -356,10 +359,23 @@ impl Inner {
         let weak: Weak<Inner> = Rc::downgrade(this);
         let on_state = handler(move |_| {
             if let Some(inner) = weak.upgrade() {
-                let state = Reflect::get(&inner.pc, &"connectionState".into())
-                    .ok()
-                    .and_then(|s| s.as_string())
-                    .unwrap_or_default();
+                let state = inner.connection_state();
+                match state.as_str() {
+                    "failed" => inner.restart_ice(),
+                    // Often a blip that heals by itself; if not, find a new path.
+                    "disconnected" => {
+                        let weak = Rc::downgrade(&inner);
+                        spawn_local(async move {
+                            super::sleep(RESTART_AFTER_DISCONNECTED_MS).await;
+                            if let Some(inner) = weak.upgrade()
+                                && inner.connection_state() == "disconnected"
+                            {
+                                inner.restart_ice();
+                            }
+                        });
+                    }
+                    _ => {}
+                }
                 (inner.events.on_state)(state);
             }
         });
@@ -413,6 +429,26 @@ impl Inner {
             if let Err(error) = control.send_text(&text) {
                 leptos::logging::warn!("peer {}: control message lost: {error:?}", self.remote);
             }
+        }
+    }
+
+    /// `connectionState`: `new`, `connecting`, `connected`, `disconnected`, `failed` or `closed`.
+    fn connection_state(&self) -> String {
+        Reflect::get(&self.pc, &"connectionState".into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
+
+    /// Asks for an ICE restart: new credentials and candidates, negotiated by the usual
+    /// negotiationneeded path, so the call finds a new path after a network change.
+    fn restart_ice(&self) {
+        leptos::logging::log!("peer {}: connection lost; restarting ICE", self.remote);
+        let restart = Reflect::get(&self.pc, &"restartIce".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        if let Some(restart) = restart {
+            let _ = restart.call0(&self.pc);
         }
     }
 

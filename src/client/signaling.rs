@@ -60,18 +60,23 @@ impl Signaling {
         })
     }
 
-    /// Sends a message if the socket is open.
-    pub fn send(&self, message: &ClientMessage) {
+    /// Sends a message if the socket is open; returns whether it went out.
+    pub fn send(&self, message: &ClientMessage) -> bool {
         if self.socket.ready_state() != WebSocket::OPEN {
-            return;
+            return false;
         }
         match serde_json::to_string(message) {
-            Ok(text) => {
-                if let Err(error) = self.socket.send_with_str(&text) {
+            Ok(text) => match self.socket.send_with_str(&text) {
+                Ok(()) => true,
+                Err(error) => {
                     leptos::logging::warn!("signaling send failed: {error:?}");
+                    false
                 }
+            },
+            Err(error) => {
+                leptos::logging::warn!("cannot encode {message:?}: {error}");
+                false
             }
-            Err(error) => leptos::logging::warn!("cannot encode {message:?}: {error}"),
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::client::transfers::TransferAction;
 use crate::components::chat_panel::ChatPanel;
 use crate::components::device_pickers::DevicePickers;
 use crate::components::files_panel::FilesPanel;
+use crate::components::host_controls::HostControls;
 use crate::components::media_controls::MediaControls;
 use crate::components::video_tile::VideoTile;
 use crate::protocol::PeerId;
@@ -34,6 +35,12 @@ pub fn CallView(
     on_send_files: Callback<(Vec<File>, Option<PeerId>)>,
     /// Accepts, declines or cancels a transfer.
     on_transfer_action: Callback<(TransferKey, TransferAction)>,
+    /// Host: locks or unlocks the meeting.
+    on_lock: Callback<bool>,
+    /// Host: sets or removes the meeting password.
+    on_set_password: Callback<Option<String>>,
+    /// Host: removes a participant.
+    on_remove: Callback<PeerId>,
 ) -> impl IntoView {
     let chat = state.chat;
     let transfers = state.transfers;
@@ -112,6 +119,7 @@ pub fn CallView(
                         <span class="count" aria-hidden="true">{move || transfers.waiting_for_us()}</span>
                     </Show>
                 </button>
+                <HostControls state on_lock on_set_password on_remove />
                 <details class="device-menu">
                     <summary>"Devices"</summary>
                     <DevicePickers state on_pick=on_pick_device />

@@ -14,6 +14,8 @@ pub fn Lobby(
     state: CallState,
     /// The display name being typed.
     name: RwSignal<String>,
+    /// The meeting password being typed (asked for once the server says it needs one).
+    password: RwSignal<String>,
     /// Called when the person clicks Join.
     on_join: Callback<()>,
     /// Mutes or unmutes the microphone.
@@ -55,6 +57,16 @@ pub fn Lobby(
                     maxlength="64"
                     bind:value=name
                 />
+                <Show when=move || state.needs_password.get()>
+                    <label for="meeting-password">"Meeting password"</label>
+                    <input
+                        id="meeting-password"
+                        type="password"
+                        autocomplete="current-password"
+                        maxlength=crate::protocol::MAX_PASSWORD_CHARS.to_string()
+                        bind:value=password
+                    />
+                </Show>
                 <button
                     type="submit"
                     class="primary"

@@ -46,6 +46,7 @@ pub fn RoomPage() -> impl IntoView {
 fn Meeting(room: RoomId) -> impl IntoView {
     let state = CallState::new();
     let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
     let link = RwSignal::new(String::new());
     let call = StoredValue::new_local(None::<Call>);
     let screen = StoredValue::new_local(None::<ScreenShare>);
@@ -93,6 +94,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
         move |()| {
             let room = room.clone();
             let display_name = name.get_untracked();
+            let password = Some(password.get_untracked()).filter(|p| !p.is_empty());
             if let Some(storage) = local_storage() {
                 let _ = storage.set_item(NAME_KEY, display_name.trim());
             }
@@ -109,7 +111,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                         return;
                     }
                 };
-                match Call::join(room, display_name, ice_servers, state) {
+                match Call::join(room, display_name, password, ice_servers, state) {
                     Ok(joined) => call.set_value(Some(joined)),
                     Err(error) => {
                         state.alert.set(Some(format!("Could not join: {error}")));
@@ -219,6 +221,19 @@ fn Meeting(room: RoomId) -> impl IntoView {
         })
     });
 
+    let with_call = move |f: &dyn Fn(&Call)| {
+        call.with_value(|call| {
+            if let Some(call) = call {
+                f(call);
+            }
+        })
+    };
+    let lock = Callback::new(move |locked: bool| with_call(&|call| call.set_locked(locked)));
+    let set_password = Callback::new(move |password: Option<String>| {
+        with_call(&|call| call.set_password(password.clone()))
+    });
+    let remove = Callback::new(move |id: PeerId| with_call(&|call| call.remove(id)));
+
     let rejoin = move |_| {
         state.alert.set(None);
         state.phase.set(Phase::Lobby);
@@ -244,12 +259,16 @@ fn Meeting(room: RoomId) -> impl IntoView {
                 <button on:click=move |_| copy_link(&link.get_untracked())>"Copy link"</button>
             </header>
             <p role="alert" class="error">{move || state.alert.get()}</p>
+            <Show when=move || state.reconnecting.get()>
+                <p role="status" class="reconnecting">"Reconnecting to the server…"</p>
+            </Show>
             {move || match state.phase.get() {
                 Phase::Lobby | Phase::Joining => {
                     view! {
                         <Lobby
                             state
                             name
+                            password
                             on_join=join
                             on_toggle_mic=toggle_mic
                             on_toggle_camera=toggle_camera
@@ -270,6 +289,9 @@ fn Meeting(room: RoomId) -> impl IntoView {
                             on_send_chat=send_chat
                             on_send_files=send_files
                             on_transfer_action=transfer_action
+                            on_lock=lock
+                            on_set_password=set_password
+                            on_remove=remove
                         />
                     }
                         .into_any()

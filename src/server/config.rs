@@ -44,6 +44,15 @@ pub struct Config {
           value_parser = clap::value_parser!(u16).range(2..=32))]
     pub max_peers_per_room: u16,
 
+    /// Most meetings with anyone in them at once.
+    #[arg(long, env = "CONFAB_MAX_ROOMS", default_value_t = 10_000)]
+    pub max_rooms: usize,
+
+    /// Most signaling connections (people in meetings) at once; more are refused with "The server
+    /// is full". Each takes one file descriptor: raise `ulimit -n` (LimitNOFILE= in systemd) above it.
+    #[arg(long, env = "CONFAB_MAX_CONNECTIONS", default_value_t = super::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+
     /// Another site whose pages may use this server's signaling, as `https://host[:port]`
     /// (repeat the flag, or separate with commas). Pages this server serves always may.
     #[arg(
@@ -96,6 +105,8 @@ mod tests {
         assert_eq!(config.port, 3000);
         assert!(config.host.is_unspecified());
         assert_eq!(config.max_peers_per_room, 6);
+        assert_eq!(config.max_rooms, 10_000);
+        assert_eq!(config.max_connections, 10_000);
         assert!(config.ice_server_list().is_empty());
     }
 

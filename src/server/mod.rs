@@ -4,7 +4,9 @@
 //! - [`config`]: command-line flags and environment variables.
 //! - [`tls`]: the operator's certificate or a kept self-signed one; [`headers`]: security headers.
 //! - [`net`]: this machine's names and addresses.
-//! - [`hub`]: rooms and delivery between their peers.
+//! - [`hub`]: rooms, their hosts and delivery between their peers; [`password`]: room
+//!   passwords; [`resume`]: tokens for coming back after a dropped connection or a restart.
+//! - [`rate`]: the token bucket behind the rate limits.
 //! - [`join`]: the start page's join form without JavaScript.
 //! - [`signaling`]: the WebSocket route, one task per connection; [`origin`]: which pages may
 //!   open it.
@@ -15,6 +17,9 @@ pub mod hub;
 pub mod join;
 pub mod net;
 pub mod origin;
+pub mod password;
+pub mod rate;
+pub mod resume;
 pub mod signaling;
 pub mod tls;
 
@@ -26,7 +31,12 @@ use axum::routing::get;
 use hub::{Hub, HubLimits};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use resume::ResumeKey;
 use std::sync::Arc;
+use tokio::sync::{Semaphore, watch};
+
+/// Signaling connections held at once unless configured otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 
 /// Everything request handlers and server functions share.
 #[derive(Clone, Debug)]
@@ -43,6 +53,14 @@ pub struct AppState {
     pub allowed_origins: Arc<Vec<String>>,
     /// Send HSTS: the certificate is the operator's, not self-signed.
     pub hsts: bool,
+    /// One permit per signaling connection; none left means the server is full.
+    pub connections: Arc<Semaphore>,
+    /// Rate and idle limits of each signaling connection.
+    pub connection_limits: signaling::ConnectionLimits,
+    /// Becomes `true` when the server shuts down: every signaling connection closes with 1001.
+    pub shutdown: Arc<watch::Sender<bool>>,
+    /// Hashes room passwords, a few at a time.
+    pub hasher: password::Hasher,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -56,16 +74,26 @@ impl AppState {
     pub fn new(
         leptos_options: LeptosOptions,
         limits: HubLimits,
+        key: ResumeKey,
         ice_servers: Vec<IceServer>,
     ) -> Self {
         AppState {
             leptos_options,
-            hub: Arc::new(Hub::new(limits)),
+            hub: Arc::new(Hub::new(limits, key)),
             ice_servers: Arc::new(ice_servers),
             keepalive: signaling::Keepalive::default(),
             allowed_origins: Arc::new(Vec::new()),
             hsts: false,
+            connections: Arc::new(Semaphore::new(DEFAULT_MAX_CONNECTIONS)),
+            connection_limits: signaling::ConnectionLimits::default(),
+            shutdown: Arc::new(watch::channel(false).0),
+            hasher: password::Hasher::default(),
         }
+    }
+
+    /// Closes every signaling connection with 1001 ("going away"), so clients reconnect.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.send_replace(true);
     }
 }
 

@@ -3,12 +3,17 @@
 //! The task reads client frames, answers with errors where a request is refused, and hands
 //! everything else to the [`Hub`]. A second task drains the member's queue into the socket, so a
 //! slow socket never blocks the hub.
+//!
+//! Limits, each refused with an [`ErrorCode`] the page shows as a sentence: the number of
+//! connections (close 1013), message size (close 1009), a per-connection rate (an error per
+//! dropped message, close 1008 when it goes on), time without joining a room, silence (no pong).
 
 use super::AppState;
-use super::hub::{Hub, MEMBER_QUEUE, Outbound, encode};
+use super::hub::{Admission, ConnectionId, Hub, JoinRequest, MEMBER_QUEUE, Outbound, encode};
+use super::rate::TokenBucket;
 use crate::protocol::{
-    CLOSE_MESSAGE_TOO_BIG, ClientMessage, ErrorCode, MAX_MESSAGE_BYTES, PeerId, RoomId,
-    ServerMessage,
+    CLOSE_GOING_AWAY, CLOSE_MESSAGE_TOO_BIG, CLOSE_POLICY, CLOSE_TRY_AGAIN_LATER, ClientMessage,
+    ErrorCode, MAX_MESSAGE_BYTES, MAX_PASSWORD_CHARS, PeerId, RoomId, ServerMessage,
 };
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -18,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use tokio::time::{Instant, interval_at};
 
 /// How the server finds dead connections: it pings every `ping_every`, and drops a connection
@@ -40,8 +45,34 @@ impl Default for Keepalive {
     }
 }
 
+/// Per-connection limits.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// Messages a connection may send at once (a call with five others starts with about
+    /// 5 × (offer + a dozen candidates)).
+    pub burst: u32,
+    /// After the burst, one more message per this interval.
+    pub refill: Duration,
+    /// Messages dropped in a row, for being over the rate, before the connection is closed
+    /// with 1008.
+    pub strikes: u32,
+    /// How long a connection may stay without being in a room.
+    pub join_within: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            burst: 200,
+            refill: Duration::from_millis(20),
+            strikes: 50,
+            join_within: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Upgrades an HTTP request to a signaling connection, unless it comes from another site's page
-/// (403, see [`super::origin`]).
+/// (403, see [`super::origin`]). Over the connection cap, the socket is opened only to say so.
 pub async fn upgrade(
     ws: WebSocketUpgrade,
     headers: HeaderMap,
@@ -56,11 +87,30 @@ pub async fn upgrade(
         )
             .into_response();
     }
-    let hub = state.hub.clone();
-    let keepalive = state.keepalive;
+    let permit = state.connections.clone().try_acquire_owned().ok();
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| serve(socket, hub, keepalive))
+        .on_upgrade(move |socket| async move {
+            match permit {
+                Some(permit) => serve(socket, state, permit).await,
+                None => refuse_full(socket).await,
+            }
+        })
+}
+
+/// Tells a connection over the cap why it cannot stay, and closes it.
+async fn refuse_full(mut socket: WebSocket) {
+    tracing::warn!("connection limit reached; refusing a signaling connection");
+    let Outbound::Frame(text) = encode(&ServerMessage::error(ErrorCode::ServerFull)) else {
+        return;
+    };
+    let _ = socket.send(Message::Text(text)).await;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: CLOSE_TRY_AGAIN_LATER,
+            reason: "server full".into(),
+        })))
+        .await;
 }
 
 /// What the connection is doing in the hub.
@@ -69,27 +119,48 @@ struct Membership {
     id: PeerId,
 }
 
-/// Runs one signaling connection until the client leaves, dies or breaks the protocol.
-pub async fn serve(socket: WebSocket, hub: Arc<Hub>, keepalive: Keepalive) {
+/// One connection's state, as the reading task sees it.
+struct Connection {
+    hub: Arc<Hub>,
+    state: AppState,
+    id: ConnectionId,
+    tx: mpsc::Sender<Outbound>,
+    membership: Option<Membership>,
+}
+
+/// Runs one signaling connection until the client leaves, dies, breaks the protocol or the
+/// server shuts down.
+async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit) {
     let Keepalive {
         ping_every,
         dead_after,
-    } = keepalive;
+    } = state.keepalive;
+    let limits = state.connection_limits;
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<Outbound>(MEMBER_QUEUE);
     // Control frames (pings, the final close) jump the member queue.
     let (control_tx, mut control_rx) = mpsc::channel::<Message>(4);
 
     let writer = tokio::spawn(async move {
+        let mut control_open = true;
         loop {
             let message = tokio::select! {
                 biased;
-                control = control_rx.recv() => match control {
+                control = control_rx.recv(), if control_open => match control {
                     Some(message) => message,
-                    None => break,
+                    None => {
+                        // The reader is done; send what is still queued (its last word may be a
+                        // close frame).
+                        control_open = false;
+                        continue;
+                    }
                 },
                 frame = rx.recv() => match frame {
-                    Some(frame) => Message::Text(frame),
+                    Some(Outbound::Frame(frame)) => Message::Text(frame),
+                    Some(Outbound::Close(code, reason)) => Message::Close(Some(CloseFrame {
+                        code,
+                        reason: reason.into(),
+                    })),
                     None => break,
                 },
             };
@@ -101,15 +172,32 @@ pub async fn serve(socket: WebSocket, hub: Arc<Hub>, keepalive: Keepalive) {
         let _ = sink.close().await;
     });
 
-    let mut membership: Option<Membership> = None;
+    let mut connection = Connection {
+        hub: state.hub.clone(),
+        id: state.hub.connection_id(),
+        state: state.clone(),
+        tx: tx.clone(),
+        membership: None,
+    };
+    let mut shutdown = state.shutdown.subscribe();
+    let mut rate = TokenBucket::new(limits.burst, limits.refill, std::time::Instant::now());
+    let mut strikes = 0;
     let mut last_heard = Instant::now();
+    let mut outside_since = Some(Instant::now());
     let mut pings = interval_at(Instant::now() + ping_every, ping_every);
     let close = loop {
         tokio::select! {
+            _ = async { let _ = shutdown.wait_for(|stopping| *stopping).await; } => {
+                break Some((CLOSE_GOING_AWAY, "server restarting"));
+            }
             _ = pings.tick() => {
                 if last_heard.elapsed() >= dead_after {
-                    tracing::info!(peer = ?membership.as_ref().map(|m| m.id), "no pong; dropping dead connection");
+                    tracing::info!(peer = ?connection.peer(), "no pong; dropping dead connection");
                     break None;
+                }
+                if outside_since.is_some_and(|since| since.elapsed() >= limits.join_within) {
+                    let _ = tx.try_send(encode(&ServerMessage::error(ErrorCode::JoinTimeout)));
+                    break Some((CLOSE_POLICY, "no room joined"));
                 }
                 if control_tx.send(Message::Ping(Default::default())).await.is_err() {
                     break None;
@@ -117,114 +205,212 @@ pub async fn serve(socket: WebSocket, hub: Arc<Hub>, keepalive: Keepalive) {
             }
             frame = stream.next() => {
                 last_heard = Instant::now();
-                match frame {
+                let text = match frame {
                     None | Some(Ok(Message::Close(_))) => break None,
-                    Some(Ok(Message::Text(text))) => {
-                        let reply = handle_text(&hub, &tx, &mut membership, text.as_str());
-                        if let Some(reply) = reply {
-                            let _ = tx.try_send(encode(&reply));
-                        }
-                    }
-                    Some(Ok(Message::Binary(_))) => {
-                        let _ = tx.try_send(encode(&ServerMessage::Error {
-                            code: ErrorCode::BadMessage,
-                            message: "Signaling messages are JSON text.".into(),
-                        }));
-                    }
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Text(text))) => Some(text),
+                    Some(Ok(Message::Binary(_))) => None,
                     Some(Err(error)) => {
                         if is_too_big(&error) {
-                            tracing::info!(peer = ?membership.as_ref().map(|m| m.id), "message over {MAX_MESSAGE_BYTES} bytes; closing with 1009");
-                            break Some(CloseFrame {
-                                code: CLOSE_MESSAGE_TOO_BIG,
-                                reason: "message too big".into(),
-                            });
+                            tracing::info!(peer = ?connection.peer(), "message over {MAX_MESSAGE_BYTES} bytes; closing with 1009");
+                            break Some((CLOSE_MESSAGE_TOO_BIG, "message too big"));
                         }
                         tracing::debug!(%error, "signaling socket error");
                         break None;
                     }
+                };
+                if !rate.take(std::time::Instant::now()) {
+                    strikes += 1;
+                    if strikes >= limits.strikes {
+                        tracing::warn!(peer = ?connection.peer(), "sustained flooding; closing with 1008");
+                        break Some((CLOSE_POLICY, "too many messages"));
+                    }
+                    if strikes == 1 {
+                        let _ = tx.try_send(encode(&ServerMessage::error(ErrorCode::RateLimited)));
+                    }
+                    continue;
                 }
+                strikes = 0;
+                let reply = match text {
+                    Some(text) => connection.handle_text(text.as_str()).await,
+                    None => Some(ServerMessage::Error {
+                        code: ErrorCode::BadMessage,
+                        message: "Signaling messages are JSON text.".into(),
+                    }),
+                };
+                if let Some(reply) = reply {
+                    let _ = tx.try_send(encode(&reply));
+                }
+                outside_since = match (&connection.membership, outside_since) {
+                    (Some(_), _) => None,
+                    (None, None) => Some(Instant::now()),
+                    (None, since) => since,
+                };
             }
         }
     };
 
-    if let Some(m) = membership.take() {
-        tracing::info!(room = %m.room, peer = %m.id, "peer left (connection ended)");
-        hub.leave(&m.room, m.id);
+    if let Some(m) = connection.membership.take() {
+        connection.went_away(m);
     }
-    if let Some(frame) = close {
-        let _ = control_tx.send(Message::Close(Some(frame))).await;
+    if let Some((code, reason)) = close {
+        // Behind whatever is queued (such as the error explaining the close), unless the queue
+        // is full, in which case the close jumps it.
+        if tx.try_send(Outbound::Close(code, reason)).is_err() {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            let _ = control_tx.send(Message::Close(Some(frame))).await;
+        }
     }
     drop(control_tx);
+    drop(connection);
     drop(tx);
     let _ = writer.await;
 }
 
-/// Applies one client message; returns the reply for the sender, if any.
-fn handle_text(
-    hub: &Hub,
-    tx: &mpsc::Sender<Outbound>,
-    membership: &mut Option<Membership>,
-    text: &str,
-) -> Option<ServerMessage> {
-    let message = match serde_json::from_str::<ClientMessage>(text) {
-        Ok(message) => message,
-        Err(error) => {
-            return Some(ServerMessage::Error {
-                code: ErrorCode::BadMessage,
-                message: format!("The server could not read that message: {error}."),
-            });
-        }
-    };
-    match message {
-        ClientMessage::Join { room, name, media } => {
-            if membership.is_some() {
-                return Some(ServerMessage::error(ErrorCode::AlreadyJoined));
+impl Connection {
+    fn peer(&self) -> Option<PeerId> {
+        self.membership.as_ref().map(|m| m.id)
+    }
+
+    /// Applies one client message; returns the reply for the sender, if any.
+    async fn handle_text(&mut self, text: &str) -> Option<ServerMessage> {
+        let message = match serde_json::from_str::<ClientMessage>(text) {
+            Ok(message) => message,
+            Err(error) => {
+                return Some(ServerMessage::Error {
+                    code: ErrorCode::BadMessage,
+                    message: format!("The server could not read that message: {error}."),
+                });
             }
-            match hub.join(&room, &name, media, tx.clone()) {
-                Ok(joined) => {
-                    tracing::info!(room = %room, peer = %joined.id, others = joined.peers.len(), "peer joined");
-                    *membership = Some(Membership {
-                        room,
-                        id: joined.id,
-                    });
-                    Some(ServerMessage::Welcome {
-                        you: joined.id,
-                        peers: joined.peers,
-                    })
+        };
+        let result = match message {
+            ClientMessage::Join {
+                room,
+                name,
+                media,
+                password,
+                resume,
+            } => {
+                if self.membership.is_some() {
+                    return Some(ServerMessage::error(ErrorCode::AlreadyJoined));
                 }
-                Err(code) => {
-                    tracing::info!(room = %room, ?code, "join refused");
-                    Some(ServerMessage::error(code))
+                return self.join(room, name, media, password, resume).await;
+            }
+            ClientMessage::Leave => {
+                if let Some(m) = self.membership.take() {
+                    tracing::info!(room = %m.room, peer = %m.id, "peer left");
+                    self.hub.leave(&m.room, m.id);
+                }
+                Ok(())
+            }
+            other => {
+                let Some(m) = self.membership.as_ref() else {
+                    return Some(ServerMessage::error(ErrorCode::NotInRoom));
+                };
+                let (hub, room, me) = (&self.hub, &m.room, m.id);
+                match other {
+                    ClientMessage::Signal { to, signal } => hub.relay(room, me, to, signal),
+                    ClientMessage::Media { state } => {
+                        hub.update_media(room, me, state);
+                        Ok(())
+                    }
+                    ClientMessage::Lock { locked } => hub.set_locked(room, me, locked),
+                    ClientMessage::SetPassword { password } => {
+                        let hashed = match password {
+                            Some(p) if p.chars().count() > MAX_PASSWORD_CHARS || p.is_empty() => {
+                                return Some(ServerMessage::error(ErrorCode::Invalid));
+                            }
+                            Some(p) => Some(self.state.hasher.hash(p).await),
+                            None => None,
+                        };
+                        let (hub, m) = (&self.hub, self.membership.as_ref()?);
+                        hub.set_password(&m.room, m.id, hashed)
+                    }
+                    ClientMessage::Remove { id } => hub.remove(room, me, id),
+                    ClientMessage::Join { .. } | ClientMessage::Leave => unreachable!(),
                 }
             }
+        };
+        match result {
+            Ok(()) => None,
+            Err(code) => {
+                tracing::debug!(peer = ?self.peer(), ?code, "request refused");
+                Some(ServerMessage::error(code))
+            }
         }
-        ClientMessage::Signal { to, signal } => {
-            let Some(m) = membership.as_ref() else {
-                return Some(ServerMessage::error(ErrorCode::NotInRoom));
+    }
+
+    /// Checks the password if the room has one, then joins (the hub queues the welcome); returns
+    /// the refusal, if any.
+    async fn join(
+        &mut self,
+        room: RoomId,
+        name: String,
+        media: crate::protocol::MediaState,
+        password: Option<String>,
+        resume: Option<crate::protocol::Resume>,
+    ) -> Option<ServerMessage> {
+        let mut password_checked = None;
+        if let Admission::Password(stored) = self.hub.admission(&room, resume.as_ref()) {
+            let Some(password) = password.filter(|p| !p.is_empty()) else {
+                return Some(ServerMessage::error(ErrorCode::PasswordRequired));
             };
-            match hub.relay(&m.room, m.id, to, signal) {
-                Ok(()) => None,
-                Err(code) => {
-                    tracing::debug!(room = %m.room, peer = %m.id, to = %to, ?code, "relay refused");
-                    Some(ServerMessage::error(code))
-                }
+            if password.chars().count() > MAX_PASSWORD_CHARS {
+                return Some(ServerMessage::error(ErrorCode::WrongPassword));
+            }
+            if let Err(code) = self.hub.take_guess(&room) {
+                tracing::warn!(room = %room, "password guessing slowed down");
+                return Some(ServerMessage::error(code));
+            }
+            if !self.state.hasher.verify(password, stored.clone()).await {
+                tracing::info!(room = %room, "wrong room password");
+                return Some(ServerMessage::error(ErrorCode::WrongPassword));
+            }
+            password_checked = Some(stored);
+        }
+        let request = JoinRequest {
+            room: room.clone(),
+            name,
+            media,
+            resume,
+            password_checked,
+            tx: self.tx.clone(),
+            connection: self.id,
+        };
+        match self.hub.join(request) {
+            Ok(joined) => {
+                tracing::info!(room = %room, peer = %joined.id, resumed = joined.resumed, others = joined.peers.len(), "peer joined");
+                self.membership = Some(Membership {
+                    room,
+                    id: joined.id,
+                });
+                // The hub has queued the welcome.
+                None
+            }
+            Err(code) => {
+                tracing::info!(room = %room, ?code, "join refused");
+                Some(ServerMessage::error(code))
             }
         }
-        ClientMessage::Media { state } => {
-            let Some(m) = membership.as_ref() else {
-                return Some(ServerMessage::error(ErrorCode::NotInRoom));
-            };
-            hub.update_media(&m.room, m.id, state);
-            None
+    }
+
+    /// The connection ended without a Leave: the member is kept away for the grace period, and
+    /// removed if it has not come back by then.
+    fn went_away(&self, m: Membership) {
+        if !self.hub.disconnect(&m.room, m.id, self.id) {
+            return;
         }
-        ClientMessage::Leave => {
-            if let Some(m) = membership.take() {
-                tracing::info!(room = %m.room, peer = %m.id, "peer left");
-                hub.leave(&m.room, m.id);
-            }
-            None
-        }
+        tracing::info!(room = %m.room, peer = %m.id, "peer away (connection ended)");
+        let hub = self.hub.clone();
+        let grace = hub.limits().resume_grace;
+        let connection = self.id;
+        tokio::spawn(async move {
+            tokio::time::sleep(grace).await;
+            hub.expire(&m.room, m.id, connection);
+        });
     }
 }
 

@@ -143,7 +143,8 @@ fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
     })
 }
 
-fn write(path: &Path, bytes: &[u8], private: bool) -> Result<(), TlsError> {
+/// Writes a file, creating its folder; `private` files are readable by their owner only.
+pub(crate) fn write(path: &Path, bytes: &[u8], private: bool) -> Result<(), TlsError> {
     let error = |source| TlsError::Write {
         path: path.to_owned(),
         source,

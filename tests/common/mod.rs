@@ -1,6 +1,7 @@
 //! Starting a real server on 127.0.0.1:0 for the socket tests.
 
 use confab::server::hub::HubLimits;
+use confab::server::resume::ResumeKey;
 use confab::server::{AppState, router};
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
@@ -8,7 +9,7 @@ use std::net::SocketAddr;
 /// Server state with these room limits and no ICE servers.
 pub fn test_state(limits: HubLimits) -> AppState {
     let options = LeptosOptions::builder().output_name("confab").build();
-    AppState::new(options, limits, Vec::new())
+    AppState::new(options, limits, ResumeKey::random(), Vec::new())
 }
 
 /// Serves the whole app (plain HTTP) on a free loopback port and returns its address.
