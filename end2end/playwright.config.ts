@@ -2,11 +2,11 @@ import { defineConfig } from '@playwright/test';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromiumArgs } from './chromium.mjs';
+import { confabBinary } from './server';
 
 // The server under test: the binary built by `cargo leptos build` (release unless told otherwise),
 // started fresh on its own port with a throwaway data directory.
 const port = Number(process.env.CONFAB_E2E_PORT ?? 3443);
-const binary = process.env.CONFAB_E2E_BIN ?? 'target/release/confab';
 const dataDir = path.join(os.tmpdir(), `confab-e2e-${process.pid}`);
 
 export { chromiumArgs };
@@ -33,7 +33,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `${binary} --host 127.0.0.1 --port ${port} --data-dir ${dataDir}`,
+    command: `${confabBinary} --host 127.0.0.1 --port ${port} --data-dir ${dataDir}`,
     cwd: '..',
     url: `https://127.0.0.1:${port}/healthz`,
     ignoreHTTPSErrors: true,

@@ -20,6 +20,8 @@ command -v npm >/dev/null || need_apt+=(npm)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v cc >/dev/null || need_apt+=(build-essential)
 dpkg -s pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+# Network tests cut one browser's traffic with packet filter rules.
+command -v iptables >/dev/null || need_apt+=(iptables)
 if ((${#need_apt[@]})); then
   log "installing Debian packages: ${need_apt[*]}"
   sudo=()

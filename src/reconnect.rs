@@ -9,8 +9,9 @@ use crate::protocol::{CLOSE_MESSAGE_TOO_BIG, CLOSE_POLICY};
 /// The first retry waits about this long (before jitter), in milliseconds.
 pub const FIRST_DELAY_MS: f64 = 300.0;
 
-/// No retry waits longer than this (before jitter), in milliseconds.
-pub const MAX_DELAY_MS: f64 = 4_000.0;
+/// No retry waits longer than this (before jitter), in milliseconds: with jitter at most 4.5 s,
+/// so a restarted server is found again within five seconds of coming back.
+pub const MAX_DELAY_MS: f64 = 3_000.0;
 
 /// Whether a connection closed with `code` should be retried. The server closing for a broken
 /// rule (flooding, removal by the host, an oversized message) is final; anything else (a
@@ -35,12 +36,14 @@ mod tests {
     fn delays_double_up_to_the_cap_and_stay_within_the_jitter_band() {
         assert_eq!(delay_ms(0, 0.5), 300);
         assert_eq!(delay_ms(1, 0.5), 600);
+        assert_eq!(delay_ms(2, 0.5), 1_200);
         assert_eq!(delay_ms(3, 0.5), 2_400);
-        assert_eq!(delay_ms(4, 0.5), 4_000);
-        assert_eq!(delay_ms(1_000, 0.5), 4_000);
+        assert_eq!(delay_ms(4, 0.5), 3_000);
+        assert_eq!(delay_ms(1_000, 0.5), 3_000);
         assert_eq!(delay_ms(0, 0.0), 150);
         assert_eq!(delay_ms(0, 0.999_999), 450);
-        assert_eq!(delay_ms(20, 1.0), 6_000);
+        // Even the longest wait leaves a restarted server reached within five seconds.
+        assert_eq!(delay_ms(20, 1.0), 4_500);
     }
 
     #[test]

@@ -56,7 +56,12 @@ export async function allLocalTracksStopped(page: Page): Promise<boolean> {
 }
 
 /** Options for a new person. */
-export type PersonOptions = { camera?: boolean; browser?: Browser };
+export type PersonOptions = {
+  camera?: boolean;
+  browser?: Browser;
+  /** Console errors this person's page may log (e.g. a refused connection while a server restarts). */
+  tolerate?: RegExp;
+};
 
 /**
  * The test fixture: `person()` gives a person with their own browser profile (context) and one
@@ -76,7 +81,9 @@ export const test = base.extend<{ person: (options?: PersonOptions) => Promise<P
       const page = await context.newPage();
       page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
       page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+        if (message.type() !== 'error') return;
+        if (options.tolerate?.test(message.text())) return;
+        errors.push(`${page.url()}: ${message.text()}`);
       });
       return page;
     });
@@ -86,9 +93,9 @@ export const test = base.extend<{ person: (options?: PersonOptions) => Promise<P
 });
 export { expect };
 
-/** Starts a meeting from the home page and returns its link. */
-export async function startMeeting(page: Page): Promise<string> {
-  await page.goto('/');
+/** Starts a meeting from the home page (of the server at `base`, default the one under test) and returns its link. */
+export async function startMeeting(page: Page, base = ''): Promise<string> {
+  await page.goto(`${base}/`);
   await page.getByRole('button', { name: 'Start a meeting' }).click();
   await expect(page).toHaveURL(/\/room\/[a-z2-7]{26}$/);
   return page.url();
