@@ -27,5 +27,5 @@ for target in $(cargo +nightly fuzz list); do
   # Keeps one input per covered edge (not per hit count): a few hundred small files to commit.
   log "$target: minimising the corpus"
   cargo +nightly fuzz cmin "$target" -- -use_counters=0
-  log "$target: $(find "fuzz/corpus/$target" -type f | wc -l) inputs, $(du -sh "fuzz/corpus/$target" | cut -f1)"
+  log "$target: $(find "fuzz/corpus/$target" -type f | wc -l) inputs, $(du -sh --apparent-size "fuzz/corpus/$target" | cut -f1)"
 done
