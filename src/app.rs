@@ -8,6 +8,8 @@ use leptos_router::path;
 
 /// The document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::headers::provide_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

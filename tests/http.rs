@@ -51,3 +51,72 @@ async fn hsts_is_sent_with_an_operator_certificate() {
         "{head}"
     );
 }
+
+/// Sends one raw HTTP/1.1 request to a fresh server and returns the whole response.
+async fn exchange(request: &[u8]) -> String {
+    let addr = serve_app(test_state(HubLimits::default())).await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+/// The value of a header in a raw response, by lowercase name.
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split("\r\n\r\n").next()?;
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_whose_nonce_is_on_every_script() {
+    let get = b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let first = exchange(get).await;
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    let policy = header(&first, "content-security-policy").expect("a CSP header");
+    assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+    assert!(policy.contains("object-src 'none'"), "{policy}");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in script-src");
+    assert!(nonce.len() >= 16, "{nonce}");
+    let scripts: Vec<&str> = first
+        .split("<script")
+        .skip(1)
+        .map(|rest| rest.split('>').next().unwrap_or(""))
+        .collect();
+    assert!(!scripts.is_empty(), "the page has its hydration scripts");
+    for tag in &scripts {
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "a script without the nonce: <script{tag}>"
+        );
+    }
+    let second = exchange(get).await;
+    let other = header(&second, "content-security-policy").unwrap();
+    assert_ne!(policy, other, "each page gets its own nonce");
+}
+
+#[tokio::test]
+async fn an_oversized_request_body_is_refused_with_413() {
+    use leptos::server_fn::ServerFn;
+    let path = <confab::api::CreateRoom as ServerFn>::PATH;
+    let body = "x".repeat(confab::server::MAX_REQUEST_BODY_BYTES + 1);
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let response = exchange(request.as_bytes()).await;
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    // A normal call still works.
+    let ok = exchange(
+        format!("POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+}

@@ -38,6 +38,14 @@ use tokio::sync::{Semaphore, watch};
 /// Signaling connections held at once unless configured otherwise.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 
+/// Largest HTTP request body accepted (server functions take a few small arguments); a larger
+/// one gets 413.
+pub const MAX_REQUEST_BODY_BYTES: usize = 16 * 1024;
+
+/// Longest a request may take to be answered (the WebSocket upgrade answers at once and is not
+/// limited afterwards); a slower one gets 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Everything request handlers and server functions share.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -117,6 +125,13 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_REQUEST_BODY_BYTES,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(axum::middleware::map_response_with_state(
             Arc::new(headers::security_headers(state.hsts)),
             headers::add,
