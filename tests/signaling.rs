@@ -265,6 +265,7 @@ async fn signal_before_joining_is_refused() {
 #[tokio::test]
 async fn malformed_json_gets_an_error_and_the_connection_stays() {
     let server = start_default().await;
+    let mut bystanders = Bystanders::join(&server).await;
     let room = server.state.hub.create_room();
     let mut a = connect(&server).await;
     for bad in [
@@ -283,15 +284,18 @@ async fn malformed_json_gets_an_error_and_the_connection_stays() {
     }
     let (_, peers) = join(&mut a, &room, "Still here").await;
     assert!(peers.is_empty());
+    bystanders.still_talk().await;
 }
 
 #[tokio::test]
 async fn oversized_message_closes_with_1009() {
     let server = start_default().await;
+    let mut bystanders = Bystanders::join(&server).await;
     let mut a = connect(&server).await;
     let big = format!(r#"{{"type":"join","name":"{}"}}"#, "x".repeat(70 * 1024));
     a.send(Message::text(big)).await.unwrap();
     assert_eq!(closed(&mut a).await.code, CloseCode::Size);
+    bystanders.still_talk().await;
 }
 
 #[tokio::test]

@@ -8,11 +8,13 @@ import * as path from 'node:path';
 import { Page } from '@playwright/test';
 import { startConfab } from '../server';
 import {
+  clickJoin,
   expect,
   expectFramesRising,
   framesDecoded,
   join,
   meeting,
+  openLobby,
   startMeeting,
   test,
   tile,
@@ -58,7 +60,7 @@ function roseThroughout(samples: number[][]): boolean {
   );
 }
 
-test('a server restart mid-call: video never stops, signaling resumes, no duplicate tiles, chat and mute work after', async ({
+test('a server restart mid-call: video never stops, signaling resumes, no duplicate tiles, the password is kept, chat and mute work after', async ({
   person,
 }) => {
   test.setTimeout(120_000);
@@ -72,6 +74,11 @@ test('a server restart mid-call: video never stops, signaling resumes, no duplic
     await join(bob, link, 'Bob');
     await expectFramesRising(ann, 1);
     await expectFramesRising(bob, 1);
+    // Ann hosts and protects the meeting with a password, which the restarted server must not forget.
+    await ann.getByText('Host controls').click();
+    await ann.getByLabel('New meeting password').fill('kept across restarts');
+    await ann.getByRole('button', { name: 'Set password' }).click();
+    await expect(bob.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
 
     const watch = watchFrames([ann, bob]);
     const stopped = await server.stop();
@@ -98,7 +105,11 @@ test('a server restart mid-call: video never stops, signaling resumes, no duplic
     await ann.getByRole('button', { name: 'Mute microphone' }).click();
     await expect(tile(bob, 'Ann').getByRole('img', { name: 'Microphone off' })).toBeVisible();
     const cat = await person();
-    await join(cat, link, 'Cat');
+    await openLobby(cat, link, 'Cat');
+    await cat.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(cat.getByRole('alert')).toHaveText('This meeting needs a password.');
+    await cat.getByLabel('Meeting password').fill('kept across restarts');
+    await clickJoin(cat);
     await expectFramesRising(cat, 2);
     await expect(ann.getByRole('figure')).toHaveCount(3);
     // Chat, peer to peer, still goes both ways.

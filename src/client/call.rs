@@ -73,6 +73,9 @@ struct Inner {
     outbox: RefCell<VecDeque<ClientMessage>>,
     /// After resuming: the participants the server has confirmed are still here.
     confirmed: RefCell<Option<HashSet<PeerId>>>,
+    /// What we, as host, last asked for: a locked room, a password. A restarted server forgets
+    /// both; we ask again when we are back as its host.
+    protection: RefCell<(bool, Option<String>)>,
     /// The last counters read from each connection.
     counters: RefCell<HashMap<PeerId, Counters>>,
     /// Files going to and coming from the others.
@@ -103,6 +106,7 @@ impl Call {
                 attempts: Cell::new(0),
                 outbox: RefCell::new(VecDeque::new()),
                 confirmed: RefCell::new(None),
+                protection: RefCell::new((false, None)),
                 counters: RefCell::new(HashMap::new()),
                 transfers: Transfers::new(state.transfers, peers),
             }
@@ -134,11 +138,13 @@ impl Call {
 
     /// Host only: lets nobody new in, or opens the room again.
     pub fn set_locked(&self, locked: bool) {
+        self.inner.protection.borrow_mut().0 = locked;
         self.inner.send_to_server(&ClientMessage::Lock { locked });
     }
 
     /// Host only: requires a password from now on, or (`None`) no longer.
     pub fn set_password(&self, password: Option<String>) {
+        self.inner.protection.borrow_mut().1 = password.clone();
         self.inner
             .send_to_server(&ClientMessage::SetPassword { password });
     }
@@ -358,6 +364,18 @@ impl Inner {
         }
     }
 
+    /// Back as host of a server that lost the room's lock or password (it restarted): sets them
+    /// again, so the room is not left open.
+    fn protect_again(&self, settings: crate::protocol::RoomSettings) {
+        let (locked, password) = self.protection.borrow().clone();
+        if locked && !settings.locked {
+            self.send_to_server(&ClientMessage::Lock { locked });
+        }
+        if password.is_some() && !settings.password {
+            self.send_to_server(&ClientMessage::SetPassword { password });
+        }
+    }
+
     /// Removes participants the server did not confirm after we resumed.
     fn forget_unconfirmed(&self) {
         let Some(confirmed) = self.confirmed.borrow_mut().take() else {
@@ -403,6 +421,9 @@ impl Inner {
                 });
                 this.state.settings.set(settings);
                 Self::welcomed(this, you, peers, resumed);
+                if resumed && settings.host == Some(you) {
+                    this.protect_again(settings);
+                }
             }
             ServerMessage::Settings { settings } => this.state.settings.set(settings),
             ServerMessage::PeerJoined { peer } => {
