@@ -12,6 +12,7 @@
 //!   soon to reconnect to the server.
 //! - [`client`]: browser-side call logic (WebSocket, peer connections, media).
 //! - `server` (feature `ssr`): HTTPS, the room hub and the signaling route.
+//! - `load` (feature `ssr`): the `confab-load` load-test tool.
 
 // Leptos view types nest deeply; the default limit is too small for the meeting page.
 #![recursion_limit = "256"]
@@ -23,6 +24,8 @@ pub mod chat_state;
 pub mod client;
 pub mod components;
 pub mod links;
+#[cfg(feature = "ssr")]
+pub mod load;
 pub mod pages;
 pub mod protocol;
 pub mod quality;

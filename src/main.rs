@@ -84,6 +84,9 @@ async fn run(config: Config) -> Result<(), StartError> {
         config.ice_server_list(),
     );
     state.connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
+    state.connection_limits.burst = config.messages_burst;
+    state.connection_limits.refill =
+        Duration::from_secs_f64(1.0 / f64::from(config.messages_per_second));
     state.allowed_origins = Arc::new(config.allowed_origins.clone());
     state.hsts = matches!(origin, tls::Origin::Provided(_));
     let app = router(state.clone());

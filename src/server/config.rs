@@ -53,6 +53,18 @@ pub struct Config {
     #[arg(long, env = "CONFAB_MAX_CONNECTIONS", default_value_t = super::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 
+    /// Signaling messages one connection may send per second, after a burst of
+    /// --messages-burst; faster ones are dropped with an error, and a connection that keeps it
+    /// up is closed. Raise it for load tests that send as fast as they can.
+    #[arg(long, env = "CONFAB_MESSAGES_PER_SECOND", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub messages_per_second: u32,
+
+    /// Signaling messages one connection may send at once.
+    #[arg(long, env = "CONFAB_MESSAGES_BURST", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub messages_burst: u32,
+
     /// Another site whose pages may use this server's signaling, as `https://host[:port]`
     /// (repeat the flag, or separate with commas). Pages this server serves always may.
     #[arg(

@@ -1,0 +1,193 @@
+//! Opening a signaling WebSocket to any Confab URL: `ws://`, or `wss://` checked against the
+//! system's certificate authorities, or (`insecure`) accepting any certificate, as a
+//! self-signed server needs.
+
+use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::client::danger::{
+    HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
+};
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use tokio_rustls::rustls::{self, ClientConfig, DigitallySignedStruct, RootCertStore};
+use tokio_tungstenite::WebSocketStream;
+
+/// Any byte stream a WebSocket can run over.
+pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+/// An open signaling connection.
+pub type Socket = WebSocketStream<Box<dyn Stream>>;
+
+/// Where and how to connect.
+#[derive(Clone)]
+pub struct Target {
+    /// `ws://host:port/signal` or `wss://…`.
+    pub url: String,
+    host: String,
+    port: u16,
+    tls: Option<TlsConnector>,
+}
+
+/// Certificate bundle of Debian and most Linux distributions.
+const SYSTEM_ROOTS: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+impl Target {
+    /// Parses a Confab URL (`https://host[:port]`, `wss://…`, with or without the signaling
+    /// path) into the signaling URL.
+    pub fn new(url: &str, insecure: bool) -> Result<Self, String> {
+        let (secure, rest) = if let Some(rest) = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("wss://"))
+        {
+            (true, rest)
+        } else if let Some(rest) = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("ws://"))
+        {
+            (false, rest)
+        } else {
+            return Err(format!(
+                "{url}: expected https://, wss://, http:// or ws://"
+            ));
+        };
+        let authority = rest.split('/').next().unwrap_or(rest);
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => (
+                host.trim_matches(['[', ']']).to_owned(),
+                port.parse().map_err(|_| format!("{url}: bad port"))?,
+            ),
+            _ => (authority.to_owned(), if secure { 443 } else { 80 }),
+        };
+        let scheme = if secure { "wss" } else { "ws" };
+        let tls = secure.then(|| tls_connector(insecure)).transpose()?;
+        Ok(Target {
+            url: format!("{scheme}://{authority}{}", crate::protocol::SIGNALING_PATH),
+            host,
+            port,
+            tls,
+        })
+    }
+
+    /// Opens one signaling connection.
+    pub async fn connect(&self) -> Result<Socket, String> {
+        let tcp = TcpStream::connect((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        let _ = tcp.set_nodelay(true);
+        let stream: Box<dyn Stream> = match &self.tls {
+            Some(tls) => {
+                let name = ServerName::try_from(self.host.clone())
+                    .map_err(|e| format!("server name: {e}"))?;
+                Box::new(
+                    tls.connect(name, tcp)
+                        .await
+                        .map_err(|e| format!("tls: {e}"))?,
+                )
+            }
+            None => Box::new(tcp),
+        };
+        let (socket, _) = tokio_tungstenite::client_async(self.url.as_str(), stream)
+            .await
+            .map_err(|e| format!("websocket: {e}"))?;
+        Ok(socket)
+    }
+}
+
+fn tls_connector(insecure: bool) -> Result<TlsConnector, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    let config = if insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAny(provider)))
+            .with_no_client_auth()
+    } else {
+        let mut roots = RootCertStore::empty();
+        for cert in CertificateDer::pem_file_iter(SYSTEM_ROOTS)
+            .map_err(|e| format!("{SYSTEM_ROOTS}: {e}"))?
+            .flatten()
+        {
+            let _ = roots.add(cert);
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+/// Accepts any server certificate (`--insecure`), still checking the handshake signatures.
+#[derive(Debug)]
+struct AcceptAny(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAny {
+    fn verify_server_cert(
+        &self,
+        _: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_become_signaling_urls() {
+        let t = Target::new("http://127.0.0.1:3000", false).unwrap();
+        assert_eq!(
+            (t.url.as_str(), t.host.as_str(), t.port),
+            ("ws://127.0.0.1:3000/signal", "127.0.0.1", 3000)
+        );
+        let t = Target::new("https://meet.example.org/room/x", true).unwrap();
+        assert_eq!(
+            (t.url.as_str(), t.port),
+            ("wss://meet.example.org/signal", 443)
+        );
+        assert!(t.tls.is_some());
+        let t = Target::new("ws://[::1]:8080", false).unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("::1", 8080));
+        assert!(Target::new("ftp://x", false).is_err());
+        assert!(Target::new("http://x:port", false).is_err());
+    }
+}

@@ -1,0 +1,47 @@
+//! A short run of the load tool against a real server on 127.0.0.1:0: every message accounted
+//! for, the negotiation complete, the server's own figures read. No timing is asserted.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{serve_app, test_state};
+use confab::load::run::{Options, run};
+use confab::server::hub::HubLimits;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_load_run_delivers_every_message_once_in_order_to_its_target() {
+    let addr = serve_app(test_state(HubLimits::default())).await;
+    let report = run(Options {
+        url: format!("http://{addr}"),
+        insecure: false,
+        rooms: 2,
+        peers: 3,
+        rate: 300.0,
+        seconds: 1.0,
+        payload: 600,
+        concurrency: 4,
+        // The server runs in this process.
+        server_pid: Some(std::process::id()),
+        progress: false,
+    })
+    .await
+    .unwrap();
+    assert_eq!(report.connections, 6);
+    // Per pair: an offer and an answer, a dozen candidates each way; 3 pairs per room.
+    assert_eq!(report.negotiation_messages, 2 * 3 * 26);
+    assert!(report.sent > 0);
+    assert_eq!(report.relayed, report.sent);
+    assert_eq!(
+        (report.lost, report.misrouted, report.out_of_order),
+        (0, 0, 0)
+    );
+    assert_eq!(report.latency.count as u64, report.relayed);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let server = report.server.expect("this process can be read");
+    assert!(server.rss_connected_kib > 0);
+    let table = confab::load::report::table(&report);
+    assert!(
+        table.contains("lost / misrouted / out of order  0 / 0 / 0"),
+        "{table}"
+    );
+}
