@@ -124,6 +124,17 @@ test('a server restart mid-call: video never stops, signaling resumes, no duplic
   }
 });
 
+/** Waits until nothing reaches the page any more: its decoded frames stop rising. */
+async function expectFramesStopped(page: Page): Promise<void> {
+  await expect
+    .poll(async () => {
+      const before = (await framesDecoded(page))[0];
+      await page.waitForTimeout(700);
+      return (await framesDecoded(page))[0] - before;
+    })
+    .toBe(0);
+}
+
 /** Ports of every ICE candidate a page's peer connections gathered (UDP and TCP). */
 async function candidatePorts(page: Page): Promise<number[]> {
   return page.evaluate(async () => {
@@ -191,14 +202,7 @@ test('a three-second network blackhole for one person: the call recovers by itse
   await expectFramesRising(bob, 1);
   const restore = blackhole(await candidatePorts(bob));
   try {
-    // Nothing reaches Ann from Bob: her decoded frames stop.
-    await expect
-      .poll(async () => {
-        const before = (await framesDecoded(ann))[0];
-        await ann.waitForTimeout(700);
-        return (await framesDecoded(ann))[0] - before;
-      })
-      .toBe(0);
+    await expectFramesStopped(ann);
     await ann.waitForTimeout(3_000);
   } finally {
     restore();
@@ -219,13 +223,7 @@ test('when the path between two people breaks for good, an ICE restart finds a n
   const blocked = [...(await candidatePorts(ann)), ...(await candidatePorts(bob))];
   const restore = blackhole(blocked);
   try {
-    await expect
-      .poll(async () => {
-        const before = (await framesDecoded(ann))[0];
-        await ann.waitForTimeout(700);
-        return (await framesDecoded(ann))[0] - before;
-      })
-      .toBe(0);
+    await expectFramesStopped(ann);
     await expectFramesRising(ann, 1);
     await expectFramesRising(bob, 1);
     for (const page of [ann, bob]) {

@@ -655,6 +655,26 @@ mod tests {
         welcome
     }
 
+    /// A (the host) and B in `room`, welcomes taken, A's news of B drained.
+    fn two_members(
+        hub: &Hub,
+        room: &RoomId,
+    ) -> (
+        Joined,
+        mpsc::Receiver<Outbound>,
+        Joined,
+        mpsc::Receiver<Outbound>,
+    ) {
+        let (tx_a, mut rx_a) = member();
+        let (tx_b, mut rx_b) = member();
+        let a = join(hub, room, "A", tx_a).unwrap();
+        welcome(&mut rx_a);
+        let b = join(hub, room, "B", tx_b).unwrap();
+        welcome(&mut rx_b);
+        drain(&mut rx_a);
+        (a, rx_a, b, rx_b)
+    }
+
     fn drain(rx: &mut mpsc::Receiver<Outbound>) {
         while rx.try_recv().is_ok() {}
     }
@@ -1025,13 +1045,7 @@ mod tests {
     fn only_the_host_locks_a_locked_room_refuses_newcomers_and_everyone_is_told() {
         let hub = hub();
         let room = hub.create_room();
-        let (tx_a, mut rx_a) = member();
-        let (tx_b, mut rx_b) = member();
-        let a = join(&hub, &room, "A", tx_a).unwrap();
-        welcome(&mut rx_a);
-        let b = join(&hub, &room, "B", tx_b).unwrap();
-        welcome(&mut rx_b);
-        drain(&mut rx_a);
+        let (a, mut rx_a, b, mut rx_b) = two_members(&hub, &room);
         assert_eq!(hub.set_locked(&room, b.id, true), Err(ErrorCode::NotHost));
         hub.set_locked(&room, a.id, true).unwrap();
         for rx in [&mut rx_a, &mut rx_b] {
@@ -1104,13 +1118,7 @@ mod tests {
     fn the_host_removes_a_participant_who_is_told_closed_and_may_not_resume() {
         let hub = hub();
         let room = hub.create_room();
-        let (tx_a, mut rx_a) = member();
-        let (tx_b, mut rx_b) = member();
-        let a = join(&hub, &room, "A", tx_a).unwrap();
-        welcome(&mut rx_a);
-        let b = join(&hub, &room, "B", tx_b).unwrap();
-        welcome(&mut rx_b);
-        drain(&mut rx_a);
+        let (a, mut rx_a, b, mut rx_b) = two_members(&hub, &room);
         assert_eq!(hub.remove(&room, b.id, a.id), Err(ErrorCode::NotHost));
         assert_eq!(hub.remove(&room, a.id, a.id), Err(ErrorCode::UnknownPeer));
         hub.remove(&room, a.id, b.id).unwrap();
