@@ -59,8 +59,6 @@ struct Inner {
     ice_servers: Vec<IceServer>,
     /// The UI state this call drives.
     state: CallState,
-    /// Our id, once welcomed.
-    me: Cell<Option<PeerId>>,
     /// A connection per other participant.
     peers: RefCell<HashMap<PeerId, PeerLink>>,
     /// The signaling connection.
@@ -99,7 +97,6 @@ impl Call {
                 password,
                 ice_servers,
                 state,
-                me: Cell::new(None),
                 peers: RefCell::new(HashMap::new()),
                 signaling: RefCell::new(None),
                 resume: RefCell::new(None),
@@ -161,7 +158,7 @@ impl Call {
         for link in self.inner.peers.borrow().values() {
             link.send_tracks(tracks.clone());
         }
-        if self.inner.me.get().is_some() {
+        if self.inner.me().is_some() {
             self.inner.send_to_server(&ClientMessage::Media {
                 state: self.inner.state.media_state(),
             });
@@ -257,6 +254,12 @@ impl Drop for Call {
 }
 
 impl Inner {
+    /// Our id, once welcomed (kept in the page's state, which the UI reads too). `None` once the
+    /// page is gone.
+    fn me(&self) -> Option<PeerId> {
+        self.state.me.try_get_untracked().flatten()
+    }
+
     /// Opens (or reopens) the signaling connection; on open it joins, resuming if it can.
     fn open_signaling(this: &Rc<Self>) -> Result<(), String> {
         let url = signaling::url().map_err(|e| format!("{e:?}"))?;
@@ -308,7 +311,7 @@ impl Inner {
                 .borrow()
                 .as_ref()
                 .is_some_and(|socket| socket.send(message));
-        if !sent && self.me.get().is_some() && !matches!(message, ClientMessage::Leave) {
+        if !sent && self.me().is_some() && !matches!(message, ClientMessage::Leave) {
             let mut outbox = self.outbox.borrow_mut();
             if outbox.len() < OUTBOX_LIMIT {
                 outbox.push_back(message.clone());
@@ -318,7 +321,7 @@ impl Inner {
 
     /// We are in the room: first join, or back after losing the server.
     fn welcomed(this: &Rc<Self>, you: PeerId, peers: Vec<PeerInfo>, resumed: bool) {
-        let was = this.me.get();
+        let was = this.me();
         if was.is_some() && !(resumed && was == Some(you)) {
             // The server did not take us back as ourselves: start over as a newcomer.
             for id in this.peers.borrow().keys() {
@@ -329,7 +332,6 @@ impl Inner {
             this.counters.borrow_mut().clear();
             this.state.remotes.set(Vec::new());
         }
-        this.me.set(Some(you));
         this.state.me.set(Some(you));
         this.state.alert.set(None);
         this.state.needs_password.set(false);
@@ -459,7 +461,7 @@ impl Inner {
                     this.close_signaling();
                     this.leave();
                     this.state.phase.set(Phase::Left);
-                } else if this.me.get().is_none() {
+                } else if this.me().is_none() {
                     // The join itself was refused (e.g. the room is full): back to the lobby.
                     this.close_signaling();
                     this.state.needs_password.set(matches!(
@@ -477,7 +479,7 @@ impl Inner {
 
     /// Opens the connection to one participant; `we_offer` for those already in the room.
     fn connect(this: &Rc<Self>, remote: PeerId, we_offer: bool) {
-        let Some(me) = this.me.get() else { return };
+        let Some(me) = this.me() else { return };
         let Some(tile) = this.state.remote(remote) else {
             return;
         };
@@ -611,7 +613,7 @@ impl Inner {
             return;
         }
         leptos::logging::warn!("signaling closed: {code} {reason}");
-        if this.me.get().is_none() {
+        if this.me().is_none() {
             if this.state.alert.get_untracked().is_none() {
                 this.state
                     .alert
@@ -638,7 +640,7 @@ impl Inner {
         wasm_bindgen_futures::spawn_local(async move {
             super::sleep(delay as i32).await;
             let Some(inner) = weak.upgrade() else { return };
-            if inner.state.phase.get_untracked() == Phase::Left || inner.me.get().is_none() {
+            if inner.state.phase.get_untracked() == Phase::Left || inner.me().is_none() {
                 return;
             }
             if let Err(error) = Self::open_signaling(&inner) {
@@ -658,12 +660,11 @@ impl Inner {
 
     /// Leaves the call: tells the server, closes every connection. Safe to call twice.
     fn leave(&self) {
-        if self.me.get().is_some() {
+        if self.me().is_some() {
             self.send_to_server(&ClientMessage::Leave);
         }
         self.signaling.borrow_mut().take();
         self.peers.borrow_mut().clear();
-        self.me.set(None);
         self.state.me.set(None);
         self.state.reconnecting.set(false);
         self.outbox.borrow_mut().clear();
