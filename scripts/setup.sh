@@ -22,6 +22,9 @@ command -v cc >/dev/null || need_apt+=(build-essential)
 dpkg -s pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 # Network tests cut one browser's traffic with packet filter rules.
 command -v iptables >/dev/null || need_apt+=(iptables)
+# TURN tests and the TURN benchmark compare the embedded relay with coturn and its load client.
+command -v turnserver >/dev/null || need_apt+=(coturn)
+command -v ip >/dev/null || need_apt+=(iproute2)
 if ((${#need_apt[@]})); then
   log "installing Debian packages: ${need_apt[*]}"
   sudo=()

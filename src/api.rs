@@ -1,6 +1,6 @@
 //! Server functions: the request/response calls the browser makes.
 
-use crate::protocol::{IceServer, RoomId};
+use crate::protocol::{IceConfig, Resume, RoomId};
 use leptos::prelude::*;
 
 /// Creates a meeting room with an unguessable id.
@@ -12,9 +12,19 @@ pub async fn create_room() -> Result<RoomId, ServerFnError> {
     Ok(room)
 }
 
-/// The STUN/TURN servers browsers should use for their peer connections.
+/// The STUN/TURN servers (with fresh TURN credentials) a participant of `room` should use.
+/// Only a current member may ask: `resume` is the proof the server gave it on joining.
 #[server]
-pub async fn ice_servers() -> Result<Vec<IceServer>, ServerFnError> {
+pub async fn fetch_ice_config(room: RoomId, resume: Resume) -> Result<IceConfig, ServerFnError> {
     let state = expect_context::<crate::server::AppState>();
-    Ok(state.ice_servers.as_ref().clone())
+    if !state.hub.is_member(&room, &resume) {
+        return Err(ServerFnError::new("join the meeting first"));
+    }
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    Ok(state
+        .ice
+        .config_for(resume.id, host, std::time::SystemTime::now()))
 }

@@ -3,8 +3,11 @@
 use clap::Parser;
 use confab::server::config::Config;
 use confab::server::hub::HubLimits;
+use confab::server::ice::IceProvider;
 use confab::server::net::LocalNames;
 use confab::server::resume::ResumeKey;
+use confab::server::turn::credentials::TurnSecret;
+use confab::server::turn::{TurnOptions, TurnServer};
 use confab::server::{AppState, router, tls};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -39,6 +42,10 @@ enum StartError {
     LeptosConfig { path: String, reason: String },
     #[error("{0}")]
     Tls(#[from] tls::TlsError),
+    #[error("{0}")]
+    Turn(#[from] confab::server::turn::TurnError),
+    #[error("--ice-transport-policy relay needs a TURN server: drop --no-turn or add --turn-url")]
+    RelayWithoutTurn,
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -73,6 +80,7 @@ async fn run(config: Config) -> Result<(), StartError> {
     let listener = listen(addr).map_err(|source| StartError::Listen { addr, source })?;
 
     let key = ResumeKey::load_or_create(&config.data_dir())?;
+    let (ice, _turn) = ice_and_turn(&config).await?;
     let mut state = AppState::new(
         leptos_options,
         HubLimits {
@@ -81,7 +89,7 @@ async fn run(config: Config) -> Result<(), StartError> {
             ..HubLimits::default()
         },
         key,
-        config.ice_server_list(),
+        ice,
     );
     state.connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
     state.connection_limits.burst = config.messages_burst;
@@ -119,6 +127,53 @@ async fn run(config: Config) -> Result<(), StartError> {
         .serve(app.into_make_service())
         .await
         .map_err(|source| StartError::Listen { addr, source })
+}
+
+/// Starts the embedded STUN/TURN server (unless --no-turn) and describes what participants get.
+async fn ice_and_turn(config: &Config) -> Result<(IceProvider, Option<TurnServer>), StartError> {
+    let secret = match &config.turn_secret {
+        Some(secret) => TurnSecret::new(secret.clone()),
+        None => TurnSecret::load_or_create(&config.data_dir())?,
+    };
+    let turn = if config.no_turn {
+        None
+    } else {
+        let server = TurnServer::start(TurnOptions {
+            listen: config.turn_listen,
+            external_ip: config.turn_external_ip,
+            relay_ports: config.turn_relay_ports,
+            allowed_peers: config.turn_allow_peers.clone(),
+            limits: config.turn_limits(),
+            secret: secret.clone(),
+        })
+        .await?;
+        tracing::info!(udp = %server.udp, tcp = %server.tcp, relay = %server.relay_ip, "STUN/TURN server listening");
+        if server.guessed {
+            tracing::warn!(
+                "TURN relay address guessed as {}; browsers outside this network reach relays only if that is this server's public address (pass --turn-external-ip)",
+                server.relay_ip
+            );
+        }
+        Some(server)
+    };
+    let relay_only = config.ice_transport_policy == "relay";
+    if relay_only && turn.is_none() && config.turn_urls.is_empty() {
+        return Err(StartError::RelayWithoutTurn);
+    }
+    let ice = IceProvider {
+        plain: config.plain_ice_urls(),
+        external_turn: config.turn_urls.clone(),
+        embedded: turn.as_ref().map(|server| {
+            (
+                server.udp.port(),
+                config.turn_external_ip.map(|ip| ip.to_string()),
+            )
+        }),
+        secret: Some(secret),
+        ttl: Duration::from_secs(config.turn_ttl),
+        relay_only,
+    };
+    Ok((ice, turn))
 }
 
 /// Binds the listening socket; an IPv6 wildcard also accepts IPv4, and falls back to the IPv4

@@ -439,6 +439,18 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
+/// A participant's ICE configuration, fetched from the server after joining.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceConfig {
+    /// STUN/TURN servers, with this participant's TURN credentials.
+    pub servers: Vec<IceServer>,
+    /// Use relayed candidates only (`iceTransportPolicy: "relay"`): nobody learns anybody's
+    /// address, at the cost of relaying every call.
+    pub relay_only: bool,
+    /// Ask again after this many seconds, before the credentials expire (`None`: they don't).
+    pub refresh_after_seconds: Option<u32>,
+}
+
 /// One entry of the ICE server list handed to `RTCPeerConnection`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IceServer {

@@ -14,7 +14,7 @@ use crate::call_state::{CallState, Phase};
 use crate::chat_state::ChatLine;
 use crate::protocol::data::{PeerMessage, TransferId, check_chat};
 use crate::protocol::{
-    ClientMessage, ErrorCode, IceServer, PeerId, PeerInfo, Resume, RoomId, ServerMessage,
+    ClientMessage, ErrorCode, IceConfig, PeerId, PeerInfo, Resume, RoomId, ServerMessage,
 };
 use crate::quality::{self, Counters};
 use crate::transfer_state::TransferKey;
@@ -39,6 +39,9 @@ const OUTBOX_LIMIT: usize = 256;
 /// tiles are removed (the server's own grace period).
 const RECONCILE_AFTER_MS: i32 = 20_000;
 
+/// How soon to ask for the ICE configuration again when the server did not answer.
+const ICE_RETRY_SECONDS: u32 = 30;
+
 /// A joined (or joining) call. Dropping it leaves: every connection closes and the server is told.
 pub struct Call {
     inner: Rc<Inner>,
@@ -55,8 +58,11 @@ struct Inner {
     name: String,
     /// The meeting password typed in the lobby, if any.
     password: Option<String>,
-    /// ICE servers from the server.
-    ice_servers: Vec<IceServer>,
+    /// STUN/TURN servers and credentials, fetched once the server has let us in.
+    ice: RefCell<Option<IceConfig>>,
+    /// Server messages that arrived while the ICE configuration was being fetched (it is needed
+    /// before any connection is made), handled in order when it is here.
+    waiting: RefCell<Option<Vec<ServerMessage>>>,
     /// The UI state this call drives.
     state: CallState,
     /// A connection per other participant.
@@ -86,7 +92,6 @@ impl Call {
         room: RoomId,
         name: String,
         password: Option<String>,
-        ice_servers: Vec<IceServer>,
         state: CallState,
     ) -> Result<Self, String> {
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
@@ -95,7 +100,8 @@ impl Call {
                 room,
                 name,
                 password,
-                ice_servers,
+                ice: RefCell::new(None),
+                waiting: RefCell::new(None),
                 state,
                 peers: RefCell::new(HashMap::new()),
                 signaling: RefCell::new(None),
@@ -409,6 +415,23 @@ impl Inner {
     }
 
     fn handle(this: &Rc<Self>, message: ServerMessage) {
+        if let Some(waiting) = this.waiting.borrow_mut().as_mut() {
+            waiting.push(message);
+            return;
+        }
+        if let ServerMessage::Welcome {
+            you, resume_token, ..
+        } = &message
+            && this.ice.borrow().is_none()
+        {
+            let resume = Resume {
+                id: *you,
+                token: resume_token.clone(),
+            };
+            *this.waiting.borrow_mut() = Some(vec![message]);
+            Self::fetch_ice(this, resume);
+            return;
+        }
         match message {
             ServerMessage::Welcome {
                 you,
@@ -477,6 +500,49 @@ impl Inner {
         }
     }
 
+    /// Fetches our ICE configuration (only a member may), then handles what arrived meanwhile,
+    /// and fetches it again before its credentials expire.
+    fn fetch_ice(this: &Rc<Self>, resume: Resume) {
+        let weak = Rc::downgrade(this);
+        let room = this.room.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let config = match crate::api::fetch_ice_config(room.clone(), resume).await {
+                Ok(config) => config,
+                Err(error) => {
+                    // Without it, calls still connect within one network.
+                    leptos::logging::warn!("no ICE configuration from the server: {error}");
+                    IceConfig::default()
+                }
+            };
+            let Some(inner) = weak.upgrade() else { return };
+            let refresh = config.refresh_after_seconds;
+            *inner.ice.borrow_mut() = Some(config);
+            let held = inner.waiting.borrow_mut().take().unwrap_or_default();
+            for message in held {
+                Self::handle(&inner, message);
+            }
+            drop(inner);
+            let mut after = refresh;
+            while let Some(seconds) = after {
+                super::sleep(i32::try_from(seconds.saturating_mul(1000)).unwrap_or(i32::MAX)).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let Some(resume) = inner.resume.borrow().clone() else {
+                    return;
+                };
+                drop(inner);
+                match crate::api::fetch_ice_config(room.clone(), resume).await {
+                    Ok(config) => {
+                        after = config.refresh_after_seconds;
+                        let Some(inner) = weak.upgrade() else { return };
+                        *inner.ice.borrow_mut() = Some(config);
+                    }
+                    // The server may be restarting: try again soon.
+                    Err(_) => after = Some(ICE_RETRY_SECONDS),
+                }
+            }
+        });
+    }
+
     /// Opens the connection to one participant; `we_offer` for those already in the room.
     fn connect(this: &Rc<Self>, remote: PeerId, we_offer: bool) {
         let Some(me) = this.me() else { return };
@@ -523,10 +589,11 @@ impl Inner {
         // The later joiner (higher id) yields when offers collide.
         let polite = me > remote;
         let local = super::media::current_tracks(&this.state);
+        let ice = this.ice.borrow().clone().unwrap_or_default();
         let link = if we_offer {
-            PeerLink::offer_to(remote, polite, &this.ice_servers, local, events)
+            PeerLink::offer_to(remote, polite, &ice, local, events)
         } else {
-            PeerLink::answer_to(remote, polite, &this.ice_servers, local, events)
+            PeerLink::answer_to(remote, polite, &ice, local, events)
         };
         match link {
             Ok(link) => {

@@ -17,7 +17,7 @@
 use super::data_channel::{Channel, ChannelEvent};
 use super::tracks::{Kind, LocalTracks, same};
 use crate::protocol::data::{CONTROL_LABEL, PeerMessage, TransferId, parse_file_channel_label};
-use crate::protocol::{IceServer, PeerId, SdpType, Signal};
+use crate::protocol::{IceConfig, PeerId, SdpType, Signal};
 use js_sys::{Array, Function, Promise, Reflect};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -27,9 +27,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
     Event, MediaStream, MediaStreamTrack, RtcConfiguration, RtcDataChannel, RtcDataChannelEvent,
-    RtcIceCandidateInit, RtcIceServer, RtcPeerConnection, RtcPeerConnectionIceEvent,
-    RtcRtpTransceiver, RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType,
-    RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
+    RtcIceCandidateInit, RtcIceServer, RtcIceTransportPolicy, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcRtpTransceiver, RtcRtpTransceiverDirection,
+    RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
 
 /// A DOM event handler owned by Rust.
@@ -100,11 +100,11 @@ impl PeerLink {
     pub fn offer_to(
         remote: PeerId,
         polite: bool,
-        ice_servers: &[IceServer],
+        ice: &IceConfig,
         local: LocalTracks,
         events: PeerEvents,
     ) -> Result<Self, JsValue> {
-        let link = Self::new(remote, polite, ice_servers, local, events)?;
+        let link = Self::new(remote, polite, ice, local, events)?;
         link.inner.add_transceivers();
         let control = link.inner.pc.create_data_channel(CONTROL_LABEL);
         Inner::adopt_control(&link.inner, control);
@@ -116,11 +116,11 @@ impl PeerLink {
     pub fn answer_to(
         remote: PeerId,
         polite: bool,
-        ice_servers: &[IceServer],
+        ice: &IceConfig,
         local: LocalTracks,
         events: PeerEvents,
     ) -> Result<Self, JsValue> {
-        Self::new(remote, polite, ice_servers, local, events)
+        Self::new(remote, polite, ice, local, events)
     }
 
     /// Sends these tracks from now on, replacing those that changed, without renegotiation.
@@ -136,11 +136,11 @@ impl PeerLink {
     fn new(
         remote: PeerId,
         polite: bool,
-        ice_servers: &[IceServer],
+        ice: &IceConfig,
         local: LocalTracks,
         events: PeerEvents,
     ) -> Result<Self, JsValue> {
-        let pc = RtcPeerConnection::new_with_configuration(&configuration(ice_servers))?;
+        let pc = RtcPeerConnection::new_with_configuration(&configuration(ice))?;
         let inner = Rc::new(Inner {
             remote,
             polite,
@@ -235,10 +235,10 @@ impl Drop for PeerLink {
     }
 }
 
-/// The RTCConfiguration for the server-provided ICE servers.
-fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
+/// The RTCConfiguration for the server-provided ICE configuration.
+fn configuration(ice: &IceConfig) -> RtcConfiguration {
     let list = Array::new();
-    for server in ice_servers {
+    for server in &ice.servers {
         let entry = RtcIceServer::new();
         let urls: Array = server.urls.iter().map(|u| JsValue::from_str(u)).collect();
         entry.set_urls(&urls);
@@ -252,6 +252,9 @@ fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
     }
     let config = RtcConfiguration::new();
     config.set_ice_servers(&list);
+    if ice.relay_only {
+        config.set_ice_transport_policy(RtcIceTransportPolicy::Relay);
+    }
     config
 }
 

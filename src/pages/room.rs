@@ -100,25 +100,13 @@ fn Meeting(room: RoomId) -> impl IntoView {
             }
             state.alert.set(None);
             state.phase.set(Phase::Joining);
-            spawn_local(async move {
-                let ice_servers = match crate::api::ice_servers().await {
-                    Ok(list) => list,
-                    Err(error) => {
-                        state
-                            .alert
-                            .set(Some(format!("Could not reach the server: {error}")));
-                        state.phase.set(Phase::Lobby);
-                        return;
-                    }
-                };
-                match Call::join(room, display_name, password, ice_servers, state) {
-                    Ok(joined) => call.set_value(Some(joined)),
-                    Err(error) => {
-                        state.alert.set(Some(format!("Could not join: {error}")));
-                        state.phase.set(Phase::Lobby);
-                    }
+            match Call::join(room, display_name, password, state) {
+                Ok(joined) => call.set_value(Some(joined)),
+                Err(error) => {
+                    state.alert.set(Some(format!("Could not join: {error}")));
+                    state.phase.set(Phase::Lobby);
                 }
-            });
+            }
         }
     });
 

@@ -1,8 +1,8 @@
 //! Command-line flags and environment variables of the `confab` binary.
 
-use crate::protocol::IceServer;
+use super::turn::peers::Cidr;
 use clap::Parser;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 /// Confab: a video-call server and web app in one program.
@@ -33,10 +33,76 @@ pub struct Config {
     #[arg(long, env = "CONFAB_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// STUN or TURN URL handed to browsers (repeat the flag, or separate with commas).
-    /// Default: none, which is enough on one network.
+    /// Another STUN URL handed to browsers as it is (repeat the flag, or separate with commas).
+    /// The embedded STUN/TURN server is always handed out unless --no-turn.
     #[arg(long = "ice-server", env = "CONFAB_ICE_SERVERS", value_delimiter = ',')]
     pub ice_servers: Vec<String>,
+
+    /// Do not run the embedded STUN/TURN server. Browsers behind strict NATs or firewalls then
+    /// need another TURN server (--turn-url) to reach each other.
+    #[arg(long, env = "CONFAB_NO_TURN")]
+    pub no_turn: bool,
+
+    /// Where the embedded STUN/TURN server listens, on UDP and TCP.
+    #[arg(long, env = "CONFAB_TURN_LISTEN", default_value = "0.0.0.0:3478")]
+    pub turn_listen: SocketAddr,
+
+    /// This server's public IP address, written into relay allocations. Without it Confab uses
+    /// the --turn-listen address, or guesses from its interfaces and says so; behind a NAT (most
+    /// cloud machines) give the public address.
+    #[arg(long, env = "CONFAB_TURN_EXTERNAL_IP")]
+    pub turn_external_ip: Option<IpAddr>,
+
+    /// UDP ports for relays, as MIN-MAX; open them in the firewall.
+    #[arg(long, env = "CONFAB_TURN_RELAY_PORTS", default_value = "49152-65535",
+          value_parser = parse_port_range)]
+    pub turn_relay_ports: (u16, u16),
+
+    /// An address range the relay may reach although it is private, loopback or otherwise not
+    /// public (repeat the flag, or separate with commas), e.g. 10.1.0.0/16 for a private
+    /// network whose browsers use this server.
+    #[arg(
+        long = "turn-allow-peer",
+        env = "CONFAB_TURN_ALLOW_PEERS",
+        value_delimiter = ','
+    )]
+    pub turn_allow_peers: Vec<Cidr>,
+
+    /// TURN allocations one participant may hold at once (0: unlimited). A browser takes two
+    /// (UDP and TCP) per other participant.
+    #[arg(long, env = "CONFAB_TURN_USER_QUOTA", default_value_t = 64)]
+    pub turn_user_quota: usize,
+
+    /// Relayed bandwidth per participant in kbit/s, both directions together (0: unlimited).
+    #[arg(long, env = "CONFAB_TURN_USER_BANDWIDTH", default_value_t = 50_000)]
+    pub turn_user_bandwidth: u64,
+
+    /// How long the TURN credentials given to a participant stay valid, in seconds.
+    #[arg(long, env = "CONFAB_TURN_TTL", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(60..))]
+    pub turn_ttl: u64,
+
+    /// The secret TURN credentials are derived from (coturn's static-auth-secret). Default: one
+    /// made on first start and kept in the data directory.
+    #[arg(long, env = "CONFAB_TURN_SECRET", hide_env_values = true)]
+    pub turn_secret: Option<String>,
+
+    /// An external TURN server (turn:host:3478 or turns:host:5349) configured with
+    /// use-auth-secret and --turn-secret as its static-auth-secret (repeat the flag, or separate
+    /// with commas). Participants get credentials for it as for the embedded one.
+    #[arg(
+        long = "turn-url",
+        env = "CONFAB_TURN_URLS",
+        value_delimiter = ',',
+        requires = "turn_secret"
+    )]
+    pub turn_urls: Vec<String>,
+
+    /// `relay` sends every call through TURN, so participants never learn each other's IP
+    /// addresses (more load on the TURN server); `all` lets browsers connect directly.
+    #[arg(long, env = "CONFAB_ICE_TRANSPORT_POLICY", default_value = "all",
+          value_parser = ["all", "relay"])]
+    pub ice_transport_policy: String,
 
     /// Most people in one room. Every participant sends their video to every other one, so
     /// upload bandwidth grows with this number.
@@ -92,19 +158,35 @@ impl Config {
         base.join("confab")
     }
 
-    /// The ICE server list browsers are given.
-    pub fn ice_server_list(&self) -> Vec<IceServer> {
+    /// The URLs given with --ice-server.
+    pub fn plain_ice_urls(&self) -> Vec<String> {
         self.ice_servers
             .iter()
             .map(|url| url.trim())
             .filter(|url| !url.is_empty())
-            .map(|url| IceServer {
-                urls: vec![url.to_owned()],
-                username: None,
-                credential: None,
-            })
+            .map(str::to_owned)
             .collect()
     }
+
+    /// Limits per TURN user; zero means unlimited.
+    pub fn turn_limits(&self) -> super::turn::usage::UsageLimits {
+        super::turn::usage::UsageLimits {
+            allocations: Some(self.turn_user_quota).filter(|&n| n > 0),
+            bytes_per_second: Some(self.turn_user_bandwidth * 1000 / 8).filter(|&n| n > 0),
+        }
+    }
+}
+
+/// Parses `MIN-MAX` ports.
+fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
+    let error = || format!("{text:?} is not a port range like 49152-65535");
+    let (min, max) = text.split_once('-').ok_or_else(error)?;
+    let min: u16 = min.trim().parse().map_err(|_| error())?;
+    let max: u16 = max.trim().parse().map_err(|_| error())?;
+    if min == 0 || max < min {
+        return Err(error());
+    }
+    Ok((min, max))
 }
 
 #[cfg(test)]
@@ -119,7 +201,42 @@ mod tests {
         assert_eq!(config.max_peers_per_room, 6);
         assert_eq!(config.max_rooms, 10_000);
         assert_eq!(config.max_connections, 10_000);
-        assert!(config.ice_server_list().is_empty());
+        assert!(config.plain_ice_urls().is_empty());
+        assert!(!config.no_turn);
+        assert_eq!(config.turn_listen, "0.0.0.0:3478".parse().unwrap());
+        assert_eq!(config.turn_relay_ports, (49152, 65535));
+        assert_eq!(config.turn_ttl, 3600);
+        assert_eq!(config.ice_transport_policy, "all");
+    }
+
+    #[test]
+    fn turn_flags_parse_and_zero_means_unlimited() {
+        let config = Config::try_parse_from([
+            "confab",
+            "--turn-relay-ports",
+            "50000-50100",
+            "--turn-allow-peer",
+            "10.0.0.0/8,127.0.0.1",
+            "--turn-user-quota",
+            "0",
+            "--turn-user-bandwidth",
+            "8000",
+        ])
+        .unwrap();
+        assert_eq!(config.turn_relay_ports, (50000, 50100));
+        assert_eq!(config.turn_allow_peers.len(), 2);
+        assert_eq!(config.turn_limits().allocations, None);
+        assert_eq!(config.turn_limits().bytes_per_second, Some(1_000_000));
+        for bad in [
+            ["confab", "--turn-relay-ports", "9-3"],
+            ["confab", "--turn-relay-ports", "0-10"],
+            ["confab", "--turn-allow-peer", "10.0.0.0/40"],
+            ["confab", "--turn-url", "turn:x:3478"], // needs --turn-secret
+            ["confab", "--ice-transport-policy", "none"],
+            ["confab", "--turn-ttl", "5"],
+        ] {
+            assert!(Config::try_parse_from(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -141,11 +258,7 @@ mod tests {
             "stun:c.example:3478",
         ])
         .unwrap();
-        let urls: Vec<_> = config
-            .ice_server_list()
-            .into_iter()
-            .flat_map(|s| s.urls)
-            .collect();
+        let urls = config.plain_ice_urls();
         assert_eq!(
             urls,
             [

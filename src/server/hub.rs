@@ -388,6 +388,15 @@ impl Hub {
         Ok(())
     }
 
+    /// Whether `resume` proves its holder is a member of `room_id` now (present or away).
+    pub fn is_member(&self, room_id: &RoomId, resume: &Resume) -> bool {
+        let rooms = self.lock();
+        rooms.get(room_id).is_some_and(|room| {
+            room.members.iter().any(|m| m.info.id == resume.id)
+                && self.may_resume(room_id, room, resume)
+        })
+    }
+
     /// Number of rooms with at least one member.
     pub fn room_count(&self) -> usize {
         self.lock().len()

@@ -10,10 +10,13 @@
 //! - [`join`]: the start page's join form without JavaScript.
 //! - [`signaling`]: the WebSocket route, one task per connection; [`origin`]: which pages may
 //!   open it.
+//! - [`turn`]: the embedded STUN/TURN server; [`ice`]: the ICE configuration (with TURN
+//!   credentials) each participant is given.
 
 pub mod config;
 pub mod headers;
 pub mod hub;
+pub mod ice;
 pub mod join;
 pub mod net;
 pub mod origin;
@@ -22,9 +25,10 @@ pub mod rate;
 pub mod resume;
 pub mod signaling;
 pub mod tls;
+pub mod turn;
 
 use crate::app::{App, shell};
-use crate::protocol::{IceServer, SIGNALING_PATH};
+use crate::protocol::SIGNALING_PATH;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -53,8 +57,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The rooms.
     pub hub: Arc<Hub>,
-    /// ICE servers handed to browsers.
-    pub ice_servers: Arc<Vec<IceServer>>,
+    /// Writes each participant's ICE configuration.
+    pub ice: Arc<ice::IceProvider>,
     /// Keepalive timings of signaling connections.
     pub keepalive: signaling::Keepalive,
     /// Origins besides this server's own whose pages may open signaling connections.
@@ -83,12 +87,12 @@ impl AppState {
         leptos_options: LeptosOptions,
         limits: HubLimits,
         key: ResumeKey,
-        ice_servers: Vec<IceServer>,
+        ice: ice::IceProvider,
     ) -> Self {
         AppState {
             leptos_options,
             hub: Arc::new(Hub::new(limits, key)),
-            ice_servers: Arc::new(ice_servers),
+            ice: Arc::new(ice),
             keepalive: signaling::Keepalive::default(),
             allowed_origins: Arc::new(Vec::new()),
             hsts: false,

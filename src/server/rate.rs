@@ -25,12 +25,28 @@ impl TokenBucket {
 
     /// Takes one token if there is one.
     pub fn take(&mut self, now: Instant) -> bool {
+        self.take_many(1, now)
+    }
+
+    /// Takes `count` tokens if there are that many (a byte budget takes one per byte).
+    pub fn take_many(&mut self, count: u32, now: Instant) -> bool {
         self.refill(now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
+        let count = f64::from(count);
+        if self.tokens >= count {
+            self.tokens -= count;
             true
         } else {
             false
+        }
+    }
+
+    /// A bucket of `per_second` tokens a second, holding at most `burst`.
+    pub fn per_second(per_second: u64, burst: u64, now: Instant) -> Self {
+        TokenBucket {
+            burst: burst as f64,
+            per_second: per_second as f64,
+            tokens: burst as f64,
+            last: now,
         }
     }
 
@@ -72,6 +88,17 @@ mod tests {
         assert!(!bucket.take(start + Duration::from_millis(99)));
         assert!(bucket.take(start + Duration::from_millis(101)));
         assert!(!bucket.take(start + Duration::from_millis(101)));
+    }
+
+    #[test]
+    fn takes_many_only_when_all_are_there() {
+        let start = Instant::now();
+        let mut bytes = TokenBucket::per_second(1000, 1500, start);
+        assert!(bytes.take_many(1200, start));
+        assert!(!bytes.take_many(1200, start));
+        assert!(bytes.take_many(300, start));
+        assert!(!bytes.take_many(1000, start + Duration::from_millis(900)));
+        assert!(bytes.take_many(1000, start + Duration::from_millis(1001)));
     }
 
     #[test]

@@ -9,7 +9,12 @@ use std::net::SocketAddr;
 /// Server state with these room limits and no ICE servers.
 pub fn test_state(limits: HubLimits) -> AppState {
     let options = LeptosOptions::builder().output_name("confab").build();
-    AppState::new(options, limits, ResumeKey::random(), Vec::new())
+    AppState::new(
+        options,
+        limits,
+        ResumeKey::random(),
+        confab::server::ice::IceProvider::default(),
+    )
 }
 
 /// Serves the whole app (plain HTTP) on a free loopback port and returns its address.

@@ -1,0 +1,206 @@
+//! The embedded STUN/TURN server: browsers that cannot reach each other directly (symmetric
+//! NATs, UDP blocked) relay their media through it.
+//!
+//! The protocol engine is the `turn` crate (webrtc-rs); around it Confab adds what a public
+//! server needs:
+//! - [`credentials`]: short-lived credentials in coturn's REST-API form, checked statelessly;
+//! - [`peers`]: the ranges the relay refuses (loopback, private, link-local, metadata, ...);
+//! - [`gate`]: enforces those ranges, the per-user allocation quota and bandwidth, and a rate
+//!   on unauthenticated requests, in front of the engine;
+//! - [`usage`]: the per-user accounting behind the quota and bandwidth;
+//! - [`relay`]: relay sockets from the configured port range;
+//! - [`tcp`]: TURN over TCP, for networks that block UDP.
+
+pub mod credentials;
+pub mod gate;
+pub mod peers;
+pub mod relay;
+pub mod tcp;
+pub mod usage;
+
+use credentials::{Authenticator, TurnSecret};
+use gate::{Gate, Rules};
+use peers::{Cidr, PeerPolicy};
+use relay::RelayPorts;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use tokio::net::{TcpListener, UdpSocket};
+use usage::{Usage, UsageLimits};
+
+/// The realm in TURN messages (part of the long-term key).
+pub const REALM: &str = "confab";
+
+/// TURN-over-TCP connections held at once.
+const MAX_TCP_CONNECTIONS: usize = 10_000;
+
+/// How the embedded server runs.
+#[derive(Clone, Debug)]
+pub struct TurnOptions {
+    /// UDP and TCP listening address.
+    pub listen: SocketAddr,
+    /// The address peers reach relays at; guessed from the interfaces when `None`.
+    pub external_ip: Option<IpAddr>,
+    /// Relay ports, inclusive.
+    pub relay_ports: (u16, u16),
+    /// Ranges opened despite the deny list.
+    pub allowed_peers: Vec<Cidr>,
+    /// Quota and bandwidth per user.
+    pub limits: UsageLimits,
+    /// Checks credentials.
+    pub secret: TurnSecret,
+}
+
+/// A running embedded STUN/TURN server.
+pub struct TurnServer {
+    /// The engine (dropping it would not stop its tasks; `close` does).
+    engine: turn::server::Server,
+    /// The UDP listening address.
+    pub udp: SocketAddr,
+    /// The TCP listening address.
+    pub tcp: SocketAddr,
+    /// The address written into allocations.
+    pub relay_ip: IpAddr,
+    /// Whether `relay_ip` was guessed (no `--turn-external-ip`).
+    pub guessed: bool,
+    /// Per-user accounting.
+    pub usage: Arc<Usage>,
+}
+
+/// The embedded server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    #[error("cannot listen for STUN/TURN on {addr}: {source} (pass --turn-listen, or --no-turn)")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the TURN server did not start: {0}")]
+    Engine(#[from] turn::Error),
+}
+
+impl TurnServer {
+    /// Binds UDP and TCP (on the same port) and starts relaying.
+    pub async fn start(options: TurnOptions) -> Result<Self, TurnError> {
+        let (udp, tcp) = bind_pair(options.listen).await?;
+        let udp_addr = udp.local_addr().map_err(|source| TurnError::Listen {
+            addr: options.listen,
+            source,
+        })?;
+        let tcp_addr = tcp.local_addr().map_err(|source| TurnError::Listen {
+            addr: options.listen,
+            source,
+        })?;
+        let (relay_ip, bind_ip, guessed) = relay_addresses(&options);
+        let policy = Arc::new(PeerPolicy::allowing(options.allowed_peers.clone()));
+        let usage = Arc::new(Usage::new(options.limits));
+        let rules = Arc::new(Rules::new(
+            Arc::new(Authenticator {
+                secret: options.secret.clone(),
+            }),
+            REALM.to_owned(),
+            Arc::clone(&policy),
+            Arc::clone(&usage),
+        ));
+        let ports = || -> Box<dyn turn::relay::RelayAddressGenerator + Send + Sync> {
+            Box::new(RelayPorts {
+                advertised: relay_ip,
+                bind: bind_ip,
+                min: options.relay_ports.0,
+                max: options.relay_ports.1,
+                policy: Arc::clone(&policy),
+            })
+        };
+        let tcp = tcp::StreamListener::new(tcp, MAX_TCP_CONNECTIONS).map_err(|source| {
+            TurnError::Listen {
+                addr: options.listen,
+                source,
+            }
+        })?;
+        let gated =
+            |inner: Arc<dyn util::Conn + Send + Sync>| -> Arc<dyn util::Conn + Send + Sync> {
+                Arc::new(Gate {
+                    inner,
+                    rules: Arc::clone(&rules),
+                })
+            };
+        let (closed_tx, mut closed_rx) = tokio::sync::mpsc::channel(1024);
+        let engine = turn::server::Server::new(turn::server::config::ServerConfig {
+            conn_configs: vec![
+                turn::server::config::ConnConfig {
+                    conn: gated(Arc::new(udp)),
+                    relay_addr_generator: ports(),
+                },
+                turn::server::config::ConnConfig {
+                    conn: gated(Arc::new(tcp)),
+                    relay_addr_generator: ports(),
+                },
+            ],
+            realm: REALM.to_owned(),
+            auth_handler: rules.auth.clone(),
+            channel_bind_timeout: std::time::Duration::ZERO,
+            alloc_close_notify: Some(closed_tx),
+        })
+        .await?;
+        let closed = Arc::clone(&usage);
+        tokio::spawn(async move {
+            while let Some(info) = closed_rx.recv().await {
+                closed.closed(info.five_tuple.src_addr);
+            }
+        });
+        Ok(TurnServer {
+            engine,
+            udp: udp_addr,
+            tcp: tcp_addr,
+            relay_ip,
+            guessed,
+            usage,
+        })
+    }
+
+    /// Stops listening and drops every allocation.
+    pub async fn close(&self) {
+        let _ = self.engine.close().await;
+    }
+}
+
+/// Binds UDP and TCP on the same port (for port 0, the port UDP was given).
+async fn bind_pair(listen: SocketAddr) -> Result<(UdpSocket, TcpListener), TurnError> {
+    let error = |source| TurnError::Listen {
+        addr: listen,
+        source,
+    };
+    let mut last = None;
+    for _ in 0..if listen.port() == 0 { 10 } else { 1 } {
+        let udp = UdpSocket::bind(listen).await.map_err(error)?;
+        let port = udp.local_addr().map_err(error)?.port();
+        match TcpListener::bind(SocketAddr::new(listen.ip(), port)).await {
+            Ok(tcp) => return Ok((udp, tcp)),
+            Err(source) => last = Some(source),
+        }
+    }
+    Err(error(last.expect("at least one attempt")))
+}
+
+/// The address written into allocations, the one relay sockets bind, and whether the first was
+/// guessed.
+fn relay_addresses(options: &TurnOptions) -> (IpAddr, IpAddr, bool) {
+    let listen = options.listen.ip();
+    let unspecified = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+    let bind = if listen.is_unspecified() {
+        unspecified
+    } else {
+        listen
+    };
+    if let Some(external) = options.external_ip {
+        return (external, bind, false);
+    }
+    if !listen.is_unspecified() {
+        return (listen, listen, false);
+    }
+    let guess = crate::server::net::LocalNames::discover()
+        .addresses
+        .into_iter()
+        .find(IpAddr::is_ipv4)
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    (guess, bind, true)
+}
