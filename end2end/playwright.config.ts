@@ -33,7 +33,8 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `${confabBinary} --host 127.0.0.1 --port ${port} --data-dir ${dataDir}`,
+    // TURN on a free port of its own, so test servers never compete for 3478.
+    command: `${confabBinary} --host 127.0.0.1 --port ${port} --data-dir ${dataDir} --turn-listen 127.0.0.1:0`,
     cwd: '..',
     url: `https://127.0.0.1:${port}/healthz`,
     ignoreHTTPSErrors: true,

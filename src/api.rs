@@ -20,11 +20,15 @@ pub async fn fetch_ice_config(room: RoomId, resume: Resume) -> Result<IceConfig,
     if !state.hub.is_member(&room, &resume) {
         return Err(ServerFnError::new("join the meeting first"));
     }
-    let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
-    let host = headers
+    // The host the page was loaded from: the Host header, or HTTP/2's :authority.
+    let request: axum::http::request::Parts = leptos_axum::extract().await?;
+    let host = request
+        .headers
         .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok());
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| request.uri.authority().map(|a| a.as_str().to_owned()));
     Ok(state
         .ice
-        .config_for(resume.id, host, std::time::SystemTime::now()))
+        .config_for(resume.id, host.as_deref(), std::time::SystemTime::now()))
 }

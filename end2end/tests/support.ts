@@ -229,3 +229,31 @@ export async function remoteNames(page: Page): Promise<string[]> {
 export async function allTogether(pages: Page[]): Promise<void> {
   for (const page of pages) await expect(page.getByRole('figure')).toHaveCount(pages.length);
 }
+
+/** A candidate of the pair a peer connection is using: its type and address. */
+export type SelectedCandidate = { type: string; address: string; port: number };
+
+/**
+ * The local and remote candidates of the pair each open peer connection of the page has
+ * selected (none yet: an empty list for that connection).
+ */
+export async function selectedCandidates(
+  page: Page,
+): Promise<{ local: SelectedCandidate; remote: SelectedCandidate }[]> {
+  return page.evaluate(async () => {
+    const all: RTCPeerConnection[] = (window as any).__confabPeerConnections ?? [];
+    const open = all.filter((pc) => pc.connectionState !== 'closed');
+    const pairs = await Promise.all(
+      open.map(async (pc) => {
+        const reports = new Map<string, any>();
+        (await pc.getStats()).forEach((r: any) => reports.set(r.id, r));
+        const transport = [...reports.values()].find((r) => r.type === 'transport');
+        const pair = transport && reports.get(transport.selectedCandidatePairId);
+        if (!pair) return null;
+        const describe = (c: any) => ({ type: c.candidateType, address: c.address, port: c.port });
+        return { local: describe(reports.get(pair.localCandidateId)), remote: describe(reports.get(pair.remoteCandidateId)) };
+      }),
+    );
+    return pairs.filter((p) => p !== null);
+  });
+}
