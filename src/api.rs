@@ -14,7 +14,7 @@ pub async fn create_room() -> Result<RoomId, ServerFnError> {
 
 /// The STUN/TURN servers (with fresh TURN credentials) a participant of `room` should use.
 /// Only a current member may ask: `resume` is the proof the server gave it on joining.
-#[server]
+#[server(endpoint = "ice_config")]
 pub async fn fetch_ice_config(room: RoomId, resume: Resume) -> Result<IceConfig, ServerFnError> {
     let state = expect_context::<crate::server::AppState>();
     if !state.hub.is_member(&room, &resume) {

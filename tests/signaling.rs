@@ -771,3 +771,77 @@ async fn a_removed_participant_is_told_closed_and_cannot_come_back_into_a_locked
         ServerMessage::error(ErrorCode::RoomLocked)
     );
 }
+
+/// POSTs the ICE configuration request as a browser's server-function call does; returns the
+/// status code and body.
+async fn ice_config(server: &Server, room: &RoomId, resume: &Resume) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = format!(
+        "room={room}&resume%5Bid%5D={}&resume%5Btoken%5D={}",
+        resume.id.0, resume.token
+    );
+    let request = format!(
+        "POST /api/ice_config HTTP/1.1\r\nHost: meet.example.org:3000\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response.split_once("\r\n\r\n").unwrap().1.to_owned();
+    (status, body)
+}
+
+#[tokio::test]
+async fn ice_configuration_with_turn_credentials_is_given_to_members_only() {
+    use confab::server::ice::{DEFAULT_TTL, IceProvider};
+    use confab::server::turn::credentials::TurnSecret;
+    let mut state = test_state(limits());
+    state.ice = std::sync::Arc::new(IceProvider {
+        embedded: Some((3478, None)),
+        secret: Some(TurnSecret::new("s")),
+        ttl: DEFAULT_TTL,
+        ..IceProvider::default()
+    });
+    let server = serve(state).await;
+    let room = server.state.hub.create_room();
+    let mut socket = connect(&server).await;
+    send(&mut socket, &join_message(&room, "Ada")).await;
+    let ServerMessage::Welcome {
+        you, resume_token, ..
+    } = recv(&mut socket).await
+    else {
+        panic!("expected welcome");
+    };
+    let member = Resume {
+        id: you,
+        token: resume_token,
+    };
+
+    let (status, body) = ice_config(&server, &room, &member).await;
+    assert_eq!(status, 200, "{body}");
+    let config: confab::protocol::IceConfig = serde_json::from_str(&body).unwrap();
+    let turn = &config.servers[0];
+    assert_eq!(turn.urls[1], "turn:meet.example.org:3478?transport=udp");
+    let username = turn.username.clone().unwrap();
+    assert!(username.ends_with(&format!(":{you}")), "{username}");
+    assert_eq!(
+        turn.credential.as_deref(),
+        Some(TurnSecret::new("s").password(&username).as_str())
+    );
+
+    // A forged token, a member of another room, and a member who has left are all refused.
+    let forged = Resume {
+        id: you,
+        token: "00".repeat(32),
+    };
+    assert_eq!(ice_config(&server, &room, &forged).await.0, 500);
+    let other_room = server.state.hub.create_room();
+    assert_eq!(ice_config(&server, &other_room, &member).await.0, 500);
+    send(&mut socket, &ClientMessage::Leave).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (status, body) = ice_config(&server, &room, &member).await;
+    assert_eq!(status, 500);
+    assert!(body.contains("join the meeting first"), "{body}");
+}
