@@ -33,6 +33,11 @@ pub const REALM: &str = "confab";
 /// TURN-over-TCP connections held at once.
 const MAX_TCP_CONNECTIONS: usize = 10_000;
 
+/// Socket buffer asked for on the UDP listener: every client's packets queue here between two
+/// reads, and bursts from many clients at once overflow the usual 208 KiB (about 90 packets).
+/// The kernel caps it at `net.core.rmem_max` / `wmem_max`.
+const LISTENER_BUFFER: usize = 4 << 20;
+
 /// How the embedded server runs.
 #[derive(Clone, Debug)]
 pub struct TurnOptions {
@@ -171,7 +176,7 @@ async fn bind_pair(listen: SocketAddr) -> Result<(UdpSocket, TcpListener), TurnE
     };
     let mut last = None;
     for _ in 0..if listen.port() == 0 { 10 } else { 1 } {
-        let udp = UdpSocket::bind(listen).await.map_err(error)?;
+        let udp = bind_udp(listen, LISTENER_BUFFER).map_err(error)?;
         let port = udp.local_addr().map_err(error)?.port();
         match TcpListener::bind(SocketAddr::new(listen.ip(), port)).await {
             Ok(tcp) => return Ok((udp, tcp)),
@@ -179,6 +184,18 @@ async fn bind_pair(listen: SocketAddr) -> Result<(UdpSocket, TcpListener), TurnE
         }
     }
     Err(error(last.expect("at least one attempt")))
+}
+
+/// A non-blocking UDP socket with (at most) `buffer` bytes of send and receive buffer.
+pub(crate) fn bind_udp(addr: SocketAddr, buffer: usize) -> std::io::Result<UdpSocket> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, None)?;
+    // Best effort: a smaller buffer only means more drops under bursts.
+    let _ = socket.set_recv_buffer_size(buffer);
+    let _ = socket.set_send_buffer_size(buffer);
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    UdpSocket::from_std(socket.into())
 }
 
 /// The address written into allocations, the one relay sockets bind, and whether the first was

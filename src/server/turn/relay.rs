@@ -11,6 +11,9 @@ use util::Conn;
 /// Tries at random ports before giving up on an allocation (the range is nearly full).
 const PORT_ATTEMPTS: usize = 32;
 
+/// Socket buffer asked for on each relay socket (video arrives in bursts of a frame's packets).
+const RELAY_BUFFER: usize = 1 << 20;
+
 /// Makes relay sockets for allocations.
 pub struct RelayPorts {
     /// The address written into allocations (XOR-RELAYED-ADDRESS): what peers send to.
@@ -52,7 +55,7 @@ impl turn::relay::RelayAddressGenerator for RelayPorts {
                 .collect()
         };
         for port in ports {
-            if let Ok(socket) = UdpSocket::bind(SocketAddr::new(self.bind, port)).await {
+            if let Ok(socket) = super::bind_udp(SocketAddr::new(self.bind, port), RELAY_BUFFER) {
                 let relayed = SocketAddr::new(self.advertised, socket.local_addr()?.port());
                 let conn = PeerFilter {
                     socket,
