@@ -86,8 +86,8 @@ pub enum TurnError {
 impl TurnServer {
     /// Binds UDP and TCP (on the same port) and starts relaying.
     pub async fn start(options: TurnOptions) -> Result<Self, TurnError> {
-        let (udp, tcp) = bind_pair(options.listen).await?;
-        let udp_addr = udp.local_addr().map_err(|source| TurnError::Listen {
+        let (udp, tcp) = bind_listeners(options.listen).await?;
+        let udp_addr = udp[0].local_addr().map_err(|source| TurnError::Listen {
             addr: options.listen,
             source,
         })?;
@@ -129,17 +129,18 @@ impl TurnServer {
                 })
             };
         let (closed_tx, mut closed_rx) = tokio::sync::mpsc::channel(1024);
+        // One engine loop per listener; the kernel keeps each client on one UDP socket.
+        let listeners = udp
+            .into_iter()
+            .map(|socket| Arc::new(socket) as Arc<dyn util::Conn + Send + Sync>)
+            .chain([Arc::new(tcp) as Arc<dyn util::Conn + Send + Sync>]);
         let engine = turn::server::Server::new(turn::server::config::ServerConfig {
-            conn_configs: vec![
-                turn::server::config::ConnConfig {
-                    conn: gated(Arc::new(udp)),
+            conn_configs: listeners
+                .map(|conn| turn::server::config::ConnConfig {
+                    conn: gated(conn),
                     relay_addr_generator: ports(),
-                },
-                turn::server::config::ConnConfig {
-                    conn: gated(Arc::new(tcp)),
-                    relay_addr_generator: ports(),
-                },
-            ],
+                })
+                .collect(),
             realm: REALM.to_owned(),
             auth_handler: rules.auth.clone(),
             channel_bind_timeout: std::time::Duration::ZERO,
@@ -168,17 +169,24 @@ impl TurnServer {
     }
 }
 
-/// Binds UDP and TCP on the same port (for port 0, the port UDP was given).
-async fn bind_pair(listen: SocketAddr) -> Result<(UdpSocket, TcpListener), TurnError> {
+/// Binds one UDP socket per CPU (sharing the port, as coturn does: the engine handles each
+/// socket's packets in one task) and a TCP listener, all on the same port (for port 0, the port
+/// the first UDP socket was given).
+async fn bind_listeners(listen: SocketAddr) -> Result<(Vec<UdpSocket>, TcpListener), TurnError> {
     let error = |source| TurnError::Listen {
         addr: listen,
         source,
     };
+    let count = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut last = None;
     for _ in 0..if listen.port() == 0 { 10 } else { 1 } {
-        let udp = bind_udp(listen, LISTENER_BUFFER).map_err(error)?;
-        let port = udp.local_addr().map_err(error)?.port();
-        match TcpListener::bind(SocketAddr::new(listen.ip(), port)).await {
+        let first = bind_udp(listen, LISTENER_BUFFER, true).map_err(error)?;
+        let addr = first.local_addr().map_err(error)?;
+        let mut udp = vec![first];
+        for _ in 1..count {
+            udp.push(bind_udp(addr, LISTENER_BUFFER, true).map_err(error)?);
+        }
+        match TcpListener::bind(addr).await {
             Ok(tcp) => return Ok((udp, tcp)),
             Err(source) => last = Some(source),
         }
@@ -186,10 +194,18 @@ async fn bind_pair(listen: SocketAddr) -> Result<(UdpSocket, TcpListener), TurnE
     Err(error(last.expect("at least one attempt")))
 }
 
-/// A non-blocking UDP socket with (at most) `buffer` bytes of send and receive buffer.
-pub(crate) fn bind_udp(addr: SocketAddr, buffer: usize) -> std::io::Result<UdpSocket> {
+/// A non-blocking UDP socket with (at most) `buffer` bytes of send and receive buffer; with
+/// `shared`, other sockets of this process may bind the same port.
+pub(crate) fn bind_udp(
+    addr: SocketAddr,
+    buffer: usize,
+    shared: bool,
+) -> std::io::Result<UdpSocket> {
     use socket2::{Domain, Socket, Type};
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, None)?;
+    if shared {
+        socket.set_reuse_port(true)?;
+    }
     // Best effort: a smaller buffer only means more drops under bursts.
     let _ = socket.set_recv_buffer_size(buffer);
     let _ = socket.set_send_buffer_size(buffer);

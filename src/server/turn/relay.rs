@@ -55,7 +55,9 @@ impl turn::relay::RelayAddressGenerator for RelayPorts {
                 .collect()
         };
         for port in ports {
-            if let Ok(socket) = super::bind_udp(SocketAddr::new(self.bind, port), RELAY_BUFFER) {
+            if let Ok(socket) =
+                super::bind_udp(SocketAddr::new(self.bind, port), RELAY_BUFFER, false)
+            {
                 let relayed = SocketAddr::new(self.advertised, socket.local_addr()?.port());
                 let conn = PeerFilter {
                     socket,
