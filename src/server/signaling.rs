@@ -71,6 +71,9 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// Bytes read from a signaling connection at a time.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
 /// Upgrades an HTTP request to a signaling connection, unless it comes from another site's page
 /// (403, see [`super::origin`]). Over the connection cap, the socket is opened only to say so.
 pub async fn upgrade(
@@ -90,6 +93,12 @@ pub async fn upgrade(
     let permit = state.connections.clone().try_acquire_owned().ok();
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
+        // The WebSocket layer's defaults (128 KiB to read into, 128 KiB gathered before a
+        // write) would be most of an idle connection's memory; signaling messages are small and
+        // each is sent on its own, so read in small chunks (the buffer grows for a large
+        // message) and write each message at once.
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
             match permit {
                 Some(permit) => serve(socket, state, permit).await,
