@@ -24,21 +24,32 @@ function healthy(url: string): Promise<boolean> {
 }
 
 /**
- * Starts Confab on 127.0.0.1:`port` with `dataDir` (keep the same directory across a restart so
- * the server keeps its certificate and resume key) and waits until it answers.
+ * Starts Confab on `host` (default 127.0.0.1) port `port` with `dataDir` (keep the same directory
+ * across a restart so the server keeps its certificate and resume key), plus any extra flags in
+ * `args`, and waits until it answers.
  * Returns its URL and `stop()`, which sends SIGTERM and resolves with the exit code and how long
  * the server took to exit, in milliseconds.
  */
-export async function startConfab({ port, dataDir }: { port: number; dataDir: string }) {
+export async function startConfab({
+  port,
+  dataDir,
+  host = '127.0.0.1',
+  args = [],
+}: {
+  port: number;
+  dataDir: string;
+  host?: string;
+  args?: string[];
+}) {
   const child = spawn(
     path.resolve(root, confabBinary),
-    ['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir],
+    ['--host', host, '--port', String(port), '--data-dir', dataDir, ...args],
     { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
   child.stderr.on('data', (chunk) => (log += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = `https://127.0.0.1:${port}`;
+  const url = `https://${host}:${port}`;
   const deadline = Date.now() + 30_000;
   while (!(await healthy(url))) {
     if (child.exitCode !== null || Date.now() > deadline) {
