@@ -71,6 +71,9 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// How long a connection the server closes may take to answer the close.
+const CLOSE_LINGER: Duration = Duration::from_secs(1);
+
 /// Bytes read from a signaling connection at a time.
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 
@@ -262,6 +265,7 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
     if let Some(m) = connection.membership.take() {
         connection.went_away(m);
     }
+    let we_close = close.is_some();
     if let Some((code, reason)) = close {
         // Behind whatever is queued (such as the error explaining the close), unless the queue
         // is full, in which case the close jumps it.
@@ -277,6 +281,19 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
     drop(connection);
     drop(tx);
     let _ = writer.await;
+    if we_close {
+        // The closing handshake: read (and drop) what the client still sends until it answers
+        // our close. Closing with unread data would make the kernel reset the connection, and a
+        // reset can overtake the close frame that says why.
+        let _ = tokio::time::timeout(CLOSE_LINGER, async {
+            while let Some(Ok(frame)) = stream.next().await {
+                if matches!(frame, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
 }
 
 impl Connection {
