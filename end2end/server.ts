@@ -23,6 +23,11 @@ function healthy(url: string): Promise<boolean> {
   });
 }
 
+/** Unless told otherwise, TURN listens on a free loopback port, so test servers never compete for 3478. */
+function turnOfItsOwn(args: string[]): string[] {
+  return args.some((a) => a === '--turn-listen' || a === '--no-turn') ? [] : ['--turn-listen', '127.0.0.1:0'];
+}
+
 /**
  * Starts Confab on `host` (default 127.0.0.1) port `port` with `dataDir` (keep the same directory
  * across a restart so the server keeps its certificate and resume key), plus any extra flags in
@@ -43,7 +48,7 @@ export async function startConfab({
 }) {
   const child = spawn(
     path.resolve(root, confabBinary),
-    ['--host', host, '--port', String(port), '--data-dir', dataDir, ...args],
+    ['--host', host, '--port', String(port), '--data-dir', dataDir, ...turnOfItsOwn(args), ...args],
     { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
