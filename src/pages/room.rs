@@ -228,6 +228,10 @@ fn Meeting(room: RoomId) -> impl IntoView {
         open_media(state);
     };
 
+    // Only the browser has a call, devices or a stream to release. On the server the page's
+    // owner may be cleaned up on another thread than it rendered on, where these local values
+    // must not be touched (doing so panicked a server render now and then).
+    #[cfg(feature = "hydrate")]
     on_cleanup(move || {
         device_watcher.try_update_value(|w| *w = None);
         level_meter.try_update_value(|m| *m = None);
