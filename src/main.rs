@@ -121,8 +121,13 @@ async fn run(config: Config) -> Result<(), StartError> {
     let handle = axum_server::Handle::new();
     tokio::spawn(shutdown_on_signal(handle.clone(), state));
     let rustls = axum_server::tls_rustls::RustlsConfig::from_config(server_config);
-    axum_server::from_tcp_rustls(listener, rustls)
+    // Small writes (signaling messages, the WebSocket upgrade answer, the end of a page) go out
+    // at once instead of waiting up to 40 ms for an acknowledgement (Nagle's algorithm).
+    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
+        .acceptor(axum_server::accept::NoDelayAcceptor::new());
+    axum_server::from_tcp(listener)
         .map_err(|source| StartError::Listen { addr, source })?
+        .acceptor(acceptor)
         .handle(handle)
         .serve(app.into_make_service())
         .await
