@@ -172,7 +172,8 @@ impl Gate {
                 .into_iter()
                 .find(|peer| !self.rules.policy.permits(*peer));
             if let Some(peer) = refused {
-                tracing::info!(%from, %peer, "TURN relay to a private address refused");
+                // Common and harmless: browsers pair relay candidates with private host ones.
+                tracing::debug!(%from, %peer, "TURN relay to a private address refused");
                 return refusal(
                     &message,
                     CODE_FORBIDDEN,
