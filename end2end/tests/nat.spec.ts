@@ -129,6 +129,16 @@ async function personIn(
   return page;
 }
 
+/** Ann behind NAT A and Bob behind NAT B, both joined to one meeting. */
+async function annAndBob(person: Parameters<typeof personIn>[0], call: Awaited<ReturnType<typeof setUp>>): Promise<Page[]> {
+  const ann = await personIn(person, call.a);
+  const bob = await personIn(person, call.b);
+  const link = await startMeeting(ann, call.url);
+  await join(ann, link, 'Ann');
+  await join(bob, link, 'Bob');
+  return [ann, bob];
+}
+
 test('a call between two browsers behind symmetric NATs connects through the embedded TURN', async ({ person }) => {
   const call = await setUp(TURN_CONFAB_PORT, [
     '--turn-listen', `${PUBLIC_IP}:${TURN_PORT}`,
@@ -138,11 +148,7 @@ test('a call between two browsers behind symmetric NATs connects through the emb
     '--turn-relay-ports', `${RELAY_PORTS.min}-${RELAY_PORTS.max}`,
   ]);
   try {
-    const ann = await personIn(person, call.a);
-    const bob = await personIn(person, call.b);
-    const link = await startMeeting(ann, call.url);
-    await join(ann, link, 'Ann');
-    await join(bob, link, 'Bob');
+    const [ann, bob] = await annAndBob(person, call);
     await expectVideoPlaying(ann, 'Bob');
     await expectVideoPlaying(bob, 'Ann');
     // Each side's path has Confab's relay at one end: a relay candidate on its address and ports.
@@ -172,11 +178,7 @@ test('without TURN, the same two browsers cannot connect (the NATs are real)', a
     '--ice-server', `stun:${PUBLIC_IP}:${STUN_PORT}`,
   ]);
   try {
-    const ann = await personIn(person, call.a);
-    const bob = await personIn(person, call.b);
-    const link = await startMeeting(ann, call.url);
-    await join(ann, link, 'Ann');
-    await join(bob, link, 'Bob');
+    const [ann, bob] = await annAndBob(person, call);
     // Signaling goes through the server, so each sees the other's tile.
     await expect(tile(ann, 'Bob')).toBeVisible();
     await expect(tile(bob, 'Ann')).toBeVisible();

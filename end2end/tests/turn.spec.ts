@@ -18,13 +18,19 @@ function tempDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `confab-${name}-`));
 }
 
-/** Two people in one meeting on the server at `url`, each seeing the other's video. */
-async function relayedCall(person: (o?: any) => Promise<Page>, url: string): Promise<Page[]> {
+/** Ada and Bo in one meeting on the server at `url`. */
+async function twoJoined(person: (o?: any) => Promise<Page>, url: string): Promise<Page[]> {
   const ada = await person();
   const bo = await person();
   const link = await startMeeting(ada, url);
   await join(ada, link, 'Ada');
   await join(bo, link, 'Bo');
+  return [ada, bo];
+}
+
+/** Two people in one meeting on the server at `url`, each seeing the other's video. */
+async function relayedCall(person: (o?: any) => Promise<Page>, url: string): Promise<Page[]> {
+  const [ada, bo] = await twoJoined(person, url);
   await expectVideoPlaying(ada, 'Bo');
   await expectVideoPlaying(bo, 'Ada');
   return [ada, bo];
@@ -91,11 +97,9 @@ async function startCoturn(secret: string): Promise<ChildProcess> {
   return coturn;
 }
 
-test('a call through an external coturn uses the credentials Confab issues', async ({ person }) => {
-  test.skip(!fs.existsSync('/usr/bin/turnserver'), 'coturn is not installed (scripts/setup.sh installs it)');
-  const secret = `e2e-${process.pid}`;
-  const coturn = await startCoturn(secret);
-  const server = await startConfab({
+/** Confab without a relay of its own, handing out the coturn above with credentials under `secret`, relay only. */
+function startConfabForCoturn(secret: string) {
+  return startConfab({
     port: PORT,
     dataDir: tempDir('coturn'),
     args: [
@@ -105,6 +109,13 @@ test('a call through an external coturn uses the credentials Confab issues', asy
       '--ice-transport-policy', 'relay',
     ],
   });
+}
+
+test('a call through an external coturn uses the credentials Confab issues', async ({ person }) => {
+  test.skip(!fs.existsSync('/usr/bin/turnserver'), 'coturn is not installed (scripts/setup.sh installs it)');
+  const secret = `e2e-${process.pid}`;
+  const coturn = await startCoturn(secret);
+  const server = await startConfabForCoturn(secret);
   try {
     const pages = await relayedCall(person, server.url);
     for (const pair of await selectedPairs(pages)) {
@@ -122,22 +133,9 @@ test('a call through an external coturn uses the credentials Confab issues', asy
 test('with a wrong shared secret coturn refuses the credentials and no relayed call connects', async ({ person }) => {
   test.skip(!fs.existsSync('/usr/bin/turnserver'), 'coturn is not installed (scripts/setup.sh installs it)');
   const coturn = await startCoturn(`right-${process.pid}`);
-  const server = await startConfab({
-    port: PORT,
-    dataDir: tempDir('coturn-wrong'),
-    args: [
-      '--no-turn',
-      '--turn-url', `turn:127.0.0.1:${COTURN_PORT}?transport=udp`,
-      '--turn-secret', `wrong-${process.pid}`,
-      '--ice-transport-policy', 'relay',
-    ],
-  });
+  const server = await startConfabForCoturn(`wrong-${process.pid}`);
   try {
-    const ada = await person();
-    const bo = await person();
-    const link = await startMeeting(ada, server.url);
-    await join(ada, link, 'Ada');
-    await join(bo, link, 'Bo');
+    const [ada, bo] = await twoJoined(person, server.url);
     // coturn refuses the allocation, so neither browser gathers a single candidate (relay only)
     // and the call never connects.
     for (const page of [ada, bo]) {
