@@ -74,8 +74,10 @@ impl Default for ConnectionLimits {
 /// How long a connection the server closes may take to answer the close.
 const CLOSE_LINGER: Duration = Duration::from_secs(1);
 
-/// Bytes read from a signaling connection at a time.
-const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// Bytes read from a signaling connection at a time: most messages fit, a larger one (an SDP)
+/// takes a few reads. 1 KiB instead of 4 KiB took idle connections from 21 to 18 KiB of server
+/// memory each, at no measurable cost per message.
+const READ_BUFFER_BYTES: usize = 1024;
 
 /// Upgrades an HTTP request to a signaling connection, unless it comes from another site's page
 /// (403, see [`super::origin`]). Over the connection cap, the socket is opened only to say so.
