@@ -442,7 +442,7 @@ impl Hub {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<RoomId, Room>> {
         // A panic while holding the lock leaves the map consistent (every mutation is one call),
         // so a poisoned lock is still safe to use.
-        self.rooms.lock().unwrap_or_else(|e| e.into_inner())
+        super::lock(&self.rooms)
     }
 }
 

@@ -50,6 +50,14 @@ pub const MAX_REQUEST_BODY_BYTES: usize = 16 * 1024;
 /// limited afterwards); a slower one gets 408.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Locks a mutex that guards plain data: a panic elsewhere while holding it leaves nothing half
+/// done that later users could not cope with, so a poisoned lock is used as it is.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Everything request handlers and server functions share.
 #[derive(Clone, Debug)]
 pub struct AppState {

@@ -128,11 +128,7 @@ impl Gate {
 
     fn request(&self, mut message: Message, from: SocketAddr) -> Verdict {
         if !message.contains(ATTR_MESSAGE_INTEGRITY) {
-            let mut bucket = self
-                .rules
-                .unauthenticated
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
+            let mut bucket = crate::server::lock(&self.rules.unauthenticated);
             return if bucket.take(Instant::now()) {
                 Verdict::Pass
             } else {

@@ -3,6 +3,7 @@
 //! connection's address, so the engine treats TCP clients like UDP ones. Relaying to peers is
 //! UDP either way.
 
+use crate::server::lock;
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -133,12 +134,6 @@ async fn read_frame(reader: &mut (impl AsyncReadExt + Unpin)) -> std::io::Result
     reader.read_exact(&mut frame[4..]).await?;
     frame.truncate(size);
     Ok(frame)
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[async_trait]
