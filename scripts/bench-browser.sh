@@ -17,6 +17,6 @@ export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 if ((build)); then
   # Build output goes to stderr, so that with --json stdout is one JSON object.
   bash scripts/setup.sh >&2
-  cargo leptos build --release >&2
+  bash scripts/build.sh >&2
 fi
 exec node end2end/bench/browser.mjs "${args[@]}"

@@ -6,6 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export PATH="$PWD/end2end/node_modules/.bin:$PATH"
-cargo leptos build --release
+bash scripts/build.sh
 exec node end2end/bench/transfer.mjs "$@"

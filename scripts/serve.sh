@@ -4,6 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export PATH="$PWD/end2end/node_modules/.bin:$PATH" # wasm-opt for the release bundle
-cargo leptos build --release
+bash scripts/build.sh
 exec target/release/confab "$@"

@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export PATH="$PWD/end2end/node_modules/.bin:$PATH" # wasm-opt for the release bundle
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -23,7 +22,7 @@ step "unit and socket tests"
 cargo leptos test 2>&1 | tee -a "$results"
 
 step "release build"
-cargo leptos build --release
+bash scripts/build.sh
 
 step "browser tests"
 (cd end2end && npx playwright test) 2>&1 | tee -a "$results"

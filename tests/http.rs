@@ -54,7 +54,12 @@ async fn hsts_is_sent_with_an_operator_certificate() {
 
 /// Sends one raw HTTP/1.1 request to a fresh server and returns the whole response.
 async fn exchange(request: &[u8]) -> String {
-    let addr = serve_app(test_state(HubLimits::default())).await;
+    exchange_with(test_state(HubLimits::default()), request).await
+}
+
+/// Sends one raw HTTP/1.1 request to a fresh server with this state.
+async fn exchange_with(state: confab::server::AppState, request: &[u8]) -> String {
+    let addr = serve_app(state).await;
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream.write_all(request).await.unwrap();
     let mut response = Vec::new();
@@ -119,4 +124,92 @@ async fn an_oversized_request_body_is_refused_with_413() {
     )
     .await;
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+}
+
+/// A site root holding a bundle file and the release build's Brotli and gzip copies of it.
+fn site_with_precompressed_bundle() -> confab::server::AppState {
+    let root = std::env::temp_dir().join(format!("confab-site-{}", rand_suffix()));
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    for (suffix, body) in [
+        ("", "raw wasm"),
+        (".br", "brotli wasm"),
+        (".gz", "gzip wasm"),
+    ] {
+        std::fs::write(root.join(format!("pkg/confab.wasm{suffix}")), body).unwrap();
+    }
+    let mut state = test_state(HubLimits::default());
+    state.leptos_options.site_root = root.to_string_lossy().into_owned().into();
+    state
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::process::id())
+}
+
+fn get_bundle(accept_encoding: &str, extra: &str) -> String {
+    let accept = if accept_encoding.is_empty() {
+        String::new()
+    } else {
+        format!("Accept-Encoding: {accept_encoding}\r\n")
+    };
+    format!(
+        "GET /pkg/confab.wasm HTTP/1.1\r\nHost: localhost\r\n{accept}{extra}Connection: close\r\n\r\n"
+    )
+}
+
+fn body(response: &str) -> &str {
+    response.split_once("\r\n\r\n").map_or("", |(_, body)| body)
+}
+
+#[tokio::test]
+async fn the_bundle_is_sent_in_the_best_precompressed_form_the_browser_accepts() {
+    let state = site_with_precompressed_bundle();
+    for (accept, encoding, expected) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli wasm"),
+        ("gzip, deflate", Some("gzip"), "gzip wasm"),
+        ("", None, "raw wasm"),
+    ] {
+        let response = exchange_with(state.clone(), get_bundle(accept, "").as_bytes()).await;
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert_eq!(
+            header(&response, "content-encoding"),
+            encoding,
+            "{response}"
+        );
+        assert_eq!(body(&response), expected);
+        assert_eq!(header(&response, "content-type"), Some("application/wasm"));
+        // A shared cache must not give one browser's encoding to another.
+        assert_eq!(
+            header(&response, "vary"),
+            Some("accept-encoding"),
+            "{response}"
+        );
+        // Same name in every version: the browser must check before reusing its copy.
+        assert_eq!(
+            header(&response, "cache-control"),
+            Some("no-cache"),
+            "{response}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unchanged_bundle_is_revalidated_with_an_empty_304() {
+    let state = site_with_precompressed_bundle();
+    let first = exchange_with(state.clone(), get_bundle("br", "").as_bytes()).await;
+    let modified = header(&first, "last-modified").expect("a Last-Modified header");
+    let again = get_bundle("br", &format!("If-Modified-Since: {modified}\r\n"));
+    let second = exchange_with(state, again.as_bytes()).await;
+    assert!(second.starts_with("HTTP/1.1 304"), "{second}");
+    assert_eq!(body(&second), "");
+}
+
+#[tokio::test]
+async fn a_path_that_is_neither_page_nor_file_gets_the_not_found_page() {
+    let state = site_with_precompressed_bundle();
+    let get = b"GET /pkg/nothing-here.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let response = exchange_with(state, get).await;
+    assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+    assert!(body(&response).contains("<html"), "{response}");
 }

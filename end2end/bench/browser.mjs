@@ -1,6 +1,7 @@
 // Browser benchmark: what a person waits for, measured in headless Chromium on this machine.
 //
-//   1. Download size of the release bundle (confab.wasm, confab.js, confab.css), raw and gzip -9.
+//   1. Download size of the release bundle (confab.wasm, confab.js, confab.css), raw and gzip -9,
+//      and what the browser actually transferred (the server sends precompressed copies).
 //   2. Navigation to hydrated: a fresh browser context (empty cache) opens the home page and a
 //      meeting link; the time from navigation start until the app marks <html data-hydrated>,
 //      with the navigation timing breakdown beside it.
@@ -228,6 +229,7 @@ async function loadOnce(browser, url) {
         hydrated: window.__hydratedAt,
         transferred: nav.transferSize + resources.reduce((sum, r) => sum + r.transferSize, 0),
         wasm_served_bytes: wasm?.encodedBodySize,
+        wasm_decoded_bytes: wasm?.decodedBodySize,
       };
     });
   } finally {
@@ -250,7 +252,7 @@ async function navigation(browser, url, room) {
   }
   const result = {};
   for (const [name, list] of Object.entries(runs)) {
-    result[name] = { url: pages[name], transferred_bytes: list[0].transferred, wasm_served_bytes: list[0].wasm_served_bytes };
+    result[name] = { url: pages[name], transferred_bytes: list[0].transferred, wasm_served_bytes: list[0].wasm_served_bytes, wasm_decoded_bytes: list[0].wasm_decoded_bytes };
     for (const key of ['response_start', 'response_end', 'dom_content_loaded', 'load', 'wasm_downloaded', 'hydrated']) {
       result[name][key] = summary(list.map((r) => r[key]));
     }
@@ -643,9 +645,9 @@ function printTable(r) {
   const sections = Object.entries(size.wasm_sections).sort((x, y) => y[1] - x[1]).slice(0, 4);
   out(`   wasm sections: ${sections.map(([n, b]) => `${n} ${b.toLocaleString('en')}`).join(', ')}`);
   const meeting = r.navigation.meeting;
-  out(`   the browser transferred ${meeting.transferred_bytes.toLocaleString('en')} bytes for a meeting link (the server sends the bundle uncompressed)`);
-  if (meeting.wasm_served_bytes !== size.files['confab.wasm'].raw) {
-    out(`   WARNING: the server served a ${meeting.wasm_served_bytes.toLocaleString('en')} byte confab.wasm, not the one measured above (rebuilt meanwhile?)`);
+  out(`   the browser transferred ${meeting.transferred_bytes.toLocaleString('en')} bytes for a meeting link, ${meeting.wasm_served_bytes.toLocaleString('en')} of them confab.wasm (precompressed, in the best encoding the browser accepts)`);
+  if (meeting.wasm_decoded_bytes !== size.files['confab.wasm'].raw) {
+    out(`   WARNING: the server served a ${meeting.wasm_decoded_bytes.toLocaleString('en')} byte confab.wasm, not the one measured above (rebuilt meanwhile?)`);
   }
 
   const header = (title) => out(`${title.padEnd(50)}  median      p90      min      max`);

@@ -105,3 +105,19 @@ test('the seventh person is told the room is full', async ({ person }) => {
   await expect(late.getByRole('alert').filter({ hasText: 'This room is full.' })).toBeVisible();
   await expect(late.getByRole('button', { name: 'Join', exact: true })).toBeEnabled();
 });
+
+test('the app arrives compressed', async ({ person }) => {
+  const page = await person();
+  await page.goto('/');
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  const bundle = await page.evaluate(() => {
+    const entry = performance
+      .getEntriesByType('resource')
+      .find((e) => new URL(e.name).pathname.endsWith('.wasm')) as PerformanceResourceTiming;
+    return { encoded: entry.encodedBodySize, decoded: entry.decodedBodySize };
+  });
+  // Brotli or gzip from the release build: under half the bundle's size crosses the network.
+  // (Revalidation is a socket test: Chromium keeps nothing from a self-signed origin.)
+  expect(bundle.encoded).toBeGreaterThan(0);
+  expect(bundle.encoded).toBeLessThan(bundle.decoded / 2);
+});

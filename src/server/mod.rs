@@ -3,6 +3,7 @@
 //! ## Layout
 //! - [`config`]: command-line flags and environment variables.
 //! - [`tls`]: the operator's certificate or a kept self-signed one; [`headers`]: security headers.
+//! - [`files`]: the bundle and public assets, precompressed and revalidated.
 //! - [`net`]: this machine's names and addresses.
 //! - [`hub`]: rooms, their hosts and delivery between their peers; [`password`]: room
 //!   passwords; [`resume`]: tokens for coming back after a dropped connection or a restart.
@@ -14,6 +15,7 @@
 //!   credentials) each participant is given.
 
 pub mod config;
+pub mod files;
 pub mod headers;
 pub mod hub;
 pub mod ice;
@@ -136,7 +138,7 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback_service(files::service(&state))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_REQUEST_BODY_BYTES,
         ))
