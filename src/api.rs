@@ -20,15 +20,10 @@ pub async fn fetch_ice_config(room: RoomId, resume: Resume) -> Result<IceConfig,
     if !state.hub.is_member(&room, &resume) {
         return Err(ServerFnError::new("join the meeting first"));
     }
-    // The host the page was loaded from: the Host header, or HTTP/2's :authority.
+    // The host the page was loaded from.
     let request: axum::http::request::Parts = leptos_axum::extract().await?;
-    let host = request
-        .headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| request.uri.authority().map(|a| a.as_str().to_owned()));
+    let host = crate::server::origin::request_host(&request.headers, &request.uri);
     Ok(state
         .ice
-        .config_for(resume.id, host.as_deref(), std::time::SystemTime::now()))
+        .config_for(resume.id, host, std::time::SystemTime::now()))
 }

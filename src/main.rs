@@ -125,10 +125,14 @@ async fn run(config: Config) -> Result<(), StartError> {
     // at once instead of waiting up to 40 ms for an acknowledgement (Nagle's algorithm).
     let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
         .acceptor(axum_server::accept::NoDelayAcceptor::new());
-    axum_server::from_tcp(listener)
+    let mut server = axum_server::from_tcp(listener)
         .map_err(|source| StartError::Listen { addr, source })?
         .acceptor(acceptor)
-        .handle(handle)
+        .handle(handle);
+    // WebSockets over HTTP/2 (RFC 8441): a browser opens the signaling socket inside the
+    // connection its page came over, without a new TCP and TLS handshake.
+    server.http_builder().http2().enable_connect_protocol();
+    server
         .serve(app.into_make_service())
         .await
         .map_err(|source| StartError::Listen { addr, source })

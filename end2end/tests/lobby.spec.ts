@@ -1,5 +1,10 @@
 // Getting into a meeting: the start page, broken links, a blocked camera, a full room.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromiumArgs } from '../playwright.config';
+import { startConfab } from '../server';
 import { expect, expectFramesRising, expectVideoPlaying, join, openLobby, startMeeting, test, tile } from './support';
 
 test('a pasted meeting link or code on the start page opens that meeting', async ({ person }) => {
@@ -120,4 +125,24 @@ test('the app arrives compressed', async ({ person }) => {
   // (Revalidation is a socket test: Chromium keeps nothing from a self-signed origin.)
   expect(bundle.encoded).toBeGreaterThan(0);
   expect(bundle.encoded).toBeLessThan(bundle.decoded / 2);
+});
+
+test('in a call, the browser holds one connection to the server: signaling rides on the page\'s HTTP/2 connection', async ({ person }) => {
+  const port = Number(process.env.CONFAB_E2E_H2_PORT ?? 3453);
+  const server = await startConfab({ port, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'confab-h2-')) });
+  try {
+    const page = await person();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Start a meeting' }).click();
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible();
+    // The browser's TCP connections to this server (the test's own health checks are node's).
+    const browserConnections = () =>
+      execFileSync('ss', ['-Htnp', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes('chrom'));
+    await expect.poll(() => browserConnections().length).toBe(1);
+  } finally {
+    await server.stop();
+  }
 });

@@ -108,6 +108,11 @@ impl PeerLink {
         link.inner.add_transceivers();
         let control = link.inner.pc.create_data_channel(CONTROL_LABEL);
         Inner::adopt_control(&link.inner, control);
+        // The first offer starts now rather than on negotiationneeded: that event is a task
+        // queued behind everything the page does on joining (drawing the call takes tens of
+        // ms), while the browser makes the offer on its own threads. The event then finds the
+        // offer under way and does not fire.
+        Inner::offer(&link.inner);
         Ok(link)
     }
 
@@ -319,7 +324,7 @@ impl Inner {
         let weak = Rc::downgrade(this);
         let on_negotiation = handler(move |_| {
             if let Some(inner) = weak.upgrade() {
-                spawn_local(async move { inner.offer().await });
+                Inner::offer(&inner);
             }
         });
         pc.set_onnegotiationneeded(Some(on_negotiation.as_ref().unchecked_ref()));
@@ -455,15 +460,25 @@ impl Inner {
         }
     }
 
-    /// Makes and sends an offer (on negotiationneeded).
-    async fn offer(&self) {
-        self.making_offer.set(true);
-        let result = self.set_local_description().await;
-        self.making_offer.set(false);
-        match result {
-            Ok(()) => self.send_local_description(),
-            Err(error) => leptos::logging::warn!("peer {}: offer failed: {error:?}", self.remote),
-        }
+    /// Makes and sends an offer (the first at once, later ones on negotiationneeded). The browser
+    /// is asked before this returns; the result is handled when it is ready.
+    fn offer(this: &Rc<Self>) {
+        this.making_offer.set(true);
+        let started = this.start_local_description();
+        let this = this.clone();
+        spawn_local(async move {
+            let result = match started {
+                Ok(promise) => await_promise(promise).await,
+                Err(error) => Err(error),
+            };
+            this.making_offer.set(false);
+            match result {
+                Ok(()) => this.send_local_description(),
+                Err(error) => {
+                    leptos::logging::warn!("peer {}: offer failed: {error:?}", this.remote)
+                }
+            }
+        });
     }
 
     /// Applies one signal from the remote peer.
@@ -529,9 +544,13 @@ impl Inner {
     /// `setLocalDescription()` without arguments: the browser makes the right offer or answer
     /// for the current state, which avoids races between creating and setting it.
     async fn set_local_description(&self) -> Result<(), JsValue> {
+        await_promise(self.start_local_description()?).await
+    }
+
+    /// Calls `setLocalDescription()` and returns its promise.
+    fn start_local_description(&self) -> Result<Promise, JsValue> {
         let method: Function = Reflect::get(&self.pc, &"setLocalDescription".into())?.dyn_into()?;
-        let promise: Promise = method.call0(&self.pc)?.dyn_into()?;
-        JsFuture::from(promise).await.map(|_| ())
+        method.call0(&self.pc)?.dyn_into()
     }
 
     fn send_local_description(&self) {

@@ -33,7 +33,7 @@ use crate::app::{App, shell};
 use crate::protocol::SIGNALING_PATH;
 use axum::Router;
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{any, get};
 use hub::{Hub, HubLimits};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -123,7 +123,8 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
-        .route(SIGNALING_PATH, get(signaling::upgrade))
+        // GET for HTTP/1.1, CONNECT for a WebSocket over HTTP/2.
+        .route(SIGNALING_PATH, any(signaling::upgrade))
         .route("/healthz", get(|| async { "ok" }))
         .route("/join", get(join::join))
         .leptos_routes_with_context(

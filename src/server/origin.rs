@@ -31,6 +31,18 @@ pub fn allowed(origin: Option<&str>, host: Option<&str>, extra: &[String]) -> bo
     without(&host, default_port) == without(authority, default_port)
 }
 
+/// The host a request was sent to: its `Host` header (HTTP/1.1), or the `:authority` of an
+/// HTTP/2 request, which has no `Host` header.
+pub fn request_host<'a>(
+    headers: &'a axum::http::HeaderMap,
+    uri: &'a axum::http::Uri,
+) -> Option<&'a str> {
+    headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()))
+}
+
 fn without<'a>(authority: &'a str, default_port: &str) -> &'a str {
     authority.strip_suffix(default_port).unwrap_or(authority)
 }
@@ -38,6 +50,24 @@ fn without<'a>(authority: &'a str, default_port: &str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_host_is_the_host_header_or_the_http2_authority() {
+        let uri: axum::http::Uri = "https://meet.example.org:8443/signal".parse().unwrap();
+        let mut headers = axum::http::HeaderMap::new();
+        assert_eq!(
+            request_host(&headers, &uri),
+            Some("meet.example.org:8443"),
+            "HTTP/2: no Host header, the :authority"
+        );
+        headers.insert(axum::http::header::HOST, "localhost:3000".parse().unwrap());
+        assert_eq!(request_host(&headers, &uri), Some("localhost:3000"));
+        let path_only: axum::http::Uri = "/signal".parse().unwrap();
+        assert_eq!(
+            request_host(&axum::http::HeaderMap::new(), &path_only),
+            None
+        );
+    }
 
     #[test]
     fn pages_of_this_server_are_allowed() {

@@ -17,8 +17,8 @@ use crate::protocol::{
 };
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::http::header::{HOST, ORIGIN};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::ORIGIN;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
@@ -93,11 +93,13 @@ const WRITE_GATHER_BYTES: usize = 4 * 1024;
 pub async fn upgrade(
     ws: WebSocketUpgrade,
     headers: HeaderMap,
+    uri: Uri,
     State(state): State<AppState>,
 ) -> Response {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    if !super::origin::allowed(header(ORIGIN), header(HOST), &state.allowed_origins) {
-        tracing::warn!(origin = ?header(ORIGIN), "refused a signaling connection from another site");
+    let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
+    let host = super::origin::request_host(&headers, &uri);
+    if !super::origin::allowed(origin, host, &state.allowed_origins) {
+        tracing::warn!(?origin, "refused a signaling connection from another site");
         return (
             StatusCode::FORBIDDEN,
             "Pages from other sites may not use this server's signaling.",
