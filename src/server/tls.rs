@@ -120,6 +120,13 @@ pub fn server_config(certificate: &Certificate) -> Result<Arc<ServerConfig>, Tls
         .with_single_cert(chain, key)
         .map_err(TlsError::Mismatch)?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    // Resumption with stateless tickets (the session sealed under a key that rotates every few
+    // hours) instead of a 256-entry server-side cache that a busy server churns through: a
+    // browser coming back (a reload, a reconnect) skips the certificate signature however many
+    // others connected meanwhile, and the server keeps nothing per ticket. One ticket per
+    // connection is what a browser uses.
+    config.ticketer = rustls::crypto::ring::Ticketer::new().map_err(TlsError::Mismatch)?;
+    config.send_tls13_tickets = 1;
     Ok(Arc::new(config))
 }
 
@@ -185,6 +192,72 @@ mod tests {
             "::1".into(),
             extra.into(),
         ]
+    }
+
+    /// Runs a TLS handshake in memory, and delivers what follows it (the session ticket).
+    fn connect(
+        client: &Arc<rustls::ClientConfig>,
+        server: &Arc<ServerConfig>,
+    ) -> rustls::ServerConnection {
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let mut client = rustls::ClientConnection::new(client.clone(), name).unwrap();
+        let mut server = rustls::ServerConnection::new(server.clone()).unwrap();
+        loop {
+            let (mut to_server, mut to_client) = (Vec::new(), Vec::new());
+            while client.wants_write() {
+                client.write_tls(&mut to_server).unwrap();
+            }
+            let mut bytes = &to_server[..];
+            while !bytes.is_empty() {
+                server.read_tls(&mut bytes).unwrap();
+                server.process_new_packets().unwrap();
+            }
+            while server.wants_write() {
+                server.write_tls(&mut to_client).unwrap();
+            }
+            let mut bytes = &to_client[..];
+            while !bytes.is_empty() {
+                client.read_tls(&mut bytes).unwrap();
+                client.process_new_packets().unwrap();
+            }
+            if to_server.is_empty() && to_client.is_empty() {
+                assert!(!client.is_handshaking() && !server.is_handshaking());
+                return server;
+            }
+        }
+    }
+
+    #[test]
+    fn a_returning_browser_resumes_its_session_however_many_connected_meanwhile() {
+        let dir = temp_dir("tickets");
+        let (certificate, _) = self_signed(&dir, &names("10.1.2.3")).unwrap();
+        let server = server_config(&certificate).unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(&certificate.cert_pem) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let client_config = |resume: bool| {
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let mut config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(roots.clone())
+                .with_no_client_auth();
+            if !resume {
+                config.resumption = rustls::client::Resumption::disabled();
+            }
+            Arc::new(config)
+        };
+        let (browser, others) = (client_config(true), client_config(false));
+        let first = connect(&browser, &server);
+        assert_eq!(first.handshake_kind(), Some(rustls::HandshakeKind::Full));
+        // More than a server-side session cache of 256 would remember.
+        for _ in 0..300 {
+            connect(&others, &server);
+        }
+        let again = connect(&browser, &server);
+        assert_eq!(again.handshake_kind(), Some(rustls::HandshakeKind::Resumed));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
