@@ -303,8 +303,14 @@ pub async fn run(options: Options) -> Result<Report, String> {
             let mut turn = 0;
             while Instant::now() < steady_end {
                 match ticker.as_mut() {
+                    // At a low rate a peer's next tick can fall long after the end.
                     Some(t) => {
-                        t.tick().await;
+                        if tokio::time::timeout_at(steady_end.into(), t.tick())
+                            .await
+                            .is_err()
+                        {
+                            break;
+                        }
                     }
                     // A message the server refused never comes back: stop waiting at the end.
                     None => match tokio::time::timeout_at(steady_end.into(), in_flight.acquire())
