@@ -5,6 +5,7 @@ use super::server::{ServerSample, ServerUsage};
 use super::stats::{LatencySummary, Ledger, summarise};
 use super::transport::Target;
 use crate::protocol::{ClientMessage, MediaState, PeerId, RoomId, SdpType, ServerMessage, Signal};
+use crate::server::hub::MEMBER_QUEUE;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -75,10 +76,16 @@ pub struct Report {
 const MARK: &str = "L ";
 /// Candidates each side sends while negotiating.
 const CANDIDATES: usize = 12;
-/// Steady messages in flight at once (sent, not yet received), so "as fast as possible" measures
-/// the server, not its queues overflowing: 32 per peer (the server queues 256 per peer), at most
-/// this many in all.
-const MAX_IN_FLIGHT: usize = 4096;
+/// Steady messages each peer has in flight at most (sent, not yet received), so "as fast as
+/// possible" measures the server, not its queues overflowing: fewer when a recipient's senders
+/// together could otherwise fill the server's queue for it.
+const WINDOW: usize = 32;
+
+/// Each sender's window: all the others in a room together stay within the server's queue for
+/// one recipient ([`MEMBER_QUEUE`]), so the server never has to refuse one as `peer_busy`.
+fn window(peers: usize) -> usize {
+    (MEMBER_QUEUE / peers.saturating_sub(1).max(1)).clamp(1, WINDOW)
+}
 
 fn clock() -> u64 {
     static START: OnceLock<Instant> = OnceLock::new();
@@ -189,7 +196,11 @@ pub async fn run(options: Options) -> Result<Report, String> {
         Arc::new(ids.iter().enumerate().map(|(i, id)| (*id, i)).collect());
 
     // Every peer gets a writer queue and a reader task.
-    let in_flight = Arc::new(Semaphore::new((total * 32).min(MAX_IN_FLIGHT)));
+    let in_flight: Arc<Vec<Semaphore>> = Arc::new(
+        (0..total)
+            .map(|_| Semaphore::new(window(options.peers)))
+            .collect(),
+    );
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut writers = Vec::with_capacity(total);
     let mut readers = Vec::with_capacity(total);
@@ -313,12 +324,14 @@ pub async fn run(options: Options) -> Result<Report, String> {
                         }
                     }
                     // A message the server refused never comes back: stop waiting at the end.
-                    None => match tokio::time::timeout_at(steady_end.into(), in_flight.acquire())
-                        .await
-                    {
-                        Ok(Ok(permit)) => permit.forget(),
-                        _ => break,
-                    },
+                    None => {
+                        match tokio::time::timeout_at(steady_end.into(), in_flight[index].acquire())
+                            .await
+                        {
+                            Ok(Ok(permit)) => permit.forget(),
+                            _ => break,
+                        }
+                    }
                 }
                 if Instant::now() >= steady_end {
                     break;
@@ -372,11 +385,17 @@ pub async fn run(options: Options) -> Result<Report, String> {
     }
     let sent: u64 = sent_per_pair.values().sum();
     // Let the last messages arrive.
+    // The rate counts the time until the last arrival, not a wait for messages that never come.
     let drain_until = Instant::now() + Duration::from_secs(3);
-    while shared.relayed.load(Ordering::Relaxed) < sent && Instant::now() < drain_until {
+    let (mut arrived, mut last_arrival) = (shared.relayed.load(Ordering::Relaxed), Instant::now());
+    while arrived < sent && Instant::now() < drain_until {
         tokio::time::sleep(Duration::from_millis(10)).await;
+        let now = shared.relayed.load(Ordering::Relaxed);
+        if now != arrived {
+            (arrived, last_arrival) = (now, Instant::now());
+        }
     }
-    let relay_seconds = steady_start.elapsed().as_secs_f64();
+    let relay_seconds = (last_arrival - steady_start).as_secs_f64();
     let cpu_after = server.as_ref().and_then(ServerSample::take);
     if options.progress {
         eprintln!();
@@ -459,7 +478,7 @@ fn receive(
     index_of: &HashMap<PeerId, usize>,
     tx: &mpsc::UnboundedSender<Message>,
     shared: &Shared,
-    in_flight: &Semaphore,
+    in_flight: &[Semaphore],
     found: &mut Found,
 ) {
     match message {
@@ -476,7 +495,9 @@ fn receive(
                 shared.error("unreadable steady message");
                 return;
             };
-            in_flight.add_permits(1);
+            if let Some(window) = in_flight.get(sender as usize) {
+                window.add_permits(1);
+            }
             if index_of.get(&from) != Some(&(sender as usize)) {
                 found.ledger.misrouted += 1;
                 return;
@@ -518,5 +539,24 @@ fn receive(
         }
         ServerMessage::Error { code, .. } => shared.error(format!("server error: {code:?}")),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recipients_senders_together_never_overfill_its_server_queue() {
+        for peers in [2, 4, 6, 9, 10, 50, 300, 1000] {
+            let senders = peers - 1;
+            assert!(window(peers) >= 1);
+            assert!(
+                window(peers) * senders <= MEMBER_QUEUE || window(peers) == 1,
+                "{peers} peers"
+            );
+        }
+        assert_eq!(window(4), WINDOW);
+        assert_eq!(window(10), MEMBER_QUEUE / 9);
     }
 }
