@@ -50,7 +50,7 @@
 # on 2 cores the echo peer and uclient then drop packets too (see the drops line).
 #
 # Needs bash >= 5 ($EPOCHREALTIME), coturn's turnserver/turnutils_uclient/turnutils_peer, ss, stdbuf.
-# It never builds Confab: build it first with `cargo leptos build --release`.
+# It never builds Confab: build it first with `bash scripts/build.sh`.
 set -Eeuo pipefail
 # set -e alone exits without a word; say where, so a failure is never mistaken for a finished run.
 trap 'echo "turn-bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
@@ -120,13 +120,13 @@ servers=()
 [[ $only != confab ]] && servers+=(coturn)
 if [[ $only != coturn ]]; then
     if [[ ! -x $confab_bin ]]; then
-        msg="no Confab binary at $confab_bin; build it with: cargo leptos build --release"
+        msg="no Confab binary at $confab_bin; build it with: bash scripts/build.sh"
         [[ $only == confab ]] && die "$msg"
         say "turn-bench: $msg -- skipping Confab, measuring coturn only"
     # Not `--help | grep -q`: grep quitting early fails the pipe (pipefail), which reads as "no".
     elif [[ $("$confab_bin" --help 2>/dev/null || true) != *--turn-listen* ]]; then
         # The embedded TURN server is new: an older binary simply doesn't have the flags.
-        msg="$confab_bin has no embedded TURN server (no --turn-listen in --help); rebuild it with: cargo leptos build --release"
+        msg="$confab_bin has no embedded TURN server (no --turn-listen in --help); rebuild it with: bash scripts/build.sh"
         [[ $only == confab ]] && die "$msg"
         say "turn-bench: $msg -- skipping Confab, measuring coturn only"
     else
