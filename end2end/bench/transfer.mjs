@@ -20,46 +20,21 @@ import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromiumArgs } from '../chromium.mjs';
+import { binary, chromiumPath, flag, log, option, root, serverUp } from './common.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? args[at + 1] : fallback;
-};
 const MB = 1024 * 1024;
 const sizeMb = Number(option('mb', '256'));
 const rounds = Number(option('rounds', '3'));
-const json = args.includes('--json');
+const json = flag('json');
 // With --camera-off both people join with their cameras off (sound only).
-const cameraOff = args.includes('--camera-off');
+const cameraOff = flag('camera-off');
 // With --verbose each transfer's phases are printed.
-const verbose = args.includes('--verbose');
+const verbose = flag('verbose');
 const chunk = Number(option('chunk-kib', '64')) * 1024;
 const port = Number(option('port', '3460'));
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const binary = path.join(root, 'target/release/confab');
-const chromiumPath = process.env.CONFAB_CHROMIUM ?? '/usr/bin/chromium';
-const log = (...words) => {
-  if (!json) console.error(...words);
-};
-
-/** Resolves once the server answers /healthz. */
-async function serverUp(url) {
-  for (let i = 0; i < 300; i++) {
-    const ok = await new Promise((resolve) => {
-      https
-        .get(`${url}/healthz`, { rejectUnauthorized: false }, (res) => resolve(res.statusCode === 200))
-        .on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
-}
 
 /** Resident memory of a process and all its descendants that match `filter`, in bytes. */
 function rss(pid, filter = () => true) {
@@ -179,7 +154,7 @@ async function rawPair(sender, receiver) {
       if (channel.readyState !== 'open') await new Promise((r) => channel.addEventListener('open', r));
     }, isReceiver);
   await Promise.all([open(sender, false), open(receiver, true)]);
-  if (args.includes('--raw-fold')) await receiver.evaluate(() => (window.__raw.fold = true));
+  if (flag('raw-fold')) await receiver.evaluate(() => (window.__raw.fold = true));
 }
 
 /** Puts the file into the sender page's memory for the raw loop. */
@@ -238,7 +213,7 @@ async function rawRun(sender, receiver, chunk) {
       at = end;
     }
     return start;
-  }, { chunk, fromFile: args.includes('--raw-file') });
+  }, { chunk, fromFile: flag('raw-file') });
   return ((await finished) - started) / 1000;
 }
 
@@ -358,7 +333,7 @@ async function main() {
     await loadRawBytes(sender, file);
     const confab = [];
     const raw = [];
-    const profiling = args.includes('--profile');
+    const profiling = flag('profile');
     const senderCdp = await sender.context().newCDPSession(sender);
     const runConfab = async (round) => {
       if (profiling) for (const c of [cdp, senderCdp]) {
