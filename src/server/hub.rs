@@ -329,6 +329,8 @@ impl Hub {
         to: PeerId,
         signal: Signal,
     ) -> Result<(), ErrorCode> {
+        // Serialised before taking the lock every room shares, not while holding it.
+        let frame = encode(&ServerMessage::Signal { from, signal });
         let mut rooms = self.lock();
         let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
         if room.member_mut(from).is_none() {
@@ -338,7 +340,6 @@ impl Hub {
             return Err(ErrorCode::UnknownPeer);
         }
         let target = room.member_mut(to).ok_or(ErrorCode::UnknownPeer)?;
-        let frame = encode(&ServerMessage::Signal { from, signal });
         if target.deliver(frame) {
             Ok(())
         } else {
