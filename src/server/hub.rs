@@ -330,7 +330,23 @@ impl Hub {
         signal: Signal,
     ) -> Result<(), ErrorCode> {
         // Serialised before taking the lock every room shares, not while holding it.
-        let frame = encode(&ServerMessage::Signal { from, signal });
+        self.relay_frame(
+            room_id,
+            from,
+            to,
+            encode(&ServerMessage::Signal { from, signal }),
+        )
+    }
+
+    /// Delivers `frame`, a [`ServerMessage::Signal`] from `from` already serialised, to `to`;
+    /// both must be in `room_id`.
+    pub fn relay_frame(
+        &self,
+        room_id: &RoomId,
+        from: PeerId,
+        to: PeerId,
+        frame: Outbound,
+    ) -> Result<(), ErrorCode> {
         let mut rooms = self.lock();
         let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
         if room.member_mut(from).is_none() {

@@ -10,7 +10,7 @@
 //! - [`rate`]: the token bucket behind the rate limits.
 //! - [`join`]: the start page's join form without JavaScript.
 //! - [`signaling`]: the WebSocket route, one task per connection; [`origin`]: which pages may
-//!   open it.
+//!   open it; [`signal_frame`]: relaying a signal as the browser wrote it.
 //! - [`turn`]: the embedded STUN/TURN server; [`ice`]: the ICE configuration (with TURN
 //!   credentials) each participant is given.
 
@@ -25,6 +25,7 @@ pub mod origin;
 pub mod password;
 pub mod rate;
 pub mod resume;
+pub mod signal_frame;
 pub mod signaling;
 pub mod tls;
 pub mod turn;

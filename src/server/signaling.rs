@@ -338,6 +338,14 @@ impl Connection {
 
     /// Applies one client message; returns the reply for the sender, if any.
     async fn handle_text(&mut self, text: &str) -> Option<ServerMessage> {
+        // Most messages are signals: relayed as written, after the same checks.
+        if let Some((to, signal)) = super::signal_frame::read(text) {
+            let Some(m) = self.membership.as_ref() else {
+                return Some(ServerMessage::error(ErrorCode::NotInRoom));
+            };
+            let frame = super::signal_frame::frame(m.id, signal);
+            return self.answer(self.hub.relay_frame(&m.room, m.id, to, frame));
+        }
         let message = match serde_json::from_str::<ClientMessage>(text) {
             Ok(message) => message,
             Err(error) => {
@@ -395,6 +403,11 @@ impl Connection {
                 }
             }
         };
+        self.answer(result)
+    }
+
+    /// Nothing for a request carried out; the error for one refused.
+    fn answer(&self, result: Result<(), ErrorCode>) -> Option<ServerMessage> {
         match result {
             Ok(()) => None,
             Err(code) => {
