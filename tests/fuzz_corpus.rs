@@ -25,3 +25,52 @@ fn every_kept_fuzz_input_passes_its_targets_checks() {
         assert!(failed.is_empty(), "{target} inputs failing: {failed:?}");
     }
 }
+
+/// The server's fast path for signals, on every signaling input the fuzzer kept: whatever it takes,
+/// the typed decoder takes with the same recipient, and the recipient reads the same signal.
+#[cfg(feature = "ssr")]
+#[test]
+fn the_signal_fast_path_agrees_with_the_typed_decoder_on_the_fuzz_corpus() {
+    use confab::protocol::{ClientMessage, PeerId, ServerMessage};
+    use confab::server::hub::Outbound;
+    use confab::server::signal_frame;
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/signaling_message");
+    let mut fast = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let Some((to, raw)) = signal_frame::read(text) else {
+            continue;
+        };
+        fast += 1;
+        let Ok(ClientMessage::Signal {
+            to: typed_to,
+            signal,
+        }) = serde_json::from_str::<ClientMessage>(text)
+        else {
+            panic!(
+                "{}: the fast path took what the typed decoder refuses",
+                path.display()
+            );
+        };
+        assert_eq!(to, typed_to, "{}", path.display());
+        let Outbound::Frame(frame) = signal_frame::frame(PeerId(1), raw) else {
+            unreachable!()
+        };
+        let received: ServerMessage = serde_json::from_str(frame.as_str()).unwrap();
+        assert_eq!(
+            received,
+            ServerMessage::Signal {
+                from: PeerId(1),
+                signal
+            },
+            "{}",
+            path.display()
+        );
+    }
+    assert!(fast > 0, "no corpus input is a signal the fast path takes");
+}
