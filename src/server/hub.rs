@@ -16,8 +16,9 @@ use crate::protocol::{
 };
 use axum::extract::ws::Utf8Bytes;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -61,11 +62,20 @@ impl Default for HubLimits {
     }
 }
 
+/// Independently locked parts of the hub's room map.
+const SHARDS: usize = 16;
+
 /// All rooms of this server.
 #[derive(Debug)]
 pub struct Hub {
-    /// Rooms by id. One lock, never held across an await.
-    rooms: Mutex<HashMap<RoomId, Room>>,
+    /// Rooms by id, spread over [`SHARDS`] maps by a hash of the id, each with its own lock
+    /// (never held across an await): peers of different rooms rarely wait for each other, and
+    /// everything about one room still happens under one lock.
+    rooms: Box<[Mutex<HashMap<RoomId, Room>>]>,
+    /// Picks a room's shard.
+    shard_hasher: RandomState,
+    /// Rooms that exist, for the room limit across shards.
+    room_count: AtomicUsize,
     /// Source of peer ids. It starts at the time in microseconds, so ids of a restarted server
     /// are all newer than those it gave before (the host is the member with the lowest id).
     next_peer: AtomicU64,
@@ -163,7 +173,9 @@ impl Hub {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_micros() as u64);
         Hub {
-            rooms: Mutex::new(HashMap::new()),
+            rooms: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shard_hasher: RandomState::new(),
+            room_count: AtomicUsize::new(0),
             next_peer: AtomicU64::new(now),
             next_connection: AtomicU64::new(1),
             limits,
@@ -190,7 +202,7 @@ impl Hub {
     /// What joining `room_id` needs: a password, unless the room has none or the joiner holds a
     /// valid resume token for a member the host has not removed.
     pub fn admission(&self, room_id: &RoomId, resume: Option<&Resume>) -> Admission {
-        let rooms = self.lock();
+        let rooms = self.lock(room_id);
         let Some(room) = rooms.get(room_id) else {
             return Admission::Open;
         };
@@ -203,7 +215,7 @@ impl Hub {
 
     /// Counts a password guess against the room; refuses it while guessing is being slowed.
     pub fn take_guess(&self, room_id: &RoomId) -> Result<(), ErrorCode> {
-        let mut rooms = self.lock();
+        let mut rooms = self.lock(room_id);
         let allowed = rooms
             .get_mut(room_id)
             .is_none_or(|room| room.guesses.take(Instant::now()));
@@ -228,9 +240,19 @@ impl Hub {
             tx,
             connection,
         } = request;
-        let mut rooms = self.lock();
-        if !rooms.contains_key(&room_id) && rooms.len() >= self.limits.max_rooms {
-            return Err(ErrorCode::TooManyRooms);
+        let mut rooms = self.lock(&room_id);
+        if !rooms.contains_key(&room_id) {
+            // The new room's place is taken before it exists, so rooms made at once in
+            // different shards cannot pass the limit together.
+            let max = self.limits.max_rooms;
+            let taken = self
+                .room_count
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                    (n < max).then_some(n + 1)
+                });
+            if taken.is_err() {
+                return Err(ErrorCode::TooManyRooms);
+            }
         }
         let room = rooms.entry(room_id.clone()).or_insert_with(Room::new);
         let info = PeerInfo {
@@ -250,7 +272,7 @@ impl Hub {
             Ok(joined) => joined,
             Err(code) => {
                 if room.members.is_empty() {
-                    rooms.remove(&room_id);
+                    self.forget(&mut rooms, &room_id);
                 }
                 return Err(code);
             }
@@ -347,7 +369,7 @@ impl Hub {
         to: PeerId,
         frame: Outbound,
     ) -> Result<(), ErrorCode> {
-        let mut rooms = self.lock();
+        let mut rooms = self.lock(room_id);
         let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
         if room.member_mut(from).is_none() {
             return Err(ErrorCode::NotInRoom);
@@ -383,7 +405,7 @@ impl Hub {
 
     /// Host only: removes a participant, who is told and disconnected and may not resume.
     pub fn remove(&self, room_id: &RoomId, by: PeerId, target: PeerId) -> Result<(), ErrorCode> {
-        let mut rooms = self.lock();
+        let mut rooms = self.lock(room_id);
         let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
         if room.host() != Some(by) {
             return Err(ErrorCode::NotHost);
@@ -407,7 +429,7 @@ impl Hub {
 
     /// Whether `resume` proves its holder is a member of `room_id` now (present or away).
     pub fn is_member(&self, room_id: &RoomId, resume: &Resume) -> bool {
-        let rooms = self.lock();
+        let rooms = self.lock(room_id);
         rooms.get(room_id).is_some_and(|room| {
             room.members.iter().any(|m| m.info.id == resume.id)
                 && self.may_resume(room_id, room, resume)
@@ -416,12 +438,14 @@ impl Hub {
 
     /// Number of rooms with at least one member.
     pub fn room_count(&self) -> usize {
-        self.lock().len()
+        self.room_count.load(Ordering::Relaxed)
     }
 
     /// Number of members of a room, away ones included.
     pub fn member_count(&self, room_id: &RoomId) -> usize {
-        self.lock().get(room_id).map_or(0, |r| r.members.len())
+        self.lock(room_id)
+            .get(room_id)
+            .map_or(0, |r| r.members.len())
     }
 
     fn may_resume(&self, room_id: &RoomId, room: &Room, resume: &Resume) -> bool {
@@ -434,7 +458,7 @@ impl Hub {
         by: PeerId,
         change: impl FnOnce(&mut Room),
     ) -> Result<(), ErrorCode> {
-        let mut rooms = self.lock();
+        let mut rooms = self.lock(room_id);
         let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
         if room.host() != Some(by) {
             return Err(ErrorCode::NotHost);
@@ -447,19 +471,28 @@ impl Hub {
 
     /// Runs `f` on a room if it exists, and forgets the room if it is left empty.
     fn with_room<T>(&self, room_id: &RoomId, f: impl FnOnce(&mut Room) -> T) -> Option<T> {
-        let mut rooms = self.lock();
+        let mut rooms = self.lock(room_id);
         let room = rooms.get_mut(room_id)?;
         let result = f(room);
         if room.members.is_empty() {
-            rooms.remove(room_id);
+            self.forget(&mut rooms, room_id);
         }
         Some(result)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<RoomId, Room>> {
+    /// Removes a room from its shard (locked by the caller) and gives back its place.
+    fn forget(&self, rooms: &mut HashMap<RoomId, Room>, room_id: &RoomId) {
+        if rooms.remove(room_id).is_some() {
+            self.room_count.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The shard holding `room_id`, locked.
+    fn lock(&self, room_id: &RoomId) -> std::sync::MutexGuard<'_, HashMap<RoomId, Room>> {
+        let shard = self.shard_hasher.hash_one(room_id) as usize % self.rooms.len();
         // A panic while holding the lock leaves the map consistent (every mutation is one call),
         // so a poisoned lock is still safe to use.
-        super::lock(&self.rooms)
+        super::lock(&self.rooms[shard])
     }
 }
 
@@ -893,6 +926,52 @@ mod tests {
         );
         assert_eq!(hub.room_count(), 1);
         join(&hub, &first, "B", tx_b).unwrap();
+    }
+
+    #[test]
+    fn the_room_limit_holds_across_shards_and_a_left_room_gives_its_place_back() {
+        let limits = HubLimits {
+            max_rooms: 40,
+            ..HubLimits::default()
+        };
+        let hub = std::sync::Arc::new(Hub::new(limits, ResumeKey::random()));
+        // Eight threads race to make 100 rooms in all; the limit lets exactly 40 exist.
+        let made: Vec<(RoomId, PeerId, mpsc::Receiver<Outbound>)> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..8)
+                .map(|_| {
+                    let hub = hub.clone();
+                    s.spawn(move || {
+                        let mut made = Vec::new();
+                        for _ in 0..13 {
+                            let room = hub.create_room();
+                            let (tx, rx) = member();
+                            match join(&hub, &room, "A", tx) {
+                                Ok(joined) => made.push((room, joined.id, rx)),
+                                Err(code) => assert_eq!(code, ErrorCode::TooManyRooms),
+                            }
+                        }
+                        made
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        });
+        assert_eq!(made.len(), 40);
+        assert_eq!(hub.room_count(), 40);
+        let (tx, _rx) = member();
+        assert_eq!(
+            join(&hub, &hub.create_room(), "B", tx).unwrap_err(),
+            ErrorCode::TooManyRooms
+        );
+        let (room, id, _rx) = &made[0];
+        hub.leave(room, *id);
+        assert_eq!(hub.room_count(), 39);
+        let (tx, _rx) = member();
+        join(&hub, &hub.create_room(), "B", tx).unwrap();
+        assert_eq!(hub.room_count(), 40);
     }
 
     #[test]
