@@ -384,8 +384,8 @@ pub async fn run(options: Options) -> Result<Report, String> {
         sent_per_pair.extend(sender.await.map_err(|e| e.to_string())?);
     }
     let sent: u64 = sent_per_pair.values().sum();
-    // Let the last messages arrive.
-    // The rate counts the time until the last arrival, not a wait for messages that never come.
+    // Let the last messages arrive. The rate counts the time until the last arrival, not a wait
+    // for messages that never come.
     let drain_until = Instant::now() + Duration::from_secs(3);
     let (mut arrived, mut last_arrival) = (shared.relayed.load(Ordering::Relaxed), Instant::now());
     while arrived < sent && Instant::now() < drain_until {

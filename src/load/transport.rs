@@ -104,7 +104,7 @@ fn tls_connector(insecure: bool) -> Result<TlsConnector, String> {
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?;
-    let config = if insecure {
+    let mut config = if insecure {
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AcceptAny(provider)))
@@ -119,7 +119,6 @@ fn tls_connector(insecure: bool) -> Result<TlsConnector, String> {
         }
         builder.with_root_certificates(roots).with_no_client_auth()
     };
-    let mut config = config;
     config.resumption = rustls::client::Resumption::disabled();
     Ok(TlsConnector::from(Arc::new(config)))
 }

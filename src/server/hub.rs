@@ -351,7 +351,7 @@ impl Hub {
         to: PeerId,
         signal: Signal,
     ) -> Result<(), ErrorCode> {
-        // Serialised before taking the lock every room shares, not while holding it.
+        // Serialised before taking the room's lock, not while holding it.
         self.relay_frame(
             room_id,
             from,
