@@ -6,6 +6,7 @@ import {
   clickJoin,
   expectFramesRising,
   expectVideoPlaying,
+  gatheredCandidates,
   join,
   openLobby,
   remoteNames,
@@ -23,6 +24,23 @@ test('A joins, then B joins: both see each other', async ({ person }) => {
   await expectVideoPlaying(bob, 'Ada');
   await expectFramesRising(ada, 1);
   await expectFramesRising(bob, 1);
+});
+
+test('audio, video and data share one transport: the newcomer gathers no more candidates than the answer', async ({
+  person,
+}) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  await expectFramesRising(bob, 1);
+  // Both browsers run on this machine, so one transport each has the same host candidates; a
+  // transport per medium in the offer gathers them once per medium.
+  const [offered] = await gatheredCandidates(bob);
+  const [answered] = await gatheredCandidates(ada);
+  expect(answered).toBeGreaterThan(0);
+  expect(offered).toBe(answered);
 });
 
 test('B waits in the lobby before A joins, and joins after: both see each other', async ({ person }) => {

@@ -4,7 +4,8 @@ import { Browser, BrowserContext, Page, expect, test as base } from '@playwright
 
 /**
  * Records every RTCPeerConnection and camera/microphone stream the page makes, so tests can read
- * getStats() and check that devices were released. Changes nothing else.
+ * getStats() and check that devices were released, and counts the candidates each connection
+ * gathers. Changes nothing else.
  */
 const recordPeerConnections = () => {
   const Original = window.RTCPeerConnection;
@@ -14,6 +15,10 @@ const recordPeerConnections = () => {
     constructor(config?: RTCConfiguration) {
       super(config);
       all.push(this);
+      (this as any).__gathered = 0;
+      this.addEventListener('icecandidate', ({ candidate }) => {
+        if (candidate) (this as any).__gathered++;
+      });
     }
   } as typeof RTCPeerConnection;
   const streams: MediaStream[] = [];
@@ -167,6 +172,24 @@ export async function framesDecoded(page: Page): Promise<number[]> {
       }),
     );
   });
+}
+
+/**
+ * How many ICE candidates each open peer connection of the page gathered, once every one of them
+ * has finished gathering.
+ */
+export async function gatheredCandidates(page: Page): Promise<number[]> {
+  const read = () =>
+    page.evaluate(() => {
+      const all: RTCPeerConnection[] = (window as any).__confabPeerConnections ?? [];
+      const open = all.filter((pc) => pc.connectionState !== 'closed');
+      return {
+        complete: open.every((pc) => pc.iceGatheringState === 'complete'),
+        gathered: open.map((pc) => (pc as any).__gathered as number),
+      };
+    });
+  await expect.poll(async () => (await read()).complete).toBe(true);
+  return (await read()).gathered;
 }
 
 /** Asserts the page has `count` open peer connections and each one's decoded frames keep rising. */

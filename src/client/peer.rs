@@ -26,9 +26,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
-    Event, MediaStream, MediaStreamTrack, RtcConfiguration, RtcDataChannel, RtcDataChannelEvent,
-    RtcIceCandidateInit, RtcIceServer, RtcIceTransportPolicy, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcRtpTransceiver, RtcRtpTransceiverDirection,
+    Event, MediaStream, MediaStreamTrack, RtcBundlePolicy, RtcConfiguration, RtcDataChannel,
+    RtcDataChannelEvent, RtcIceCandidateInit, RtcIceServer, RtcIceTransportPolicy,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpTransceiver, RtcRtpTransceiverDirection,
     RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
 
@@ -257,6 +257,9 @@ fn configuration(ice: &IceConfig) -> RtcConfiguration {
     }
     let config = RtcConfiguration::new();
     config.set_ice_servers(&list);
+    // One transport for audio, video and data: one set of candidates to gather and check, one
+    // DTLS handshake. Every browser Confab supports bundles.
+    config.set_bundle_policy(RtcBundlePolicy::MaxBundle);
     if ice.relay_only {
         config.set_ice_transport_policy(RtcIceTransportPolicy::Relay);
     }
