@@ -91,7 +91,9 @@ async fn run(config: Config) -> Result<(), StartError> {
         key,
         ice,
     );
-    state.connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
+    // After the TURN server's sockets are open: what is left of the open-file limit.
+    let max_connections = confab::server::fd_limit::connection_limit(config.max_connections);
+    state.connections = Arc::new(tokio::sync::Semaphore::new(max_connections));
     state.connection_limits.burst = config.messages_burst;
     state.connection_limits.refill =
         Duration::from_secs_f64(1.0 / f64::from(config.messages_per_second));

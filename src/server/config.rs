@@ -115,7 +115,8 @@ pub struct Config {
     pub max_rooms: usize,
 
     /// Most signaling connections (people in meetings) at once; more are refused with "The server
-    /// is full". Each takes one file descriptor: raise `ulimit -n` (LimitNOFILE= in systemd) above it.
+    /// is full". Each takes one open file: Confab raises its soft limit to the hard one and, if
+    /// that still holds fewer, allows what fits (raise LimitNOFILE= in systemd, `ulimit -Hn`).
     #[arg(long, env = "CONFAB_MAX_CONNECTIONS", default_value_t = super::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 

@@ -15,6 +15,7 @@
 //!   credentials) each participant is given.
 
 pub mod config;
+pub mod fd_limit;
 pub mod files;
 pub mod headers;
 pub mod hub;
