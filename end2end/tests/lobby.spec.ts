@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs } from '../playwright.config';
 import { startConfab } from '../server';
-import { expect, expectFramesRising, expectVideoPlaying, join, openLobby, startMeeting, test, tile } from './support';
+import { expect, expectFramesRising, expectVideoPlaying, join, meeting, openLobby, startMeeting, test, tile } from './support';
 
 test('a pasted meeting link or code on the start page opens that meeting', async ({ person }) => {
   const ada = await person();
@@ -82,6 +82,36 @@ test('with the camera blocked, a person is told why and can still join to see an
   } finally {
     await strict.close();
   }
+});
+
+test('a refused Join leaves the lobby as it was: the same preview video, still playing', async ({ person }) => {
+  const { link, pages } = await meeting(person, 'Host');
+  const [host] = pages;
+  await host.getByText('Host controls').click();
+  await host.getByLabel('New meeting password').fill('tea at five');
+  await host.getByRole('button', { name: 'Set password' }).click();
+  await expect(host.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
+
+  const guest = await person();
+  await openLobby(guest, link, 'Guest');
+  // Counts what would restart the preview: a new element, or its stream handed to it again.
+  const preview = tile(guest, 'You (preview)').locator('video');
+  await preview.evaluate((video) => {
+    const own = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject')!;
+    (video as any).confabAssignments = 0;
+    Object.defineProperty(video, 'srcObject', {
+      get: () => own.get!.call(video),
+      set: (stream) => {
+        (video as any).confabAssignments++;
+        own.set!.call(video, stream);
+      },
+    });
+  });
+  await guest.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(guest.getByRole('alert')).toHaveText('This meeting needs a password.');
+  expect(await preview.evaluate((video) => (video as any).confabAssignments)).toBe(0);
+  await expectVideoPlaying(guest, 'You (preview)');
+  await expect(guest.getByRole('textbox', { name: 'Your name' })).toHaveValue('Guest');
 });
 
 test('the seventh person is told the room is full', async ({ person }) => {

@@ -242,6 +242,14 @@ fn Meeting(room: RoomId) -> impl IntoView {
         }
     });
 
+    // The lobby stays on screen while Join is under way (its button says so), and comes back if
+    // the server refuses: the same elements throughout, so its preview video never restarts.
+    let screen = Memo::new(move |_| match state.phase.get() {
+        Phase::Lobby | Phase::Joining => Screen::Lobby,
+        Phase::InCall => Screen::Call,
+        Phase::Left => Screen::Left,
+    });
+
     view! {
         <section class="meeting">
             <header class="meeting-header">
@@ -254,8 +262,8 @@ fn Meeting(room: RoomId) -> impl IntoView {
             <Show when=move || state.reconnecting.get()>
                 <p role="status" class="reconnecting">"Reconnecting to the server…"</p>
             </Show>
-            {move || match state.phase.get() {
-                Phase::Lobby | Phase::Joining => {
+            {move || match screen.get() {
+                Screen::Lobby => {
                     view! {
                         <Lobby
                             state
@@ -269,7 +277,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                     }
                         .into_any()
                 }
-                Phase::InCall => {
+                Screen::Call => {
                     view! {
                         <CallView
                             state
@@ -288,7 +296,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                     }
                         .into_any()
                 }
-                Phase::Left => view! {
+                Screen::Left => view! {
                     <section class="left">
                         <h1>"You left the meeting"</h1>
                         <button class="primary" on:click=rejoin>"Rejoin"</button>
@@ -298,6 +306,17 @@ fn Meeting(room: RoomId) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// What the meeting page shows below its header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Screen {
+    /// The lobby, before and while joining.
+    Lobby,
+    /// The call.
+    Call,
+    /// After leaving.
+    Left,
 }
 
 /// Reads the list of devices again (after permission, or a device plugged in or out).
