@@ -5,7 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs } from '../playwright.config';
 import { startConfab } from '../server';
-import { expect, expectFramesRising, expectVideoPlaying, join, meeting, openLobby, startMeeting, test, tile } from './support';
+import {
+  expect,
+  expectFramesRising,
+  expectVideoPlaying,
+  join,
+  meeting,
+  openLobby,
+  setMeetingPassword,
+  startMeeting,
+  test,
+  tile,
+} from './support';
 
 test('a pasted meeting link or code on the start page opens that meeting', async ({ person }) => {
   const ada = await person();
@@ -87,10 +98,7 @@ test('with the camera blocked, a person is told why and can still join to see an
 test('a refused Join leaves the lobby as it was: the same preview video, still playing', async ({ person }) => {
   const { link, pages } = await meeting(person, 'Host');
   const [host] = pages;
-  await host.getByText('Host controls').click();
-  await host.getByLabel('New meeting password').fill('tea at five');
-  await host.getByRole('button', { name: 'Set password' }).click();
-  await expect(host.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
+  await setMeetingPassword(host, 'tea at five');
 
   const guest = await person();
   await openLobby(guest, link, 'Guest');

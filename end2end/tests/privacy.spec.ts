@@ -1,14 +1,11 @@
 // Room privacy as people meet it: the host sets a password, locks the meeting and removes
 // someone; everyone else sees what the host did.
-import { expect, join, meeting, openLobby, test, tile } from './support';
+import { expect, join, meeting, openLobby, setMeetingPassword, test, tile } from './support';
 
 test('a meeting with a password lets in only those who type it', async ({ person }) => {
   const { link, pages } = await meeting(person, 'Host');
   const [host] = pages;
-  await host.getByText('Host controls').click();
-  await host.getByLabel('New meeting password').fill('tea at five');
-  await host.getByRole('button', { name: 'Set password' }).click();
-  await expect(host.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
+  await setMeetingPassword(host, 'tea at five');
 
   const guest = await person();
   await openLobby(guest, link, 'Guest');

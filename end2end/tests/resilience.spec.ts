@@ -15,6 +15,7 @@ import {
   join,
   meeting,
   openLobby,
+  setMeetingPassword,
   startMeeting,
   test,
   tile,
@@ -75,9 +76,7 @@ test('a server restart mid-call: video never stops, signaling resumes, no duplic
     await expectFramesRising(ann, 1);
     await expectFramesRising(bob, 1);
     // Ann hosts and protects the meeting with a password, which the restarted server must not forget.
-    await ann.getByText('Host controls').click();
-    await ann.getByLabel('New meeting password').fill('kept across restarts');
-    await ann.getByRole('button', { name: 'Set password' }).click();
+    await setMeetingPassword(ann, 'kept across restarts');
     await expect(bob.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
 
     const watch = watchFrames([ann, bob]);

@@ -121,6 +121,14 @@ export async function meeting(
   return { link, pages };
 }
 
+/** The host protects the meeting with a password from the host controls (the page says so). */
+export async function setMeetingPassword(host: Page, password: string): Promise<void> {
+  await host.getByText('Host controls').click();
+  await host.getByLabel('New meeting password').fill(password);
+  await host.getByRole('button', { name: 'Set password' }).click();
+  await expect(host.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
+}
+
 /** Opens the meeting link and waits in the lobby with a name typed. */
 export async function openLobby(page: Page, link: string, name: string): Promise<void> {
   await page.goto(link);
