@@ -101,6 +101,9 @@ pub struct TransferState {
     pub items: RwSignal<Vec<TransferItem>>,
     /// The files panel is showing.
     pub open: RwSignal<bool>,
+    /// The meeting page's owner, which items belong to: a transfer started from the call view
+    /// is still written to (a failure, the last progress) after the call view is gone.
+    owner: StoredValue<Owner>,
 }
 
 impl TransferState {
@@ -109,6 +112,7 @@ impl TransferState {
         TransferState {
             items: RwSignal::new(Vec::new()),
             open: RwSignal::new(false),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
     }
 
@@ -120,7 +124,8 @@ impl TransferState {
         size: u64,
         peer_name: String,
     ) -> TransferItem {
-        let item = TransferItem {
+        let owner = self.owner.get_value();
+        let item = owner.with(|| TransferItem {
             key,
             name: StoredValue::new(name),
             size,
@@ -130,7 +135,7 @@ impl TransferState {
             speed: RwSignal::new(None),
             seconds_left: RwSignal::new(None),
             saved: RwSignal::new_local(None),
-        };
+        });
         self.items.update(|items| items.push(item));
         item
     }
@@ -187,6 +192,23 @@ mod tests {
             assert_eq!(state.get(key(1, 1, true)).unwrap().size, 3);
             assert!(state.get(key(2, 1, true)).is_none());
             assert_eq!(state.waiting_for_us(), 1);
+        });
+    }
+
+    #[test]
+    fn an_item_added_from_a_view_outlives_the_view() {
+        let page = Owner::new();
+        page.with(|| {
+            let state = TransferState::new();
+            // The call view, where the person picked the file; then they leave the call.
+            let view = page.child();
+            let item = view.with(|| state.add(key(1, 1, true), "a".into(), 1, "Ann".into()));
+            view.cleanup();
+            drop(view);
+            item.status
+                .set(TransferStatus::Failed("The call ended.".into()));
+            assert_eq!(item.done.get_untracked(), 0);
+            assert_eq!(state.get(item.key).unwrap().name.get_value(), "a");
         });
     }
 
