@@ -7,26 +7,26 @@
 
 /// Open files kept for everything but signaling connections: pages loaded without joining a
 /// call, TURN sockets, the files the server reads.
-pub const RESERVED: u64 = 256;
+const RESERVED: u64 = 256;
 
 /// The soft limit on open files before and after [`raise`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FdLimit {
+#[derive(Debug, Clone, Copy)]
+struct FdLimit {
     /// The limit the process was started with.
-    pub before: u64,
+    before: u64,
     /// The limit now.
-    pub now: u64,
+    now: u64,
 }
 
 /// Raises the soft limit on open files to the hard limit.
-pub fn raise() -> std::io::Result<FdLimit> {
+fn raise() -> std::io::Result<FdLimit> {
     let (before, _) = rlimit::Resource::NOFILE.get()?;
     let now = rlimit::increase_nofile_limit(u64::MAX)?;
     Ok(FdLimit { before, now })
 }
 
 /// Signaling connections that fit under `limit` open files when `open` are open already.
-pub fn connection_capacity(limit: u64, open: u64) -> usize {
+fn connection_capacity(limit: u64, open: u64) -> usize {
     let free = limit.saturating_sub(open).saturating_sub(RESERVED);
     usize::try_from(free).unwrap_or(usize::MAX)
 }
