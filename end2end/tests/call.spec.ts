@@ -26,7 +26,7 @@ test('A joins, then B joins: both see each other', async ({ person }) => {
   await expectFramesRising(bob, 1);
 });
 
-test('audio, video and data share one transport: the newcomer gathers no more candidates than the answer', async ({
+test('audio, video and data share one transport: the newcomer gathers candidates for one media section only', async ({
   person,
 }) => {
   const ada = await person();
@@ -35,12 +35,12 @@ test('audio, video and data share one transport: the newcomer gathers no more ca
   await join(ada, link, 'Ada');
   await join(bob, link, 'Bob');
   await expectFramesRising(bob, 1);
-  // Both browsers run on this machine, so one transport each has the same host candidates; a
-  // transport per medium in the offer gathers them once per medium.
+  // The newcomer makes the offer. Without max-bundle it gathers, before any answer, a transport's
+  // candidates for each of audio, video and data; with it, only for the first section. Counting
+  // sections rather than candidates keeps this independent of the machine's network interfaces.
   const [offered] = await gatheredCandidates(bob);
-  const [answered] = await gatheredCandidates(ada);
-  expect(answered).toBeGreaterThan(0);
-  expect(offered).toBe(answered);
+  expect(offered.length).toBeGreaterThan(0);
+  expect(new Set(offered.map(({ mid }) => mid)), JSON.stringify(offered)).toEqual(new Set([offered[0].mid]));
 });
 
 test('B waits in the lobby before A joins, and joins after: both see each other', async ({ person }) => {

@@ -15,9 +15,10 @@ const recordPeerConnections = () => {
     constructor(config?: RTCConfiguration) {
       super(config);
       all.push(this);
-      (this as any).__gathered = 0;
+      const gathered: { mid: string | null; candidate: string }[] = [];
+      (this as any).__gathered = gathered;
       this.addEventListener('icecandidate', ({ candidate }) => {
-        if (candidate) (this as any).__gathered++;
+        if (candidate) gathered.push({ mid: candidate.sdpMid, candidate: candidate.candidate });
       });
     }
   } as typeof RTCPeerConnection;
@@ -182,18 +183,18 @@ export async function framesDecoded(page: Page): Promise<number[]> {
   });
 }
 
-/**
- * How many ICE candidates each open peer connection of the page gathered, once every one of them
- * has finished gathering.
- */
-export async function gatheredCandidates(page: Page): Promise<number[]> {
+/** One ICE candidate a peer connection gathered, and the media section it was gathered for. */
+export type Gathered = { mid: string | null; candidate: string };
+
+/** The ICE candidates each open peer connection of the page gathered, once all have finished. */
+export async function gatheredCandidates(page: Page): Promise<Gathered[][]> {
   const read = () =>
     page.evaluate(() => {
       const all: RTCPeerConnection[] = (window as any).__confabPeerConnections ?? [];
       const open = all.filter((pc) => pc.connectionState !== 'closed');
       return {
         complete: open.every((pc) => pc.iceGatheringState === 'complete'),
-        gathered: open.map((pc) => (pc as any).__gathered as number),
+        gathered: open.map((pc) => (pc as any).__gathered as Gathered[]),
       };
     });
   await expect.poll(async () => (await read()).complete).toBe(true);
