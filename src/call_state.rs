@@ -14,7 +14,7 @@ use web_sys::MediaStream;
 pub enum Phase {
     /// In the lobby, not yet joined.
     Lobby,
-    /// Join clicked; waiting for the server.
+    /// Join clicked; waiting for the server, and for our offers to those already in the room.
     Joining,
     /// In the call.
     InCall,

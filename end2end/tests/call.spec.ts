@@ -1,4 +1,5 @@
 // Two and three people holding calls, in every join order.
+import { Page } from '@playwright/test';
 import {
   allLocalTracksStopped,
   expect,
@@ -41,6 +42,61 @@ test('audio, video and data share one transport: the newcomer gathers candidates
   const [offered] = await gatheredCandidates(bob);
   expect(offered.length).toBeGreaterThan(0);
   expect(new Set(offered.map(({ mid }) => mid)), JSON.stringify(offered)).toEqual(new Set([offered[0].mid]));
+});
+
+/**
+ * Records, in order, the page's first offer sent to the server and the moment its call view
+ * appears (a mutation observer sees it as soon as it is drawn).
+ */
+async function recordJoinOrder(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const order: string[] = [];
+    (window as any).__joinOrder = order;
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      if (typeof data === 'string' && data.includes('"offer"') && !order.includes('offer')) order.push('offer');
+      return send.call(this, data);
+    };
+    new MutationObserver(() => {
+      if (document.querySelector('section.call') && !order.includes('call view')) order.push('call view');
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+}
+const joinOrder = (page: Page) => page.evaluate(() => (window as any).__joinOrder as string[]);
+
+test('joining a call, the offer leaves before the call view is drawn', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await openLobby(bob, link, 'Bob');
+  await recordJoinOrder(bob);
+  await clickJoin(bob);
+  // Drawing the call takes tens of ms of the page's one thread: done first, it held the offer.
+  await expect.poll(() => joinOrder(bob)).toEqual(['offer', 'call view']);
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+});
+
+test('joining while the ICE configuration is slow to come, the call view shows at once', async ({ person }) => {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await openLobby(bob, link, 'Bob');
+  await recordJoinOrder(bob);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await bob.route('**/api/ice_config*', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await clickJoin(bob);
+  await expect(tile(bob, 'Ada')).toBeVisible();
+  expect(await joinOrder(bob)).toEqual(['call view']);
+  release();
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
 });
 
 test('B waits in the lobby before A joins, and joins after: both see each other', async ({ person }) => {

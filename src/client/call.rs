@@ -14,7 +14,7 @@ use crate::call_state::{CallState, Phase};
 use crate::chat_state::ChatLine;
 use crate::protocol::data::{PeerMessage, TransferId, check_chat};
 use crate::protocol::{
-    ClientMessage, ErrorCode, IceConfig, PeerId, PeerInfo, Resume, RoomId, ServerMessage,
+    ClientMessage, ErrorCode, IceConfig, PeerId, PeerInfo, Resume, RoomId, ServerMessage, Signal,
 };
 use crate::quality::{self, Counters};
 use crate::transfer_state::TransferKey;
@@ -39,6 +39,11 @@ const OUTBOX_LIMIT: usize = 256;
 /// tiles are removed (the server's own grace period).
 const RECONCILE_AFTER_MS: i32 = 20_000;
 
+/// On joining a room with people in it, the call is drawn once our offers are out (drawing takes
+/// tens of ms of the page's one thread, which would hold them back), or this long after the
+/// welcome if they are slow to come.
+const DRAW_CALL_AT_LATEST_MS: i32 = 250;
+
 /// How soon to ask for the ICE configuration again when the server did not answer.
 const ICE_RETRY_SECONDS: u32 = 30;
 
@@ -60,9 +65,12 @@ struct Inner {
     password: Option<String>,
     /// STUN/TURN servers and credentials, fetched once the server has let us in.
     ice: RefCell<Option<IceConfig>>,
-    /// Server messages that arrived while the ICE configuration was being fetched (it is needed
-    /// before any connection is made), handled in order when it is here.
+    /// Server messages that arrived after the welcome while the ICE configuration was being
+    /// fetched (it is needed before any connection is made), handled in order when it is here.
     waiting: RefCell<Option<Vec<ServerMessage>>>,
+    /// Those in the room when we joined: their tiles are drawn at the welcome, their connections
+    /// are made when the ICE configuration is here.
+    unconnected: RefCell<Vec<PeerId>>,
     /// The UI state this call drives.
     state: CallState,
     /// A connection per other participant.
@@ -102,6 +110,7 @@ impl Call {
                 password,
                 ice: RefCell::new(None),
                 waiting: RefCell::new(None),
+                unconnected: RefCell::new(Vec::new()),
                 state,
                 peers: RefCell::new(HashMap::new()),
                 signaling: RefCell::new(None),
@@ -343,7 +352,17 @@ impl Inner {
         this.state.needs_password.set(false);
         this.state.reconnecting.set(false);
         this.attempts.set(0);
-        this.state.phase.set(Phase::InCall);
+        if this.state.phase.get_untracked() == Phase::Joining && !peers.is_empty() {
+            let weak = Rc::downgrade(this);
+            wasm_bindgen_futures::spawn_local(async move {
+                super::sleep(DRAW_CALL_AT_LATEST_MS).await;
+                if let Some(inner) = weak.upgrade() {
+                    inner.draw_call();
+                }
+            });
+        } else {
+            this.state.phase.set(Phase::InCall);
+        }
         let known: Vec<PeerId> = this.peers.borrow().keys().copied().collect();
         if resumed && !known.is_empty() {
             // Whoever the (possibly restarted) server does not confirm in time has gone.
@@ -364,11 +383,22 @@ impl Inner {
                 continue;
             }
             this.state.add_remote(peer.id, peer.name, peer.media);
-            Self::connect(this, peer.id, true);
+            if this.ice.borrow().is_some() {
+                Self::connect(this, peer.id, true);
+            } else {
+                this.unconnected.borrow_mut().push(peer.id);
+            }
         }
         let held: Vec<_> = this.outbox.borrow_mut().drain(..).collect();
         for message in held {
             this.send_to_server(&message);
+        }
+    }
+
+    /// Shows the call instead of the lobby, once, when joining.
+    fn draw_call(&self) {
+        if self.state.phase.get_untracked() == Phase::Joining {
+            self.state.phase.set(Phase::InCall);
         }
     }
 
@@ -424,13 +454,14 @@ impl Inner {
         } = &message
             && this.ice.borrow().is_none()
         {
+            // Only a member may fetch it, so it is asked for now. The welcome itself is handled
+            // meanwhile; the connections it asks for, and later messages, wait for it.
             let resume = Resume {
                 id: *you,
                 token: resume_token.clone(),
             };
-            *this.waiting.borrow_mut() = Some(vec![message]);
+            *this.waiting.borrow_mut() = Some(Vec::new());
             Self::fetch_ice(this, resume);
-            return;
         }
         match message {
             ServerMessage::Welcome {
@@ -517,6 +548,10 @@ impl Inner {
             let Some(inner) = weak.upgrade() else { return };
             let refresh = config.refresh_after_seconds;
             *inner.ice.borrow_mut() = Some(config);
+            let unconnected = std::mem::take(&mut *inner.unconnected.borrow_mut());
+            for remote in unconnected {
+                Self::connect(&inner, remote, true);
+            }
             let held = inner.waiting.borrow_mut().take().unwrap_or_default();
             for message in held {
                 Self::handle(&inner, message);
@@ -555,7 +590,11 @@ impl Inner {
                 let weak = weak.clone();
                 move |signal| {
                     if let Some(inner) = weak.upgrade() {
+                        let description = matches!(signal, Signal::Description { .. });
                         inner.send_to_server(&ClientMessage::Signal { to: remote, signal });
+                        if description {
+                            inner.draw_call();
+                        }
                     }
                 }
             }),
