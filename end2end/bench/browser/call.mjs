@@ -184,14 +184,29 @@ const selectedPair = (page) =>
     return `${describe(reports.get(pair.localCandidateId))} -> ${describe(reports.get(pair.remoteCandidateId))}`;
   });
 
-/** The page's video counters right after the first frame: was a keyframe asked for again? */
+/**
+ * The page's video counters right after the first frame: was a keyframe asked for again, and
+ * what did sending cost (encoding, the pacer's hold on each packet), at what camera frame rate.
+ */
 const videoStats = (page) =>
   page.evaluate(async () => {
-    const out = {};
-    (await window.__bench.pc.getStats()).forEach((r) => {
+    const pc = window.__bench.pc;
+    const camera = pc.getSenders().find((s) => s.track?.kind === 'video')?.track;
+    const out = { camera_fps: camera?.getSettings().frameRate };
+    (await pc.getStats()).forEach((r) => {
       if (r.kind !== 'video') return;
       if (r.type === 'outbound-rtp') {
-        out.sent = { frames: r.framesEncoded, keyframes: r.keyFramesEncoded, plis: r.pliCount, firs: r.firCount, encoder: r.encoderImplementation };
+        out.sent = {
+          frames: r.framesEncoded,
+          keyframes: r.keyFramesEncoded,
+          plis: r.pliCount,
+          firs: r.firCount,
+          encoder: r.encoderImplementation,
+          bytes: r.bytesSent,
+          packets: r.packetsSent,
+          encode_ms_per_frame: (r.totalEncodeTime * 1000) / r.framesEncoded,
+          pacer_ms_per_packet: (r.totalPacketSendDelay * 1000) / r.packetsSent,
+        };
       }
       if (r.type === 'inbound-rtp') {
         out.received = { frames: r.framesDecoded, keyframes: r.keyFramesDecoded, dropped: r.framesDropped, plis: r.pliCount, nacks: r.nackCount };

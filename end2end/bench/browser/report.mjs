@@ -69,6 +69,15 @@ export function printTable(r, pkg) {
   const keyframes = Math.max(...video.map((v) => v.sent?.keyframes ?? 0));
   const plis = video.reduce((sum, v) => sum + (v.received?.plis ?? 0), 0);
   out(`   first frames ${frameSize}, encoder ${encoders}; keyframes sent per side by then: at most ${keyframes}; keyframe requests (PLI): ${plis}`);
+  // What stands between a connected transport and the first frame: the camera's next frame, its
+  // encoding, and the pacer (medians over both sides of every round).
+  const median = (f) => quantile(video.map(f), 0.5);
+  const cameras = [...new Set(video.map((v) => v.camera_fps))].join(', ');
+  out(
+    `   sending by then: ${median((v) => v.sent?.frames).toFixed(0)} frames, ${median((v) => v.sent?.bytes).toFixed(0)} bytes in ` +
+      `${median((v) => v.sent?.packets).toFixed(0)} packets; encoding ${median((v) => v.sent?.encode_ms_per_frame).toFixed(1)} ms per frame, ` +
+      `pacer ${median((v) => v.sent?.pacer_ms_per_packet).toFixed(1)} ms per packet; camera ${cameras} frames/s`,
+  );
   // The frame callback against a plain 4 ms poll of videoWidth in the same page: the first frame
   // must have arrived before the poll saw a size. videoWidth is set as the frame reaches the
   // player, just before it is composited, so the poll may see it a little before presentationTime.
