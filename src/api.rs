@@ -7,9 +7,7 @@ use leptos::prelude::*;
 #[server]
 pub async fn create_room() -> Result<RoomId, ServerFnError> {
     let state = expect_context::<crate::server::AppState>();
-    let room = state.hub.create_room();
-    tracing::info!(room = %room, "room created");
-    Ok(room)
+    Ok(crate::server::start::new_meeting(&state))
 }
 
 /// The STUN/TURN servers (with fresh TURN credentials) a participant of `room` should use.

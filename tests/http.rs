@@ -77,6 +77,21 @@ fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
 }
 
 #[tokio::test]
+async fn the_start_form_leads_to_a_new_meeting_each_time() {
+    let start = b"POST /start HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let mut rooms = Vec::new();
+    for _ in 0..2 {
+        let response = exchange(start).await;
+        assert!(response.starts_with("HTTP/1.1 303"), "{response}");
+        let location = header(&response, "location").expect("a Location header");
+        let id = location.strip_prefix("/room/").expect("a meeting link");
+        assert!(id.parse::<confab::protocol::RoomId>().is_ok(), "{location}");
+        rooms.push(id.to_owned());
+    }
+    assert_ne!(rooms[0], rooms[1]);
+}
+
+#[tokio::test]
 async fn pages_carry_a_content_security_policy_whose_nonce_is_on_every_script() {
     let get = b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     let first = exchange(get).await;

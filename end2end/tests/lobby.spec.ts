@@ -57,6 +57,19 @@ test('the join form works before the page is interactive (without JavaScript)', 
   }
 });
 
+test('Start a meeting works before the page is interactive (without JavaScript)', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Start a meeting' }).click();
+    await expect(page).toHaveURL(/\/room\/[a-z2-7]{26}$/);
+    await expect(page.getByRole('textbox', { name: 'Your name' })).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
 test('a mistyped code gets a clear error and stays on the start page', async ({ person }) => {
   const page = await person();
   await page.goto('/');

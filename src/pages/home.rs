@@ -41,15 +41,15 @@ pub fn HomePage() -> impl IntoView {
         <section class="page home">
             <h1>"Confab"</h1>
             <p class="tagline">"Video meetings on your own server. Start one, share the link, talk."</p>
-            <button
-                class="primary"
-                on:click=move |_| {
-                    start.dispatch(CreateRoom {});
-                }
-                disabled=move || start.pending().get()
-            >
-                "Start a meeting"
-            </button>
+            // Before hydration the browser posts the form itself to `/start`.
+            <form class="start-form" method="post" action="/start" on:submit=move |event| {
+                event.prevent_default();
+                start.dispatch(CreateRoom {});
+            }>
+                <button type="submit" class="primary" disabled=move || start.pending().get()>
+                    "Start a meeting"
+                </button>
+            </form>
             <p role="alert" class="error">{start_error}</p>
             // Before hydration the browser submits the form itself to `/join`.
             <form class="join-form" method="get" action="/join" on:submit=join>

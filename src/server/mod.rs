@@ -28,6 +28,7 @@ pub mod rate;
 pub mod resume;
 pub mod signal_frame;
 pub mod signaling;
+pub mod start;
 pub mod tls;
 pub mod turn;
 
@@ -35,7 +36,7 @@ use crate::app::{App, shell};
 use crate::protocol::SIGNALING_PATH;
 use axum::Router;
 use axum::extract::FromRef;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use hub::{Hub, HubLimits};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -129,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route(SIGNALING_PATH, any(signaling::upgrade))
         .route("/healthz", get(|| async { "ok" }))
         .route("/join", get(join::join))
+        .route("/start", post(start::start))
         .leptos_routes_with_context(
             &state,
             routes,
