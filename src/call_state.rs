@@ -6,8 +6,19 @@ use crate::protocol::{MediaState, PeerId, RoomSettings};
 use crate::quality::{Quality, Sample, is_speaking};
 use crate::transfer_state::TransferState;
 use leptos::prelude::*;
+use leptos::reactive::send_wrapper_ext::SendOption;
 use std::collections::VecDeque;
 use web_sys::MediaStream;
+
+/// A media stream, or none, as the page's state holds it. The server renders the page too but
+/// never has a stream; this way it holds nothing browser-only, which it could not drop on another
+/// thread than the one that rendered the page (it may finish sending a page on any).
+pub type StreamSlot = SendOption<MediaStream>;
+
+/// A [`StreamSlot`] holding `stream`.
+pub fn slot(stream: Option<MediaStream>) -> StreamSlot {
+    SendOption::new_local(stream)
+}
 
 /// Where the person is in a meeting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +74,7 @@ pub struct RemoteTile {
     /// Display name.
     pub name: StoredValue<String>,
     /// Their incoming media, once a track arrives.
-    pub stream: RwSignal<Option<MediaStream>, LocalStorage>,
+    pub stream: RwSignal<StreamSlot>,
     /// The peer connection's state (`new`, `connecting`, `connected`, `failed`, ...).
     pub connection: RwSignal<String>,
     /// What they announce they are sending.
@@ -82,9 +93,9 @@ pub struct CallState {
     /// Lobby, joining, in call or left.
     pub phase: RwSignal<Phase>,
     /// The camera/microphone stream, once granted.
-    pub local_stream: RwSignal<Option<MediaStream>, LocalStorage>,
+    pub local_stream: RwSignal<StreamSlot>,
     /// The shared screen (and its sound), while sharing.
-    pub screen_stream: RwSignal<Option<MediaStream>, LocalStorage>,
+    pub screen_stream: RwSignal<StreamSlot>,
     /// Whether asking for the camera and microphone has finished (granted or not).
     pub media_ready: RwSignal<bool>,
     /// Why there is no camera or microphone, as a sentence.
@@ -128,8 +139,8 @@ impl CallState {
     pub fn new() -> Self {
         CallState {
             phase: RwSignal::new(Phase::Lobby),
-            local_stream: RwSignal::new_local(None),
-            screen_stream: RwSignal::new_local(None),
+            local_stream: RwSignal::new(slot(None)),
+            screen_stream: RwSignal::new(slot(None)),
             media_ready: RwSignal::new(false),
             media_problem: RwSignal::new(None),
             alert: RwSignal::new(None),
@@ -176,9 +187,9 @@ impl CallState {
     }
 
     /// What our own tile shows: the shared screen while sharing, else the camera.
-    pub fn own_view(&self) -> Signal<Option<MediaStream>, LocalStorage> {
+    pub fn own_view(&self) -> Signal<StreamSlot> {
         let state = *self;
-        Signal::derive_local(move || {
+        Signal::derive(move || {
             if state.sharing.get() {
                 state.screen_stream.get()
             } else {
@@ -211,7 +222,7 @@ impl CallState {
         let tile = RemoteTile {
             id,
             name: StoredValue::new(name),
-            stream: RwSignal::new_local(None),
+            stream: RwSignal::new(slot(None)),
             connection: RwSignal::new("new".to_owned()),
             media: RwSignal::new(media),
             speaking: RwSignal::new(false),

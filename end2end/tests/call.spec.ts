@@ -10,6 +10,7 @@ import {
   gatheredCandidates,
   join,
   openLobby,
+  PersonOptions,
   remoteNames,
   startMeeting,
   tile,
@@ -45,11 +46,16 @@ test('audio, video and data share one transport: the newcomer gathers candidates
 });
 
 /**
- * Records, in order, the page's first offer sent to the server and the moment its call view
- * appears (a mutation observer sees it as soon as it is drawn).
+ * Ada in a call and Bob in its lobby, his page recording, in order, his first offer sent to the
+ * server and the moment his call view appears (a mutation observer sees it as soon as it is drawn).
  */
-async function recordJoinOrder(page: Page): Promise<void> {
-  await page.evaluate(() => {
+async function bobAboutToJoin(person: (options?: PersonOptions) => Promise<Page>): Promise<{ ada: Page; bob: Page }> {
+  const ada = await person();
+  const bob = await person();
+  const link = await startMeeting(ada);
+  await join(ada, link, 'Ada');
+  await openLobby(bob, link, 'Bob');
+  await bob.evaluate(() => {
     const order: string[] = [];
     (window as any).__joinOrder = order;
     const send = WebSocket.prototype.send;
@@ -61,16 +67,12 @@ async function recordJoinOrder(page: Page): Promise<void> {
       if (document.querySelector('section.call') && !order.includes('call view')) order.push('call view');
     }).observe(document.body, { childList: true, subtree: true });
   });
+  return { ada, bob };
 }
 const joinOrder = (page: Page) => page.evaluate(() => (window as any).__joinOrder as string[]);
 
 test('joining a call, the offer leaves before the call view is drawn', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await openLobby(bob, link, 'Bob');
-  await recordJoinOrder(bob);
+  const { ada, bob } = await bobAboutToJoin(person);
   await clickJoin(bob);
   // Drawing the call takes tens of ms of the page's one thread: done first, it held the offer.
   await expect.poll(() => joinOrder(bob)).toEqual(['offer', 'call view']);
@@ -79,12 +81,7 @@ test('joining a call, the offer leaves before the call view is drawn', async ({ 
 });
 
 test('joining while the ICE configuration is slow to come, the call view shows at once', async ({ person }) => {
-  const ada = await person();
-  const bob = await person();
-  const link = await startMeeting(ada);
-  await join(ada, link, 'Ada');
-  await openLobby(bob, link, 'Bob');
-  await recordJoinOrder(bob);
+  const { ada, bob } = await bobAboutToJoin(person);
   let release = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
   await bob.route('**/api/ice_config*', async (route) => {

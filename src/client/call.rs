@@ -10,7 +10,7 @@ use super::peer::{PeerEvents, PeerLink};
 use super::signaling::{self, Signaling};
 use super::ticker::Ticker;
 use super::transfers::{Peers, TransferAction, Transfers};
-use crate::call_state::{CallState, Phase};
+use crate::call_state::{CallState, Phase, slot};
 use crate::chat_state::ChatLine;
 use crate::protocol::data::{PeerMessage, TransferId, check_chat};
 use crate::protocol::{
@@ -68,8 +68,8 @@ struct Inner {
     /// Server messages that arrived after the welcome while the ICE configuration was being
     /// fetched (it is needed before any connection is made), handled in order when it is here.
     waiting: RefCell<Option<Vec<ServerMessage>>>,
-    /// Those in the room when we joined: their tiles are drawn at the welcome, their connections
-    /// are made when the ICE configuration is here.
+    /// Those in the room when we joined: their tiles are added at the welcome, their connections
+    /// made when the ICE configuration is here.
     unconnected: RefCell<Vec<PeerId>>,
     /// The UI state this call drives.
     state: CallState,
@@ -598,7 +598,7 @@ impl Inner {
                     }
                 }
             }),
-            on_stream: Box::new(move |stream| tile.stream.set(Some(stream))),
+            on_stream: Box::new(move |stream| tile.stream.set(slot(Some(stream)))),
             on_state: Box::new({
                 let weak = weak.clone();
                 move |state| {

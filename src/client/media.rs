@@ -2,7 +2,7 @@
 
 use super::devices::media_devices;
 use super::tracks::{Kind, LocalTracks};
-use crate::call_state::CallState;
+use crate::call_state::{CallState, slot};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -146,7 +146,7 @@ pub fn current_tracks(state: &CallState) -> LocalTracks {
     let screen = state
         .sharing
         .get_untracked()
-        .then(|| state.screen_stream.get_untracked())
+        .then(|| state.screen_stream.get_untracked().take())
         .flatten();
     LocalTracks {
         audio,
@@ -182,7 +182,7 @@ fn set_camera_tracks(
             stream.add_track(track);
         }
     }
-    state.local_stream.set(stream);
+    state.local_stream.set(slot(stream));
 }
 
 /// The id of the device a track comes from.
@@ -208,7 +208,7 @@ pub fn adopt_initial_stream(state: &CallState, stream: MediaStream) {
         state.camera_choice.set(id);
     }
     state.camera_on.set(video.is_some());
-    state.local_stream.set(Some(stream));
+    state.local_stream.set(slot(Some(stream)));
 }
 
 /// Mutes or unmutes the microphone. Muting keeps the track and sends silence, so unmuting is

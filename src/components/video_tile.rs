@@ -1,13 +1,13 @@
 //! A participant's tile: their video and name, a placeholder when their camera is off, and a
 //! muted-microphone mark.
 
+use crate::call_state::StreamSlot;
 use crate::components::stats_panel::StatsPanel;
 use crate::protocol::MediaState;
 use crate::quality::{Quality, Sample};
 use leptos::html::Video;
 use leptos::prelude::*;
 use std::collections::VecDeque;
-use web_sys::MediaStream;
 
 /// A video tile labelled with a name. The local tile is muted so you never hear yourself.
 #[component]
@@ -16,7 +16,7 @@ pub fn VideoTile(
     #[prop(into)]
     label: Signal<String>,
     /// The media to show.
-    stream: Signal<Option<MediaStream>, LocalStorage>,
+    stream: Signal<StreamSlot>,
     /// What the participant is sending.
     media: Signal<MediaState>,
     /// Whether this is your own camera.

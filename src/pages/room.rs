@@ -1,7 +1,7 @@
 //! The meeting page: the lobby, then the call.
 
 use crate::call_state::DeviceKind;
-use crate::call_state::{CallState, Phase};
+use crate::call_state::{CallState, Phase, slot};
 use crate::client::call::Call;
 use crate::client::devices::{self, DeviceWatcher};
 use crate::client::level_meter::LevelMeter;
@@ -12,6 +12,7 @@ use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::protocol::{PeerId, RoomId};
 use crate::transfer_state::TransferKey;
 use leptos::prelude::*;
+use leptos::reactive::send_wrapper_ext::SendOption;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use web_sys::File;
@@ -48,10 +49,11 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let link = RwSignal::new(String::new());
-    let call = StoredValue::new_local(None::<Call>);
-    let screen = StoredValue::new_local(None::<ScreenShare>);
-    let device_watcher = StoredValue::new_local(None::<DeviceWatcher>);
-    let level_meter = StoredValue::new_local(None::<LevelMeter>);
+    // Browser-only values, none on the server (see `StreamSlot`).
+    let call = StoredValue::new(SendOption::new_local(None::<Call>));
+    let screen = StoredValue::new(SendOption::new_local(None::<ScreenShare>));
+    let device_watcher = StoredValue::new(SendOption::new_local(None::<DeviceWatcher>));
+    let level_meter = StoredValue::new(SendOption::new_local(None::<LevelMeter>));
 
     // Our microphone's loudness, measured whenever the local stream changes.
     Effect::new(move |_| {
@@ -60,12 +62,13 @@ fn Meeting(room: RoomId) -> impl IntoView {
             .as_ref()
             .is_some_and(|s| s.get_audio_tracks().length() > 0);
         let meter = stream
+            .take()
             .filter(|_| has_audio)
             .and_then(|s| LevelMeter::start(&s, move |level| state.mic_level.set(level)).ok());
         if meter.is_none() {
             state.mic_level.set(0.0);
         }
-        level_meter.set_value(meter);
+        level_meter.set_value(SendOption::new_local(meter));
     });
 
     // Browser only (effects never run on the server): remembered name, the link, the camera.
@@ -85,7 +88,9 @@ fn Meeting(room: RoomId) -> impl IntoView {
                 state.choice(kind).set(id);
             }
         }
-        device_watcher.set_value(DeviceWatcher::start(move || refresh_devices(state)));
+        device_watcher.set_value(SendOption::new_local(DeviceWatcher::start(move || {
+            refresh_devices(state)
+        })));
         open_media(state);
     });
 
@@ -101,7 +106,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
             state.alert.set(None);
             state.phase.set(Phase::Joining);
             match Call::join(room, display_name, password, state) {
-                Ok(joined) => call.set_value(Some(joined)),
+                Ok(joined) => call.set_value(SendOption::new_local(Some(joined))),
                 Err(error) => {
                     state.alert.set(Some(format!("Could not join: {error}")));
                     state.phase.set(Phase::Lobby);
@@ -112,13 +117,13 @@ fn Meeting(room: RoomId) -> impl IntoView {
 
     // Stops capturing the screen (dropping the share stops its tracks) and shows the camera again.
     let end_share = move || {
-        screen.set_value(None);
-        state.screen_stream.set(None);
+        screen.set_value(SendOption::new_local(None));
+        state.screen_stream.set(slot(None));
         state.sharing.set(false);
     };
 
     let leave = Callback::new(move |()| {
-        call.set_value(None);
+        call.set_value(SendOption::new_local(None));
         end_share();
         state.remotes.set(Vec::new());
         release_media(state);
@@ -129,7 +134,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     // replaceTrack and announces the new state to the room.
     let media_changed = move || {
         call.with_value(|call| {
-            if let Some(call) = call {
+            if let Some(call) = call.as_ref() {
                 call.media_changed();
             }
         })
@@ -163,8 +168,8 @@ fn Meeting(room: RoomId) -> impl IntoView {
         spawn_local(async move {
             match ScreenShare::start(stop_sharing).await {
                 Ok(share) => {
-                    state.screen_stream.set(Some(share.stream().clone()));
-                    screen.set_value(Some(share));
+                    state.screen_stream.set(slot(Some(share.stream().clone())));
+                    screen.set_value(SendOption::new_local(Some(share)));
                     state.sharing.set(true);
                     media_changed();
                 }
@@ -189,21 +194,21 @@ fn Meeting(room: RoomId) -> impl IntoView {
     });
 
     let send_chat = Callback::new(move |(text, to): (String, Option<PeerId>)| {
-        call.with_value(|call| match call {
+        call.with_value(|call| match call.as_ref() {
             Some(call) => call.send_chat(&text, to),
             None => Err("You are not in the call.".to_owned()),
         })
     });
     let send_files = Callback::new(move |(files, to): (Vec<File>, Option<PeerId>)| {
         call.with_value(|call| {
-            if let Some(call) = call {
+            if let Some(call) = call.as_ref() {
                 call.send_files(&files, to);
             }
         })
     });
     let transfer_action = Callback::new(move |(key, action): (TransferKey, TransferAction)| {
         call.with_value(|call| {
-            if let Some(call) = call {
+            if let Some(call) = call.as_ref() {
                 call.act_on_transfer(key, action);
             }
         })
@@ -211,7 +216,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
 
     let with_call = move |f: &dyn Fn(&Call)| {
         call.with_value(|call| {
-            if let Some(call) = call {
+            if let Some(call) = call.as_ref() {
                 f(call);
             }
         })
@@ -233,11 +238,15 @@ fn Meeting(room: RoomId) -> impl IntoView {
     // must not be touched (doing so panicked a server render now and then).
     #[cfg(feature = "hydrate")]
     on_cleanup(move || {
-        device_watcher.try_update_value(|w| *w = None);
-        level_meter.try_update_value(|m| *m = None);
-        call.try_update_value(|c| *c = None);
-        screen.try_update_value(|s| *s = None);
-        if let Some(stream) = state.local_stream.try_get_untracked().flatten() {
+        device_watcher.try_update_value(|w| w.update(|w| *w = None));
+        level_meter.try_update_value(|m| m.update(|m| *m = None));
+        call.try_update_value(|c| c.update(|c| *c = None));
+        screen.try_update_value(|s| s.update(|s| *s = None));
+        if let Some(stream) = state
+            .local_stream
+            .try_get_untracked()
+            .and_then(SendOption::take)
+        {
             media::stop_all(&stream);
         }
     });
@@ -342,10 +351,10 @@ fn open_media(state: CallState) {
 
 /// Stops the camera and microphone.
 fn release_media(state: CallState) {
-    if let Some(stream) = state.local_stream.get_untracked() {
-        media::stop_all(&stream);
+    if let Some(stream) = state.local_stream.get_untracked().as_ref() {
+        media::stop_all(stream);
     }
-    state.local_stream.set(None);
+    state.local_stream.set(slot(None));
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -355,5 +364,28 @@ fn local_storage() -> Option<web_sys::Storage> {
 fn copy_link(link: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.navigator().clipboard().write_text(link);
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    /// The server renders a page on one thread and may drop it on another (the response body
+    /// finishes on whichever worker polls it last). Nothing browser-only may be kept on the
+    /// server, or dropping it there panics and the browser sees the page load fail.
+    #[test]
+    fn a_rendered_meeting_can_be_dropped_on_another_thread() {
+        let owner = Owner::new_root(Some(std::sync::Arc::new(
+            hydration_context::SsrSharedContext::new(),
+        )));
+        let html = owner.with(|| {
+            let room: RoomId = "abcdefghijklmnopqrstuvwxyz".parse().unwrap();
+            view! { <Meeting room /> }.to_html()
+        });
+        assert!(html.contains("Your name"), "{html}");
+        std::thread::spawn(move || owner.cleanup())
+            .join()
+            .expect("dropping the page on another thread");
     }
 }
