@@ -18,8 +18,9 @@ export default defineConfig({
   // Every test runs several browsers encoding video: one at a time on a small machine.
   workers: 1,
   fullyParallel: false,
-  // One retry, reported as "flaky" in the summary: a page load very rarely fails with
-  // net::ERR_HTTP2_PROTOCOL_ERROR (seen twice in about ten full runs, cause not yet found).
+  // One retry, reported as "flaky" in the summary, so a rare failure is seen but does not stop
+  // the run. (The one seen most, a page load failing with net::ERR_HTTP2_PROTOCOL_ERROR, was a
+  // server panic while finishing a page, since fixed.)
   retries: 1,
   reporter: [['list']],
   use: {
