@@ -10,14 +10,15 @@ use leptos::reactive::send_wrapper_ext::SendOption;
 use std::collections::VecDeque;
 use web_sys::MediaStream;
 
-/// A media stream, or none, as the page's state holds it. The server renders the page too but
-/// never has a stream; this way it holds nothing browser-only, which it could not drop on another
-/// thread than the one that rendered the page (it may finish sending a page on any).
+/// A media stream, or none, as the page's state holds it (see [`slot`]).
 pub type StreamSlot = SendOption<MediaStream>;
 
-/// A [`StreamSlot`] holding `stream`.
-pub fn slot(stream: Option<MediaStream>) -> StreamSlot {
-    SendOption::new_local(stream)
+/// A browser-only value (a stream, the call, ...), or none, as the page keeps it. The server
+/// renders the page too but never has such a value; kept this way, it holds nothing browser-only,
+/// which it could not drop on another thread than the one that rendered the page (it may finish
+/// sending a page on any).
+pub fn slot<T>(value: Option<T>) -> SendOption<T> {
+    SendOption::new_local(value)
 }
 
 /// Where the person is in a meeting.

@@ -12,7 +12,6 @@ use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::protocol::{PeerId, RoomId};
 use crate::transfer_state::TransferKey;
 use leptos::prelude::*;
-use leptos::reactive::send_wrapper_ext::SendOption;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use web_sys::File;
@@ -49,11 +48,11 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let link = RwSignal::new(String::new());
-    // Browser-only values, none on the server (see `StreamSlot`).
-    let call = StoredValue::new(SendOption::new_local(None::<Call>));
-    let screen = StoredValue::new(SendOption::new_local(None::<ScreenShare>));
-    let device_watcher = StoredValue::new(SendOption::new_local(None::<DeviceWatcher>));
-    let level_meter = StoredValue::new(SendOption::new_local(None::<LevelMeter>));
+    // Browser-only values, none on the server (see `slot`).
+    let call = StoredValue::new(slot(None::<Call>));
+    let screen = StoredValue::new(slot(None::<ScreenShare>));
+    let device_watcher = StoredValue::new(slot(None::<DeviceWatcher>));
+    let level_meter = StoredValue::new(slot(None::<LevelMeter>));
 
     // Our microphone's loudness, measured whenever the local stream changes.
     Effect::new(move |_| {
@@ -68,7 +67,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
         if meter.is_none() {
             state.mic_level.set(0.0);
         }
-        level_meter.set_value(SendOption::new_local(meter));
+        level_meter.set_value(slot(meter));
     });
 
     // Browser only (effects never run on the server): remembered name, the link, the camera.
@@ -88,9 +87,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                 state.choice(kind).set(id);
             }
         }
-        device_watcher.set_value(SendOption::new_local(DeviceWatcher::start(move || {
-            refresh_devices(state)
-        })));
+        device_watcher.set_value(slot(DeviceWatcher::start(move || refresh_devices(state))));
         open_media(state);
     });
 
@@ -106,7 +103,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
             state.alert.set(None);
             state.phase.set(Phase::Joining);
             match Call::join(room, display_name, password, state) {
-                Ok(joined) => call.set_value(SendOption::new_local(Some(joined))),
+                Ok(joined) => call.set_value(slot(Some(joined))),
                 Err(error) => {
                     state.alert.set(Some(format!("Could not join: {error}")));
                     state.phase.set(Phase::Lobby);
@@ -117,13 +114,13 @@ fn Meeting(room: RoomId) -> impl IntoView {
 
     // Stops capturing the screen (dropping the share stops its tracks) and shows the camera again.
     let end_share = move || {
-        screen.set_value(SendOption::new_local(None));
+        screen.set_value(slot(None));
         state.screen_stream.set(slot(None));
         state.sharing.set(false);
     };
 
     let leave = Callback::new(move |()| {
-        call.set_value(SendOption::new_local(None));
+        call.set_value(slot(None));
         end_share();
         state.remotes.set(Vec::new());
         release_media(state);
@@ -169,7 +166,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
             match ScreenShare::start(stop_sharing).await {
                 Ok(share) => {
                     state.screen_stream.set(slot(Some(share.stream().clone())));
-                    screen.set_value(SendOption::new_local(Some(share)));
+                    screen.set_value(slot(Some(share)));
                     state.sharing.set(true);
                     media_changed();
                 }
@@ -233,9 +230,8 @@ fn Meeting(room: RoomId) -> impl IntoView {
         open_media(state);
     };
 
-    // Only the browser has a call, devices or a stream to release. On the server the page's
-    // owner may be cleaned up on another thread than it rendered on, where these local values
-    // must not be touched (doing so panicked a server render now and then).
+    // Only the browser has a call, devices or a stream to release; the server holds none of
+    // them (see `slot`).
     #[cfg(feature = "hydrate")]
     on_cleanup(move || {
         device_watcher.try_update_value(|w| w.update(|w| *w = None));
@@ -245,7 +241,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
         if let Some(stream) = state
             .local_stream
             .try_get_untracked()
-            .and_then(SendOption::take)
+            .and_then(|stream| stream.take())
         {
             media::stop_all(&stream);
         }
