@@ -356,7 +356,7 @@ pub enum ErrorCode {
     NotInRoom,
     /// The addressed peer is not in your room.
     UnknownPeer,
-    /// The addressed peer cannot take more messages right now.
+    /// The addressed peer is away and already has as much waiting for it as the server keeps.
     PeerBusy,
     /// This connection sends too fast; the message was dropped.
     RateLimited,

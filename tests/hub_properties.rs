@@ -7,13 +7,11 @@
 
 use confab::protocol::{ErrorCode, MediaState, PeerId, PeerInfo, RoomId, SdpType, ServerMessage};
 use confab::protocol::{Resume, RoomSettings, Signal, clean_name};
-use confab::server::hub::{
-    ConnectionId, Hub, HubLimits, JoinRequest, Joined, MemberSender, Outbound,
-};
+use confab::server::hub::{ConnectionId, Hub, HubLimits, JoinRequest, Joined, Outbound};
+use confab::server::outbox::{Outbox, OutboxSender, outbox};
 use confab::server::resume::ResumeKey;
 use proptest::prelude::*;
 use std::collections::HashMap;
-use tokio::sync::mpsc;
 
 // Every hub call goes through these helpers, so a change to the hub's signatures is one edit here.
 
@@ -33,7 +31,7 @@ fn join(
     name: &str,
     media: MediaState,
     resume: Option<Resume>,
-    tx: MemberSender,
+    tx: OutboxSender,
     connection: ConnectionId,
 ) -> Result<Joined, ErrorCode> {
     hub.join(JoinRequest {
@@ -85,10 +83,6 @@ fn member_count(hub: &Hub, room: &RoomId) -> usize {
 const ROOMS: usize = 3;
 /// Connections the operations pick from; more than one room can hold, so rooms fill up.
 const CONNECTIONS: usize = 7;
-/// Queue length of a connection: the model drains every queue after each step, and one step
-/// sends at most two messages to each connection (a departure and the new host), or a welcome
-/// and what was held (at most a few per step of absence).
-const QUEUE: usize = 256;
 /// An id the hub never hands out (ids count up from the time in microseconds).
 const UNKNOWN: PeerId = PeerId(u64::MAX);
 
@@ -157,9 +151,9 @@ fn op() -> impl Strategy<Value = Op> {
 /// One connection as the model sees it.
 struct Conn {
     /// What the hub is handed on join.
-    tx: MemberSender,
+    tx: OutboxSender,
     /// The socket's end of the queue; `None` once the socket is gone.
-    rx: Option<mpsc::Receiver<Outbound>>,
+    rx: Option<Outbox>,
     /// The room and id it is in now.
     member: Option<(usize, PeerId)>,
     /// The room and id it was last given, kept after it leaves.
@@ -205,7 +199,7 @@ impl Model {
 
     /// A fresh socket for `conn`.
     fn reconnect(&mut self, conn: usize) {
-        let (tx, rx) = mpsc::channel(QUEUE);
+        let (tx, rx) = outbox();
         self.conns[conn].tx = tx;
         self.conns[conn].rx = Some(rx);
         self.conns[conn].connection = self.next_connection;
@@ -503,7 +497,7 @@ impl Model {
 }
 
 fn connection(id: ConnectionId) -> Conn {
-    let (tx, rx) = mpsc::channel(QUEUE);
+    let (tx, rx) = outbox();
     Conn {
         tx,
         rx: Some(rx),

@@ -845,3 +845,144 @@ async fn ice_configuration_with_turn_credentials_is_given_to_members_only() {
     assert_eq!(status, 500);
     assert!(body.contains("join the meeting first"), "{body}");
 }
+
+/// A client whose socket takes little at a time (a 4 KiB receive buffer), so what the server
+/// writes to it backs up as soon as it stops reading.
+async fn connect_slow_reader(server: &Server) -> Socket {
+    let tcp = tokio::net::TcpSocket::new_v4().unwrap();
+    tcp.set_recv_buffer_size(4096).unwrap();
+    let stream = tcp.connect(server.addr).await.unwrap();
+    let url = format!("ws://{}/signal", server.addr);
+    let (socket, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
+        .await
+        .unwrap();
+    socket
+}
+
+/// Candidates of nearly the largest size the server takes, numbered.
+const BIG_SIGNALS: usize = 150;
+
+fn big_signal(number: usize) -> Signal {
+    Signal::Candidate {
+        candidate: format!("{number} {}", "x".repeat(60_000)),
+        sdp_mid: None,
+        sdp_m_line_index: None,
+    }
+}
+
+/// The number of a [`big_signal`] from `from`, if `message` is one.
+fn big_signal_number(message: &ServerMessage, from: PeerId) -> Option<usize> {
+    match message {
+        ServerMessage::Signal {
+            from: sender,
+            signal: Signal::Candidate { candidate, .. },
+        } if *sender == from => candidate.split(' ').next()?.parse().ok(),
+        _ => None,
+    }
+}
+
+/// A joins B's room and sends B [`BIG_SIGNALS`] big signals, about 9 MB, while B reads nothing.
+async fn flood_a_reader_who_stopped(server: &Server, room: &RoomId, b: PeerId) -> (Socket, PeerId) {
+    let mut a = connect(server).await;
+    let (a_id, _) = join(&mut a, room, "A").await;
+    for number in 0..BIG_SIGNALS {
+        send(
+            &mut a,
+            &ClientMessage::Signal {
+                to: b,
+                signal: big_signal(number),
+            },
+        )
+        .await;
+    }
+    (a, a_id)
+}
+
+#[tokio::test]
+async fn a_reader_that_falls_behind_is_closed_with_1013_and_resuming_gets_the_rest_in_order() {
+    let server = start(
+        HubLimits {
+            resume_grace: Duration::from_secs(10),
+            ..HubLimits::default()
+        },
+        Keepalive::default(),
+    )
+    .await;
+    let room = server.state.hub.create_room();
+    let mut b = connect_slow_reader(&server).await;
+    let welcome = join_with(&mut b, join_message(&room, "B")).await;
+    let resume = resume_of(&welcome);
+    let (mut a, a_id) = flood_a_reader_who_stopped(&server, &room, resume.id).await;
+
+    // B reads again: what was queued before it fell behind, then the close.
+    let mut received = Vec::new();
+    let close = tokio::time::timeout(PATIENCE, async {
+        loop {
+            match b.next().await {
+                Some(Ok(Message::Text(text))) => {
+                    let message = serde_json::from_str(text.as_str()).unwrap();
+                    received.extend(big_signal_number(&message, a_id));
+                }
+                Some(Ok(Message::Close(frame))) => return frame.expect("a close code"),
+                Some(Ok(_)) => continue,
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("closed within the patience window");
+    assert_eq!(close.code, CloseCode::Again);
+    assert_eq!(close.reason.as_str(), "not keeping up");
+    assert!(received.len() < BIG_SIGNALS, "B fell behind before the end");
+
+    // Back with its token: the welcome, then what waited for it.
+    let mut b = connect(&server).await;
+    let back = join_with(&mut b, join_as(&room, "B", None, Some(resume.clone()))).await;
+    assert!(matches!(back, ServerMessage::Welcome { resumed: true, .. }));
+    while let Ok(message) = tokio::time::timeout(Duration::from_millis(500), recv(&mut b)).await {
+        received.extend(big_signal_number(&message, a_id));
+    }
+
+    // An away member holds only as much as an outbox: A was told of every signal dropped, and
+    // those were the last ones. Nothing else went missing, came twice or out of order.
+    let mut refused = 0;
+    while let Ok(message) = tokio::time::timeout(Duration::from_millis(300), recv(&mut a)).await {
+        assert_eq!(message, ServerMessage::error(ErrorCode::PeerBusy));
+        refused += 1;
+    }
+    assert_eq!(received, (0..BIG_SIGNALS - refused).collect::<Vec<_>>());
+    assert_eq!(server.state.hub.member_count(&room), 2);
+}
+
+#[tokio::test]
+async fn a_reader_that_never_reads_again_frees_its_connection_and_the_room_is_told_it_left() {
+    let mut state = test_state(limits());
+    state.connections = std::sync::Arc::new(tokio::sync::Semaphore::new(10));
+    state.connection_limits.close_drain = Duration::from_millis(300);
+    let server = serve(state).await;
+    let room = server.state.hub.create_room();
+    let mut b = connect_slow_reader(&server).await;
+    let (b_id, _) = join(&mut b, &room, "B").await;
+    let (mut a, _) = flood_a_reader_who_stopped(&server, &room, b_id).await;
+
+    // B's socket is dropped after the drain time although B never answers: only A's
+    // connection holds a slot.
+    tokio::time::timeout(PATIENCE, async {
+        while server.state.connections.available_permits() != 9 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the slow reader's connection slot is given back");
+    // And once its grace period is over, it has left.
+    let left = tokio::time::timeout(PATIENCE, async {
+        loop {
+            if recv(&mut a).await == (ServerMessage::PeerLeft { id: b_id }) {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(left.is_ok(), "A is told B left");
+    drop(b);
+}

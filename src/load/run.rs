@@ -5,7 +5,7 @@ use super::server::{ServerSample, ServerUsage};
 use super::stats::{LatencySummary, Ledger, summarise};
 use super::transport::Target;
 use crate::protocol::{ClientMessage, MediaState, PeerId, RoomId, SdpType, ServerMessage, Signal};
-use crate::server::hub::MEMBER_QUEUE;
+use crate::server::outbox::{OUTBOX_BYTES, OUTBOX_MESSAGES};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -81,10 +81,17 @@ const CANDIDATES: usize = 12;
 /// together could otherwise fill the server's queue for it.
 const WINDOW: usize = 32;
 
-/// Each sender's window: all the others in a room together stay within the server's queue for
-/// one recipient ([`MEMBER_QUEUE`]), so the server never has to refuse one as `peer_busy`.
-fn window(peers: usize) -> usize {
-    (MEMBER_QUEUE / peers.saturating_sub(1).max(1)).clamp(1, WINDOW)
+/// Bytes a relayed steady message takes in the server's outbox beyond its payload, at most.
+const ENVELOPE: usize = 256;
+
+/// Each sender's window: all the others in a room together stay within the server's outbox for
+/// one recipient, in messages ([`OUTBOX_MESSAGES`]) and in bytes ([`OUTBOX_BYTES`]), so the
+/// server never finds a recipient not keeping up.
+fn window(peers: usize, payload: usize) -> usize {
+    let senders = peers.saturating_sub(1).max(1);
+    let by_count = OUTBOX_MESSAGES / senders;
+    let by_bytes = OUTBOX_BYTES / (payload + ENVELOPE) / senders;
+    by_count.min(by_bytes).clamp(1, WINDOW)
 }
 
 fn clock() -> u64 {
@@ -198,7 +205,7 @@ pub async fn run(options: Options) -> Result<Report, String> {
     // Every peer gets a writer queue and a reader task.
     let in_flight: Arc<Vec<Semaphore>> = Arc::new(
         (0..total)
-            .map(|_| Semaphore::new(window(options.peers)))
+            .map(|_| Semaphore::new(window(options.peers, options.payload)))
             .collect(),
     );
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -232,6 +239,14 @@ pub async fn run(options: Options) -> Result<Report, String> {
                 let Some(frame) = frame else { break };
                 let Ok(Message::Text(text)) = frame else {
                     match frame {
+                        // Closed by the server for a reason (such as 1013 "not keeping up").
+                        Ok(Message::Close(Some(close))) if u16::from(close.code) != 1000 => {
+                            shared.error(format!(
+                                "closed by the server: {} {}",
+                                close.code, close.reason
+                            ));
+                            break;
+                        }
                         Ok(Message::Close(_)) | Err(_) => {
                             shared.error("connection closed");
                             break;
@@ -547,16 +562,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_recipients_senders_together_never_overfill_its_server_queue() {
-        for peers in [2, 4, 6, 9, 10, 50, 300, 1000] {
-            let senders = peers - 1;
-            assert!(window(peers) >= 1);
-            assert!(
-                window(peers) * senders <= MEMBER_QUEUE || window(peers) == 1,
-                "{peers} peers"
-            );
+    fn a_recipients_senders_together_never_overfill_its_server_outbox() {
+        for payload in [100, 600, 4_000, 60_000] {
+            for peers in [2, 4, 6, 9, 10, 32] {
+                let (senders, w) = (peers - 1, window(peers, payload));
+                assert!(w >= 1);
+                if w > 1 {
+                    assert!(w * senders <= OUTBOX_MESSAGES, "{peers} peers");
+                    assert!(
+                        w * senders * (payload + ENVELOPE) <= OUTBOX_BYTES,
+                        "{payload} B"
+                    );
+                }
+            }
         }
-        assert_eq!(window(4), WINDOW);
-        assert_eq!(window(10), MEMBER_QUEUE / 9);
+        assert_eq!(window(4, 600), WINDOW);
+        assert_eq!(window(10, 600), OUTBOX_MESSAGES / 9);
+        assert_eq!(window(2, 60_000), OUTBOX_BYTES / 60_256);
     }
 }

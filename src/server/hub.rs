@@ -1,13 +1,16 @@
 //! The room hub: which peers are in which room, who hosts it, and delivery between them.
 //!
-//! The hub knows nothing of sockets. Each member hands it the sending half of a bounded queue;
-//! the connection task drains the other half into its WebSocket. Messages are serialised once and
-//! shared between recipients.
+//! The hub knows nothing of sockets. Each member hands it the sending half of its connection's
+//! [`super::outbox`]; the connection task drains the other half into its WebSocket. Messages are
+//! serialised once and shared between recipients.
 //!
 //! A member whose connection drops is kept, *away*, for a grace period: messages for it wait
 //! (bounded), and the others are not told it left. If it comes back with its resume token in time
-//! it simply carries on; otherwise it is removed and the room told.
+//! it simply carries on; otherwise it is removed and the room told. A member whose outbox
+//! overflows (it stopped reading) is away from then on in the same way, and its connection is
+//! told to close: nothing sent to it is dropped while it can still come back for it.
 
+use super::outbox::Refused;
 use super::password::{self, Guesses, StoredPassword};
 use super::resume::ResumeKey;
 use crate::protocol::{
@@ -20,22 +23,8 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
-/// Messages queued for one member (connected or away) before it counts as too slow.
-pub const MEMBER_QUEUE: usize = 256;
-
-/// What the hub hands a member's connection.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outbound {
-    /// A serialised [`ServerMessage`], shared by every recipient.
-    Frame(Utf8Bytes),
-    /// Close the connection with this code and reason (after the frames before it).
-    Close(u16, &'static str),
-}
-
-/// Where the hub delivers a member's messages.
-pub type MemberSender = mpsc::Sender<Outbound>;
+pub use super::outbox::{OUTBOX_BYTES, OUTBOX_MESSAGES, Outbound, OutboxSender};
 
 /// Identifies one signaling connection, so that a connection replaced by a resumed one cannot
 /// remove the member it used to carry.
@@ -108,11 +97,13 @@ struct Member {
     /// Id and display name.
     info: PeerInfo,
     /// Queue into the member's connection; `None` while it is away.
-    tx: Option<MemberSender>,
+    tx: Option<OutboxSender>,
     /// The connection currently carrying this member.
     connection: ConnectionId,
     /// Messages held while the member is away.
     held: VecDeque<Outbound>,
+    /// Bytes of the messages held.
+    held_bytes: usize,
 }
 
 /// A request to join a room.
@@ -129,7 +120,7 @@ pub struct JoinRequest {
     /// The room password hash the joiner's password was checked against, if it gave one.
     pub password_checked: Option<StoredPassword>,
     /// The joiner's queue.
-    pub tx: MemberSender,
+    pub tx: OutboxSender,
     /// The joiner's connection.
     pub connection: ConnectionId,
 }
@@ -295,6 +286,7 @@ impl Hub {
                 resumed,
             });
             let held: Vec<_> = member.held.drain(..).collect();
+            member.held_bytes = 0;
             for frame in std::iter::once(welcome).chain(held) {
                 member.deliver(frame);
             }
@@ -536,7 +528,7 @@ impl Room {
         &mut self,
         id: PeerId,
         mut info: PeerInfo,
-        tx: MemberSender,
+        tx: OutboxSender,
         connection: ConnectionId,
         password_checked: Option<StoredPassword>,
         limits: &HubLimits,
@@ -567,7 +559,7 @@ impl Room {
         &mut self,
         id: PeerId,
         mut info: PeerInfo,
-        tx: MemberSender,
+        tx: OutboxSender,
         connection: ConnectionId,
         limits: &HubLimits,
     ) -> Result<(PeerId, bool), ErrorCode> {
@@ -591,7 +583,7 @@ impl Room {
     }
 
     /// Adds a member in id order and tells the others (and everyone, if the host changed).
-    fn insert(&mut self, info: PeerInfo, tx: MemberSender, connection: ConnectionId) {
+    fn insert(&mut self, info: PeerInfo, tx: OutboxSender, connection: ConnectionId) {
         let host_before = self.host();
         let id = info.id;
         self.broadcast(&ServerMessage::PeerJoined { peer: info.clone() }, None);
@@ -603,6 +595,7 @@ impl Room {
                 tx: Some(tx),
                 connection,
                 held: VecDeque::new(),
+                held_bytes: 0,
             },
         );
         if host_before.is_some() && self.host() != host_before {
@@ -642,27 +635,37 @@ impl Room {
 }
 
 impl Member {
-    /// Queues a frame for the member, or holds it while the member is away. Returns false when
-    /// the member is too slow to take it (its queue is full), so the frame was dropped.
+    /// Queues a frame for the member, or holds it while the member is away. A member whose
+    /// outbox is full has stopped reading: its connection has been told to close, and from now
+    /// on it is away, so this frame and those after it wait for it to resume. Returns false only
+    /// when an away member has as much waiting as an outbox holds, so the frame was dropped.
     fn deliver(&mut self, frame: Outbound) -> bool {
-        if let Some(tx) = &self.tx {
-            match tx.try_send(frame) {
-                Ok(()) => return true,
-                Err(mpsc::error::TrySendError::Full(_)) => return false,
-                Err(mpsc::error::TrySendError::Closed(frame)) => {
-                    // The connection is ending; hold the frame in case the member resumes.
-                    self.tx = None;
-                    return self.hold(frame);
-                }
+        let Some(tx) = &self.tx else {
+            return self.hold(frame);
+        };
+        match tx.try_send(frame) {
+            Ok(()) => true,
+            Err(Refused::Full(frame)) => {
+                tracing::info!(peer = %self.info.id, "not keeping up; closing its connection");
+                self.tx = None;
+                self.hold(frame)
+            }
+            Err(Refused::Closed(frame)) => {
+                // The connection is ending; hold the frame in case the member resumes.
+                self.tx = None;
+                self.hold(frame)
             }
         }
-        self.hold(frame)
     }
 
     fn hold(&mut self, frame: Outbound) -> bool {
-        if self.held.len() >= MEMBER_QUEUE {
+        let bytes = frame.bytes();
+        if self.held.len() >= OUTBOX_MESSAGES
+            || (!self.held.is_empty() && self.held_bytes + bytes > OUTBOX_BYTES)
+        {
             return false;
         }
+        self.held_bytes += bytes;
         self.held.push_back(frame);
         true
     }
@@ -672,16 +675,17 @@ impl Member {
 mod tests {
     use super::*;
     use crate::protocol::SdpType;
+    use crate::server::outbox::{Outbox, outbox, outbox_with};
 
     fn hub() -> Hub {
         Hub::new(HubLimits::default(), ResumeKey::random())
     }
 
-    fn member() -> (MemberSender, mpsc::Receiver<Outbound>) {
-        mpsc::channel(MEMBER_QUEUE)
+    fn member() -> (OutboxSender, Outbox) {
+        outbox()
     }
 
-    fn request(room: &RoomId, name: &str, tx: MemberSender) -> JoinRequest {
+    fn request(room: &RoomId, name: &str, tx: OutboxSender) -> JoinRequest {
         JoinRequest {
             room: room.clone(),
             name: name.into(),
@@ -693,11 +697,11 @@ mod tests {
         }
     }
 
-    fn join(hub: &Hub, room: &RoomId, name: &str, tx: MemberSender) -> Result<Joined, ErrorCode> {
+    fn join(hub: &Hub, room: &RoomId, name: &str, tx: OutboxSender) -> Result<Joined, ErrorCode> {
         hub.join(request(room, name, tx))
     }
 
-    fn next(rx: &mut mpsc::Receiver<Outbound>) -> ServerMessage {
+    fn next(rx: &mut Outbox) -> ServerMessage {
         match rx.try_recv().expect("a message is queued") {
             Outbound::Frame(frame) => serde_json::from_str(frame.as_str()).unwrap(),
             close => panic!("expected a frame, got {close:?}"),
@@ -705,7 +709,7 @@ mod tests {
     }
 
     /// Takes the welcome every member receives first.
-    fn welcome(rx: &mut mpsc::Receiver<Outbound>) -> ServerMessage {
+    fn welcome(rx: &mut Outbox) -> ServerMessage {
         let welcome = next(rx);
         assert!(
             matches!(welcome, ServerMessage::Welcome { .. }),
@@ -715,15 +719,7 @@ mod tests {
     }
 
     /// A (the host) and B in `room`, welcomes taken, A's news of B drained.
-    fn two_members(
-        hub: &Hub,
-        room: &RoomId,
-    ) -> (
-        Joined,
-        mpsc::Receiver<Outbound>,
-        Joined,
-        mpsc::Receiver<Outbound>,
-    ) {
+    fn two_members(hub: &Hub, room: &RoomId) -> (Joined, Outbox, Joined, Outbox) {
         let (tx_a, mut rx_a) = member();
         let (tx_b, mut rx_b) = member();
         let a = join(hub, room, "A", tx_a).unwrap();
@@ -734,7 +730,7 @@ mod tests {
         (a, rx_a, b, rx_b)
     }
 
-    fn drain(rx: &mut mpsc::Receiver<Outbound>) {
+    fn drain(rx: &mut Outbox) {
         while rx.try_recv().is_ok() {}
     }
 
@@ -742,6 +738,14 @@ mod tests {
         Signal::Description {
             sdp_type: SdpType::Offer,
             sdp: "v=0".into(),
+        }
+    }
+
+    fn candidate(line: &str) -> Signal {
+        Signal::Candidate {
+            candidate: line.into(),
+            sdp_mid: None,
+            sdp_m_line_index: None,
         }
     }
 
@@ -936,7 +940,7 @@ mod tests {
         };
         let hub = std::sync::Arc::new(Hub::new(limits, ResumeKey::random()));
         // Eight threads race to make 100 rooms in all; the limit lets exactly 40 exist.
-        let made: Vec<(RoomId, PeerId, mpsc::Receiver<Outbound>)> = std::thread::scope(|s| {
+        let made: Vec<(RoomId, PeerId, Outbox)> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..8)
                 .map(|_| {
                     let hub = hub.clone();
@@ -975,21 +979,67 @@ mod tests {
     }
 
     #[test]
-    fn slow_member_makes_relay_report_busy_instead_of_growing() {
+    fn a_member_that_stops_reading_is_away_and_what_follows_waits_for_its_resume() {
         let hub = hub();
         let room = hub.create_room();
         let (tx_a, _rx_a) = member();
-        let (tx_b, mut rx_b) = mpsc::channel(1);
+        // B's outbox holds its welcome and one more message.
+        let (tx_b, mut rx_b) = outbox_with(2, OUTBOX_BYTES);
         let a = join(&hub, &room, "A", tx_a).unwrap();
         let b = join(&hub, &room, "B", tx_b).unwrap();
-        welcome(&mut rx_b);
         hub.relay(&room, a.id, b.id, offer()).unwrap();
+        // No room: B is away from now on, not dropped, and its messages wait.
+        hub.relay(&room, a.id, b.id, candidate("c1")).unwrap();
+        hub.relay(&room, a.id, b.id, candidate("c2")).unwrap();
+        assert_eq!(hub.member_count(&room), 2);
+        welcome(&mut rx_b);
+        assert!(matches!(next(&mut rx_b), ServerMessage::Signal { .. }));
+        assert!(
+            rx_b.try_recv().is_err(),
+            "nothing more on the old connection"
+        );
+
+        // B comes back on a new connection: the welcome, then both candidates in order.
+        let (tx_b2, mut rx_b2) = member();
+        let mut again = request(&room, "B", tx_b2);
+        again.resume = Some(Resume {
+            id: b.id,
+            token: b.resume_token.clone(),
+        });
+        again.connection = 1;
+        assert!(hub.join(again).unwrap().resumed);
+        welcome(&mut rx_b2);
+        for expected in ["c1", "c2"] {
+            match next(&mut rx_b2) {
+                ServerMessage::Signal {
+                    signal: Signal::Candidate { candidate, .. },
+                    ..
+                } => assert_eq!(candidate, expected),
+                other => panic!("expected candidate {expected}, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_away_member_holds_no_more_than_an_outbox_and_the_sender_hears_it_is_busy() {
+        let hub = hub();
+        let room = hub.create_room();
+        let (tx_a, _rx_a) = member();
+        let (tx_b, rx_b) = member();
+        let a = join(&hub, &room, "A", tx_a).unwrap();
+        let b = join(&hub, &room, "B", tx_b).unwrap();
+        drop(rx_b);
+        assert!(hub.disconnect(&room, b.id, 0));
+        let big = "x".repeat(60 * 1024);
+        let fits = OUTBOX_BYTES / (60 * 1024);
+        for _ in 0..fits {
+            hub.relay(&room, a.id, b.id, candidate(&big)).unwrap();
+        }
         assert_eq!(
-            hub.relay(&room, a.id, b.id, offer()),
+            hub.relay(&room, a.id, b.id, candidate(&big)),
             Err(ErrorCode::PeerBusy)
         );
     }
-
     #[test]
     fn media_changes_reach_the_others_and_later_joiners() {
         let hub = hub();

@@ -5,7 +5,8 @@
 //! - [`tls`]: the operator's certificate or a kept self-signed one; [`headers`]: security headers.
 //! - [`files`]: the bundle and public assets, precompressed and revalidated.
 //! - [`net`]: this machine's names and addresses.
-//! - [`hub`]: rooms, their hosts and delivery between their peers; [`password`]: room
+//! - [`hub`]: rooms, their hosts and delivery between their peers; [`outbox`]: the bounded
+//!   queue from the hub to one connection; [`password`]: room
 //!   passwords; [`resume`]: tokens for coming back after a dropped connection or a restart.
 //! - [`rate`]: the token bucket behind the rate limits.
 //! - [`join`]: the start page's join form without JavaScript.
@@ -23,6 +24,7 @@ pub mod ice;
 pub mod join;
 pub mod net;
 pub mod origin;
+pub mod outbox;
 pub mod password;
 pub mod rate;
 pub mod resume;

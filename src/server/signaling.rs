@@ -7,9 +7,13 @@
 //! Limits, each refused with an [`ErrorCode`] the page shows as a sentence: the number of
 //! connections (close 1013), message size (close 1009), a per-connection rate (an error per
 //! dropped message, close 1008 when it goes on), time without joining a room, silence (no pong).
+//! A connection that stops reading until its [`super::outbox`] overflows is closed with 1013
+//! "not keeping up" (the browser reconnects and resumes, and gets what waited for it); one whose
+//! socket takes nothing for [`ConnectionLimits::close_drain`] while closing is dropped.
 
 use super::AppState;
-use super::hub::{Admission, ConnectionId, Hub, JoinRequest, MEMBER_QUEUE, Outbound, encode};
+use super::hub::{Admission, ConnectionId, Hub, JoinRequest, encode};
+use super::outbox::{Outbound, OutboxSender, outbox};
 use super::rate::TokenBucket;
 use crate::protocol::{
     CLOSE_GOING_AWAY, CLOSE_MESSAGE_TOO_BIG, CLOSE_POLICY, CLOSE_TRY_AGAIN_LATER, ClientMessage,
@@ -58,6 +62,9 @@ pub struct ConnectionLimits {
     pub strikes: u32,
     /// How long a connection may stay without being in a room.
     pub join_within: Duration,
+    /// How long a closing connection may take to be written what was queued for it; then its
+    /// socket is dropped.
+    pub close_drain: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -67,6 +74,8 @@ impl Default for ConnectionLimits {
             refill: Duration::from_millis(20),
             strikes: 50,
             join_within: Duration::from_secs(30),
+            // A full outbox over a slow mobile link.
+            close_drain: Duration::from_secs(10),
         }
     }
 }
@@ -160,7 +169,7 @@ struct Connection {
     hub: Arc<Hub>,
     state: AppState,
     id: ConnectionId,
-    tx: mpsc::Sender<Outbound>,
+    tx: OutboxSender,
     membership: Option<Membership>,
 }
 
@@ -173,7 +182,7 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
     } = state.keepalive;
     let limits = state.connection_limits;
     let (mut sink, mut stream) = socket.split();
-    let (tx, mut rx) = mpsc::channel::<Outbound>(MEMBER_QUEUE);
+    let (tx, mut rx) = outbox();
     // Control frames (pings, the final close) jump the member queue.
     let (control_tx, mut control_rx) = mpsc::channel::<Message>(4);
 
@@ -232,10 +241,15 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
     let mut last_heard = Instant::now();
     let mut outside_since = Some(Instant::now());
     let mut pings = interval_at(Instant::now() + ping_every, ping_every);
+    let mut fallen_behind = Box::pin(tx.fallen_behind());
     let close = loop {
         tokio::select! {
             _ = async { let _ = shutdown.wait_for(|stopping| *stopping).await; } => {
                 break Some((CLOSE_GOING_AWAY, "server restarting"));
+            }
+            () = &mut fallen_behind => {
+                tracing::info!(peer = ?connection.peer(), "not reading what it is sent; closing with 1013");
+                break Some((CLOSE_TRY_AGAIN_LATER, "not keeping up"));
             }
             _ = pings.tick() => {
                 if last_heard.elapsed() >= dead_after {
@@ -301,21 +315,34 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
         connection.went_away(m);
     }
     let we_close = close.is_some();
+    let drain_until = Instant::now() + limits.close_drain;
     if let Some((code, reason)) = close {
-        // Behind whatever is queued (such as the error explaining the close), unless the queue
-        // is full, in which case the close jumps it.
-        if tx.try_send(Outbound::Close(code, reason)).is_err() {
+        // Behind whatever is queued (such as the error explaining the close, or what a slow
+        // reader has yet to take), unless there is no room for it in time: then it jumps the
+        // queue.
+        let queued = tokio::time::timeout_at(drain_until, tx.close(code, reason)).await;
+        if !matches!(queued, Ok(Ok(()))) {
             let frame = CloseFrame {
                 code,
                 reason: reason.into(),
             };
-            let _ = control_tx.send(Message::Close(Some(frame))).await;
+            let _ = control_tx.try_send(Message::Close(Some(frame)));
         }
     }
+    drop(fallen_behind);
     drop(control_tx);
     drop(connection);
     drop(tx);
-    let _ = writer.await;
+    // A socket that takes nothing (the client stopped reading) cannot hold the task forever.
+    let mut writer = writer;
+    if tokio::time::timeout_at(drain_until, &mut writer)
+        .await
+        .is_err()
+    {
+        tracing::info!("socket took nothing while closing; dropping it");
+        writer.abort();
+        return;
+    }
     if we_close {
         // The closing handshake: read (and drop) what the client still sends until it answers
         // our close. Closing with unread data would make the kernel reset the connection, and a
