@@ -53,6 +53,15 @@ async fn start_default() -> Server {
     start(limits(), Keepalive::default()).await
 }
 
+/// A server that keeps a dropped peer for 10 s, longer than any test waits to resume.
+async fn start_with_long_grace() -> Server {
+    let limits = HubLimits {
+        resume_grace: Duration::from_secs(10),
+        ..HubLimits::default()
+    };
+    start(limits, Keepalive::default()).await
+}
+
 fn join_message(room: &RoomId, name: &str) -> ClientMessage {
     join_as(room, name, None, None)
 }
@@ -621,14 +630,7 @@ async fn a_connection_that_never_joins_is_closed() {
 
 #[tokio::test]
 async fn a_dropped_peer_resumes_with_its_token_and_the_room_never_sees_it_leave() {
-    let server = start(
-        HubLimits {
-            resume_grace: Duration::from_secs(10),
-            ..HubLimits::default()
-        },
-        Keepalive::default(),
-    )
-    .await;
+    let server = start_with_long_grace().await;
     let room = server.state.hub.create_room();
     let mut a = connect(&server).await;
     let mut b = connect(&server).await;
@@ -900,14 +902,7 @@ async fn flood_a_reader_who_stopped(server: &Server, room: &RoomId, b: PeerId) -
 
 #[tokio::test]
 async fn a_reader_that_falls_behind_is_closed_with_1013_and_resuming_gets_the_rest_in_order() {
-    let server = start(
-        HubLimits {
-            resume_grace: Duration::from_secs(10),
-            ..HubLimits::default()
-        },
-        Keepalive::default(),
-    )
-    .await;
+    let server = start_with_long_grace().await;
     let room = server.state.hub.create_room();
     let mut b = connect_slow_reader(&server).await;
     let welcome = join_with(&mut b, join_message(&room, "B")).await;
