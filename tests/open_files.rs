@@ -38,21 +38,34 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let server = Server {
+        let mut server = Server {
             child,
             port,
             data_dir,
         };
         for _ in 0..300 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            let answered = tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
-                .is_ok()
-            {
+                .is_ok();
+            // Another process may have taken the port first: then this one has exited.
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("the server exited before listening on {port}: {status}");
+            }
+            if answered {
                 return server;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("the server did not start listening on {port}");
+    }
+
+    /// Whether the process still runs, for a failure message.
+    fn state(&mut self) -> String {
+        match self.child.try_wait() {
+            Ok(None) => "still runs".into(),
+            Ok(Some(status)) => format!("has exited ({status})"),
+            Err(error) => format!("cannot be checked ({error})"),
+        }
     }
 
     /// The soft and hard limit on open files of the running process.
@@ -88,7 +101,7 @@ async fn the_soft_limit_on_open_files_is_raised_to_the_hard_limit() {
 
 #[tokio::test]
 async fn past_what_the_open_file_limit_holds_a_connection_is_told_the_server_is_full() {
-    let server = Server::start("hard", "-n 400").await;
+    let mut server = Server::start("hard", "-n 400").await;
     let target = Target::new(&format!("https://127.0.0.1:{}", server.port), true).unwrap();
     let mut held = Vec::new();
     let refusal = loop {
@@ -97,7 +110,7 @@ async fn past_what_the_open_file_limit_holds_a_connection_is_told_the_server_is_
             "400 connections joined under a limit of 400 open files"
         );
         let attempt = async {
-            let mut socket = target.connect().await.unwrap();
+            let mut socket = target.connect().await?;
             let join = ClientMessage::Join {
                 room: RoomId::from_random_bytes(rand::random()),
                 name: format!("person {}", held.len()),
@@ -112,7 +125,7 @@ async fn past_what_the_open_file_limit_holds_a_connection_is_told_the_server_is_
                 match socket.next().await {
                     Some(Ok(Message::Text(text))) => {
                         let message: ServerMessage = serde_json::from_str(&text).unwrap();
-                        break (message, socket);
+                        break Ok((message, socket));
                     }
                     Some(Ok(_)) => continue,
                     other => panic!(
@@ -124,7 +137,14 @@ async fn past_what_the_open_file_limit_holds_a_connection_is_told_the_server_is_
         };
         let (message, socket) = tokio::time::timeout(Duration::from_secs(10), attempt)
             .await
-            .unwrap_or_else(|_| panic!("connection {} got no answer", held.len()));
+            .unwrap_or_else(|_| panic!("connection {} got no answer", held.len()))
+            .unwrap_or_else(|error: String| {
+                panic!(
+                    "connection {} failed: {error}; the server {}",
+                    held.len(),
+                    server.state()
+                )
+            });
         match message {
             ServerMessage::Welcome { .. } => held.push(socket),
             ServerMessage::Error { code, .. } => break (code, socket),
