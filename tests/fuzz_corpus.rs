@@ -32,7 +32,7 @@ fn every_kept_fuzz_input_passes_its_targets_checks() {
 #[test]
 fn the_signal_fast_path_agrees_with_the_typed_decoder_on_the_fuzz_corpus() {
     use confab::protocol::{ClientMessage, PeerId, ServerMessage};
-    use confab::server::hub::Outbound;
+    use confab::server::outbox::Outbound;
     use confab::server::signal_frame;
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/signaling_message");

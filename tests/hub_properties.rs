@@ -7,8 +7,8 @@
 
 use confab::protocol::{ErrorCode, MediaState, PeerId, PeerInfo, RoomId, SdpType, ServerMessage};
 use confab::protocol::{Resume, RoomSettings, Signal, clean_name};
-use confab::server::hub::{ConnectionId, Hub, HubLimits, JoinRequest, Joined, Outbound};
-use confab::server::outbox::{Outbox, OutboxSender, outbox};
+use confab::server::hub::{ConnectionId, Hub, HubLimits, JoinRequest, Joined};
+use confab::server::outbox::{Outbound, Outbox, OutboxSender, outbox};
 use confab::server::resume::ResumeKey;
 use proptest::prelude::*;
 use std::collections::HashMap;

@@ -11,7 +11,7 @@
 //! test checks this against the typed decoder); anything it is not sure of it leaves to the typed
 //! decoder, which also words the error.
 
-use super::hub::Outbound;
+use super::outbox::Outbound;
 use crate::protocol::{PeerId, SdpType};
 use axum::extract::ws::Utf8Bytes;
 use serde::Deserialize;

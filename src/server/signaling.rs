@@ -186,7 +186,7 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
     // Control frames (pings, the final close) jump the member queue.
     let (control_tx, mut control_rx) = mpsc::channel::<Message>(4);
 
-    let writer = tokio::spawn(async move {
+    let mut writer = tokio::spawn(async move {
         let mut control_open = true;
         loop {
             let message = tokio::select! {
@@ -334,7 +334,6 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
     drop(connection);
     drop(tx);
     // A socket that takes nothing (the client stopped reading) cannot hold the task forever.
-    let mut writer = writer;
     if tokio::time::timeout_at(drain_until, &mut writer)
         .await
         .is_err()
