@@ -707,6 +707,24 @@ mod tests {
         hub.join(request(room, name, tx))
     }
 
+    /// A request to come back as `member`, with its resume token, on `connection`.
+    fn comeback(
+        room: &RoomId,
+        name: &str,
+        member: &Joined,
+        tx: OutboxSender,
+        connection: ConnectionId,
+    ) -> JoinRequest {
+        JoinRequest {
+            resume: Some(Resume {
+                id: member.id,
+                token: member.resume_token.clone(),
+            }),
+            connection,
+            ..request(room, name, tx)
+        }
+    }
+
     fn next(rx: &mut Outbox) -> ServerMessage {
         match rx.try_recv().expect("a message is queued") {
             Outbound::Frame(frame) => serde_json::from_str(frame.as_str()).unwrap(),
@@ -1007,13 +1025,11 @@ mod tests {
 
         // B comes back on a new connection: the welcome, then both candidates in order.
         let (tx_b2, mut rx_b2) = member();
-        let mut again = request(&room, "B", tx_b2);
-        again.resume = Some(Resume {
-            id: b.id,
-            token: b.resume_token.clone(),
-        });
-        again.connection = 1;
-        assert!(hub.join(again).unwrap().resumed);
+        assert!(
+            hub.join(comeback(&room, "B", &b, tx_b2, 1))
+                .unwrap()
+                .resumed
+        );
         welcome(&mut rx_b2);
         for expected in ["c1", "c2"] {
             match next(&mut rx_b2) {
@@ -1050,13 +1066,7 @@ mod tests {
 
             // Back on a new connection: the welcome and everything held fit its outbox.
             let (tx_b2, mut rx_b2) = member();
-            let mut again = request(&room, "B", tx_b2);
-            again.resume = Some(Resume {
-                id: b.id,
-                token: b.resume_token.clone(),
-            });
-            again.connection = 1;
-            hub.join(again).unwrap();
+            hub.join(comeback(&room, "B", &b, tx_b2, 1)).unwrap();
             welcome(&mut rx_b2);
             for number in 0..held {
                 match next(&mut rx_b2) {
@@ -1137,16 +1147,7 @@ mod tests {
         assert!(rx_a.try_recv().is_err(), "A is not told B left");
 
         let (tx_b2, mut rx_b2) = member();
-        let back = hub
-            .join(JoinRequest {
-                resume: Some(Resume {
-                    id: b.id,
-                    token: b.resume_token.clone(),
-                }),
-                connection: 8,
-                ..request(&room, "B", tx_b2)
-            })
-            .unwrap();
+        let back = hub.join(comeback(&room, "B", &b, tx_b2, 8)).unwrap();
         assert_eq!((back.id, back.resumed), (b.id, true));
         assert_eq!(back.peers.len(), 1);
         welcome(&mut rx_b2);
@@ -1197,15 +1198,7 @@ mod tests {
         welcome(&mut rx_b);
         assert!(b.id > a.id, "ids after a restart are newer");
         let (tx, _rx) = member();
-        let back = after
-            .join(JoinRequest {
-                resume: Some(Resume {
-                    id: a.id,
-                    token: a.resume_token.clone(),
-                }),
-                ..request(&room, "A", tx)
-            })
-            .unwrap();
+        let back = after.join(comeback(&room, "A", &a, tx, 0)).unwrap();
         assert_eq!((back.id, back.resumed), (a.id, true));
         assert_eq!(
             back.settings.host,
@@ -1317,15 +1310,7 @@ mod tests {
         );
         assert_eq!(next(&mut rx_a), ServerMessage::PeerLeft { id: b.id });
         let (tx, _rx) = member();
-        let again = hub
-            .join(JoinRequest {
-                resume: Some(Resume {
-                    id: b.id,
-                    token: b.resume_token,
-                }),
-                ..request(&room, "B", tx)
-            })
-            .unwrap();
+        let again = hub.join(comeback(&room, "B", &b, tx, 0)).unwrap();
         assert!(!again.resumed && again.id != b.id);
     }
 }
