@@ -139,7 +139,8 @@ impl OutboxSender {
     }
 
     /// Bytes queued now.
-    pub fn queued_bytes(&self) -> usize {
+    #[cfg(test)]
+    fn queued_bytes(&self) -> usize {
         self.shared.queued.load(Ordering::Acquire)
     }
 }
