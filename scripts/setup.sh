@@ -40,11 +40,19 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# Unpacks the source of a crate from crates.io into a fresh directory and prints its path.
+# Unpacks the published source of a crate into a fresh directory and prints its path. Cargo itself
+# fetches it (as the dependency of a throwaway manifest), so the registry is whatever cargo is
+# configured to use.
 fetch_crate() {
-  local name=$1 version=$2 dir
+  local name=$1 version=$2 dir cached
   dir=$(mktemp -d)
-  curl -fsSL "https://static.crates.io/crates/$name/$name-$version.crate" | tar -xz -C "$dir"
+  mkdir -p "$dir/fetch/src"
+  touch "$dir/fetch/src/lib.rs"
+  printf '[package]\nname = "fetch-tool-source"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n[dependencies]\n%s = "=%s"\n' \
+    "$name" "$version" >"$dir/fetch/Cargo.toml"
+  (cd "$dir/fetch" && cargo fetch -q) >&2
+  cached=$(ls -t "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"$name-$version.crate" | head -n1)
+  tar -xzf "$cached" -C "$dir"
   echo "$dir/$name-$version"
 }
 

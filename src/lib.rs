@@ -5,11 +5,8 @@
 //!   to each other over data channels.
 //! - [`app`]: the HTML shell and router; [`pages`] and [`components`] the UI.
 //! - [`api`]: server functions (create a room, ICE servers).
-//! - [`call_state`]: the reactive state of a meeting page; [`chat_state`] and [`transfer_state`]
-//!   its chat and file transfers.
-//! - [`links`], [`transfer_progress`]: making chat links clickable; transfer sizes and speeds.
-//! - [`quality`]: connection-quality rules (rates, good/fair/poor); [`reconnect`]: when and how
-//!   soon to reconnect to the server.
+//! - [`state`]: the state of a meeting page (call, chat, transfers) and the pure rules behind
+//!   it (links, transfer progress, connection quality, reconnecting, budgets for other browsers).
 //! - [`client`]: browser-side call logic (WebSocket, peer connections, media).
 //! - `server` (feature `ssr`): HTTPS, the room hub and the signaling route.
 //! - `load` (feature `ssr`): the `confab-load` load-test tool.
@@ -19,21 +16,15 @@
 
 pub mod api;
 pub mod app;
-pub mod call_state;
-pub mod chat_state;
 pub mod client;
 pub mod components;
-pub mod links;
 #[cfg(feature = "ssr")]
 pub mod load;
 pub mod pages;
 pub mod protocol;
-pub mod quality;
-pub mod reconnect;
 #[cfg(feature = "ssr")]
 pub mod server;
-pub mod transfer_progress;
-pub mod transfer_state;
+pub mod state;
 
 /// The browser entry point: attaches the app to the server-rendered page.
 #[cfg(feature = "hydrate")]

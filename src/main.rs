@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use confab::server::config::Config;
+use confab::server::http::HttpOptions;
 use confab::server::hub::HubLimits;
 use confab::server::ice::IceProvider;
 use confab::server::net::LocalNames;
@@ -14,6 +15,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
+
+/// The file in the data directory that keeps revoked resume tokens across restarts.
+const REVOCATIONS_FILE: &str = "revoked-tokens.txt";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -42,6 +46,8 @@ enum StartError {
     LeptosConfig { path: String, reason: String },
     #[error("{0}")]
     Tls(#[from] tls::TlsError),
+    #[error("{0}")]
+    DataDir(#[from] confab::server::data_dir::DataDirError),
     #[error("{0}")]
     Turn(#[from] confab::server::turn::TurnError),
     #[error("--ice-transport-policy relay needs a TURN server: drop --no-turn or add --turn-url")]
@@ -77,7 +83,8 @@ async fn run(config: Config) -> Result<(), StartError> {
     };
 
     let addr = SocketAddr::new(config.host, config.port);
-    let listener = listen(addr).map_err(|source| StartError::Listen { addr, source })?;
+    let listener =
+        confab::server::http::listen(addr).map_err(|source| StartError::Listen { addr, source })?;
 
     let key = ResumeKey::load_or_create(&config.data_dir())?;
     let (ice, _turn) = ice_and_turn(&config).await?;
@@ -86,6 +93,7 @@ async fn run(config: Config) -> Result<(), StartError> {
         HubLimits {
             max_peers_per_room: usize::from(config.max_peers_per_room),
             max_rooms: config.max_rooms,
+            max_rooms_per_source: config.max_rooms_per_address,
             ..HubLimits::default()
         },
         key,
@@ -98,6 +106,19 @@ async fn run(config: Config) -> Result<(), StartError> {
     state.connection_limits.refill =
         Duration::from_secs_f64(1.0 / f64::from(config.messages_per_second));
     state.allowed_origins = Arc::new(config.allowed_origins.clone());
+    state.set_source_limits(config.source_limits());
+    let revocations = config.data_dir().join(REVOCATIONS_FILE);
+    if let Ok(text) = std::fs::read_to_string(&revocations) {
+        let kept = confab::server::hub::revoked::decode(&text);
+        tracing::info!(
+            count = kept.len(),
+            "revoked resume tokens kept from before the restart"
+        );
+        state
+            .hub
+            .restore_revocations(kept, tokio::time::Instant::now().into_std());
+    }
+    state.revocations_file = Some(Arc::new(revocations));
     state.hsts = matches!(origin, tls::Origin::Provided(_));
     let app = router(state.clone());
 
@@ -123,19 +144,12 @@ async fn run(config: Config) -> Result<(), StartError> {
     let handle = axum_server::Handle::new();
     tokio::spawn(shutdown_on_signal(handle.clone(), state));
     let rustls = axum_server::tls_rustls::RustlsConfig::from_config(server_config);
-    // Small writes (signaling messages, the WebSocket upgrade answer, the end of a page) go out
-    // at once instead of waiting up to 40 ms for an acknowledgement (Nagle's algorithm).
-    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls)
-        .acceptor(axum_server::accept::NoDelayAcceptor::new());
-    let mut server = axum_server::from_tcp(listener)
-        .map_err(|source| StartError::Listen { addr, source })?
-        .acceptor(acceptor)
-        .handle(handle);
-    // WebSockets over HTTP/2 (RFC 8441): a browser opens the signaling socket inside the
-    // connection its page came over, without a new TCP and TLS handshake.
-    server.http_builder().http2().enable_connect_protocol();
-    server
-        .serve(app.into_make_service())
+    let options = HttpOptions {
+        timeouts: config.http_timeouts(),
+        connections_per_address: config.http_connections_per_address,
+        trusted_proxies: Arc::new(Default::default()),
+    };
+    confab::server::http::serve_tls(listener, app, rustls, options, handle)
         .await
         .map_err(|source| StartError::Listen { addr, source })
 }
@@ -187,41 +201,6 @@ async fn ice_and_turn(config: &Config) -> Result<(IceProvider, Option<TurnServer
     Ok((ice, turn))
 }
 
-/// Binds the listening socket; an IPv6 wildcard also accepts IPv4, and falls back to the IPv4
-/// wildcard on a host without IPv6.
-fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    match bind(addr) {
-        // A busy port or a privileged one would fail the same on IPv4: report those as they are.
-        Err(error)
-            if addr.ip() == std::net::Ipv6Addr::UNSPECIFIED
-                && !matches!(
-                    error.kind(),
-                    std::io::ErrorKind::AddrInUse | std::io::ErrorKind::PermissionDenied
-                ) =>
-        {
-            tracing::warn!("IPv6 is not available here; listening on IPv4 only");
-            bind(SocketAddr::new(
-                std::net::Ipv4Addr::UNSPECIFIED.into(),
-                addr.port(),
-            ))
-        }
-        result => result,
-    }
-}
-
-fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    use socket2::{Domain, Socket, Type};
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
-    if addr.is_ipv6() {
-        socket.set_only_v6(false)?;
-    }
-    socket.set_reuse_address(true)?;
-    socket.set_nonblocking(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
-    Ok(socket.into())
-}
-
 /// On SIGINT or SIGTERM: stops accepting, closes every signaling connection with 1001 (clients
 /// reconnect and resume, to this process's successor), and gives open requests a moment.
 async fn shutdown_on_signal(handle: axum_server::Handle<SocketAddr>, state: AppState) {
@@ -242,5 +221,6 @@ async fn shutdown_on_signal(handle: axum_server::Handle<SocketAddr>, state: AppS
     }
     tracing::info!("shutting down");
     state.begin_shutdown();
+    state.keep_all_revocations(tokio::time::Instant::now().into_std());
     handle.graceful_shutdown(Some(Duration::from_secs(3)));
 }

@@ -15,6 +15,7 @@
 //! What browsers then say to each other directly (chat, files) is in [`data`].
 
 pub mod data;
+pub mod received;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -59,7 +60,7 @@ impl fmt::Display for PeerId {
 }
 
 /// A room identifier: 128 random bits written as 26 lowercase base32 characters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RoomId(String);
 
@@ -282,6 +283,12 @@ pub enum ServerMessage {
         #[serde(default)]
         resumed: bool,
     },
+    /// A fresh resume token, replacing the one from [`ServerMessage::Welcome`] before it
+    /// expires; sent now and then while the connection stays up.
+    ResumeToken {
+        /// The new token.
+        resume_token: String,
+    },
     /// The room's host, lock or password changed.
     Settings {
         /// The room's settings now.
@@ -380,6 +387,12 @@ pub enum ErrorCode {
     Invalid,
     /// The connection stayed without joining a room for too long.
     JoinTimeout,
+    /// This client's network holds as many connections or meetings on this server as one may.
+    SourceLimit,
+    /// The same request came too often in a short time; wait a few seconds.
+    TooFast,
+    /// The server is too busy to do that now; try again in a moment.
+    Busy,
 }
 
 impl ErrorCode {
@@ -409,6 +422,13 @@ impl ErrorCode {
             ErrorCode::Removed => "The host removed you from the meeting.",
             ErrorCode::Invalid => "The server could not accept that request.",
             ErrorCode::JoinTimeout => "The connection was idle too long without joining.",
+            ErrorCode::SourceLimit => {
+                "Your network already has as many meetings or connections on this server as it may. Close some and try again."
+            }
+            ErrorCode::TooFast => {
+                "That was too many times in a short while. Wait a few seconds and try again."
+            }
+            ErrorCode::Busy => "The server is busy right now. Try again in a moment.",
         }
     }
 }
@@ -423,10 +443,26 @@ impl ServerMessage {
     }
 }
 
-/// Cleans a display name: control characters removed, whitespace trimmed and collapsed,
-/// length capped at [`MAX_NAME_CHARS`]; an empty result becomes "Guest".
+/// Whether `c` is an invisible formatting character that can make text look like other text:
+/// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069, which turn
+/// `invoice\u{202E}gpj.exe` into what reads as "invoiceexe.jpg"), marks (U+200E, U+200F,
+/// U+061C), zero-width spaces and joiners that hide inside a name (U+200B, U+2060–U+2064,
+/// U+FEFF), soft hyphens, deprecated format characters, interlinear annotations and tag
+/// characters. The zero-width (non-)joiner U+200C/U+200D stay: scripts and emoji need them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Cleans a display name: control and invisible formatting characters removed
+/// ([`is_invisible_format`]), whitespace trimmed and collapsed, length capped at
+/// [`MAX_NAME_CHARS`]; an empty result becomes "Guest".
 pub fn clean_name(raw: &str) -> String {
-    let words: Vec<&str> = raw
+    let visible: String = raw.chars().filter(|&c| !is_invisible_format(c)).collect();
+    let words: Vec<&str> = visible
         .split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
         .collect();
@@ -681,6 +717,18 @@ mod tests {
                 video: true,
                 screen: false
             }
+        );
+    }
+
+    #[test]
+    fn names_lose_bidirectional_controls_and_invisible_characters() {
+        assert_eq!(clean_name("Ann\u{202E}nimda"), "Annnimda");
+        assert_eq!(clean_name("Ad\u{200B}min"), "Admin");
+        assert_eq!(clean_name("\u{2066}\u{2069}\u{FEFF}"), "Guest");
+        assert_eq!(
+            clean_name("👩\u{200D}💻 Zoë"),
+            "👩\u{200D}💻 Zoë",
+            "joiners that emoji and scripts need stay"
         );
     }
 

@@ -141,6 +141,36 @@ async fn an_oversized_request_body_is_refused_with_413() {
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
 }
 
+#[tokio::test]
+async fn an_oversized_body_sent_in_chunks_is_refused_with_413_too() {
+    use leptos::server_fn::ServerFn;
+    let path = <confab::api::FetchIceConfig as ServerFn>::PATH;
+    let chunk = "x".repeat(4096);
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    for _ in 0..(confab::server::MAX_REQUEST_BODY_BYTES / chunk.len() + 2) {
+        request.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+    }
+    request.push_str("0\r\n\r\n");
+    let response = exchange(request.as_bytes()).await;
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+}
+
+#[tokio::test]
+async fn a_server_function_call_with_bad_arguments_gets_400_and_no_internal_detail() {
+    use leptos::server_fn::ServerFn;
+    let path = <confab::api::FetchIceConfig as ServerFn>::PATH;
+    let body = "resume=nonsense";
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let response = exchange(request.as_bytes()).await;
+    assert!(response.starts_with("HTTP/1.1 400"), "{response}");
+    assert_eq!(self::body(&response).trim(), r#""BadRequest""#);
+}
+
 /// A site root holding a bundle file and the release build's Brotli and gzip copies of it.
 fn site_with_precompressed_bundle() -> confab::server::AppState {
     let root = std::env::temp_dir().join(format!("confab-site-{}", rand_suffix()));

@@ -10,10 +10,18 @@ use confab::protocol::{Resume, RoomSettings, Signal, clean_name};
 use confab::server::hub::{ConnectionId, Hub, HubLimits, JoinRequest, Joined};
 use confab::server::outbox::{Outbound, Outbox, OutboxSender, outbox};
 use confab::server::resume::ResumeKey;
+use confab::server::source::Source;
 use proptest::prelude::*;
 use std::collections::HashMap;
+use std::time::Instant;
 
 // Every hub call goes through these helpers, so a change to the hub's signatures is one edit here.
+
+/// The moment every operation happens at: the model has no time (grace ends are operations).
+fn now() -> Instant {
+    static NOW: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *NOW.get_or_init(Instant::now)
+}
 
 fn new_hub(max_peers_per_room: usize) -> Hub {
     Hub::new(
@@ -22,6 +30,7 @@ fn new_hub(max_peers_per_room: usize) -> Hub {
             ..HubLimits::default()
         },
         ResumeKey::random(),
+        now(),
     )
 }
 
@@ -34,27 +43,31 @@ fn join(
     tx: OutboxSender,
     connection: ConnectionId,
 ) -> Result<Joined, ErrorCode> {
-    hub.join(JoinRequest {
-        room: room.clone(),
-        name: name.into(),
-        media,
-        resume,
-        password_checked: None,
-        tx,
-        connection,
-    })
+    hub.join(
+        JoinRequest {
+            room: room.clone(),
+            name: name.into(),
+            media,
+            resume,
+            password_checked: None,
+            tx,
+            connection,
+            source: Source::UNKNOWN,
+        },
+        now(),
+    )
 }
 
 fn disconnect(hub: &Hub, room: &RoomId, id: PeerId, connection: ConnectionId) -> bool {
-    hub.disconnect(room, id, connection)
+    hub.disconnect(room, id, connection, now())
 }
 
 fn expire(hub: &Hub, room: &RoomId, id: PeerId, connection: ConnectionId) {
-    hub.expire(room, id, connection)
+    hub.expire(room, id, connection, now())
 }
 
 fn leave(hub: &Hub, room: &RoomId, id: PeerId) {
-    hub.leave(room, id)
+    hub.leave(room, id, now())
 }
 
 fn update_media(hub: &Hub, room: &RoomId, id: PeerId, state: MediaState) {

@@ -28,7 +28,10 @@ impl Server {
         let data_dir =
             std::env::temp_dir().join(format!("confab-open-files-{name}-{}", std::process::id()));
         let script = format!(
-            "ulimit {ulimit_args} && exec \"$0\" --host 127.0.0.1 --port {port} --no-turn --data-dir {}",
+            // Every connection comes from this one address: its own limits are lifted, so that
+            // only the open-file limit is tested.
+            "ulimit {ulimit_args} && exec \"$0\" --host 127.0.0.1 --port {port} --no-turn --data-dir {} \
+             --max-connections-per-address 0 --max-rooms-per-address 0 --joins-per-second-per-address 100000",
             data_dir.display()
         );
         let child = Command::new("bash")

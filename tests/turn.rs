@@ -44,6 +44,7 @@ fn unlimited() -> UsageLimits {
     UsageLimits {
         allocations: None,
         bytes_per_second: None,
+        allocations_per_address: None,
     }
 }
 
@@ -324,6 +325,7 @@ async fn a_participant_gets_at_most_its_quota_of_allocations() {
         UsageLimits {
             allocations: Some(2),
             bytes_per_second: None,
+            allocations_per_address: None,
         },
     )
     .await;

@@ -10,14 +10,15 @@ use super::peer::{PeerEvents, PeerLink};
 use super::signaling::{self, Signaling};
 use super::ticker::Ticker;
 use super::transfers::{Peers, TransferAction, Transfers};
-use crate::call_state::{CallState, Phase, slot};
-use crate::chat_state::ChatLine;
 use crate::protocol::data::{PeerMessage, TransferId, check_chat};
 use crate::protocol::{
     ClientMessage, ErrorCode, IceConfig, PeerId, PeerInfo, Resume, RoomId, ServerMessage, Signal,
 };
-use crate::quality::{self, Counters};
-use crate::transfer_state::TransferKey;
+use crate::state::call::{CallState, Phase, slot};
+use crate::state::chat::ChatLine;
+use crate::state::peer_budget::{PeerBudget, Verdict};
+use crate::state::quality::{self, Counters};
+use crate::state::transfers::TransferKey;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -92,6 +93,10 @@ struct Inner {
     counters: RefCell<HashMap<PeerId, Counters>>,
     /// Files going to and coming from the others.
     transfers: Transfers,
+    /// What each participant may still send us on its control channel.
+    budgets: RefCell<HashMap<PeerId, PeerBudget>>,
+    /// Chat lines waiting for the next frame to be shown.
+    chat_pending: RefCell<Vec<ChatLine>>,
 }
 
 impl Call {
@@ -121,6 +126,8 @@ impl Call {
                 protection: RefCell::new((false, None)),
                 counters: RefCell::new(HashMap::new()),
                 transfers: Transfers::new(state.transfers, peers),
+                budgets: RefCell::new(HashMap::new()),
+                chat_pending: RefCell::new(Vec::new()),
             }
         });
         Inner::open_signaling(&inner).map_err(|e| format!("cannot reach the server: {e}"))?;
@@ -213,6 +220,7 @@ impl Call {
             private: private_to.is_some(),
             to: private_to,
             mine: true,
+            notice: false,
             sent_at,
             text,
         });
@@ -481,6 +489,11 @@ impl Inner {
                     this.protect_again(settings);
                 }
             }
+            ServerMessage::ResumeToken { resume_token } => {
+                if let Some(resume) = this.resume.borrow_mut().as_mut() {
+                    resume.token = resume_token;
+                }
+            }
             ServerMessage::Settings { settings } => this.state.settings.set(settings),
             ServerMessage::PeerJoined { peer } => {
                 if let Some(confirmed) = this.confirmed.borrow_mut().as_mut() {
@@ -615,7 +628,7 @@ impl Inner {
                 let weak = weak.clone();
                 move |message| {
                     if let Some(inner) = weak.upgrade() {
-                        inner.on_peer_message(remote, message);
+                        Inner::on_peer_message(&inner, remote, message);
                     }
                 }
             }),
@@ -645,29 +658,74 @@ impl Inner {
         }
     }
 
-    /// A message from a participant's browser: chat is shown, the rest is about files.
-    fn on_peer_message(&self, from: PeerId, message: PeerMessage) {
-        let Some(tile) = self.state.remote(from) else {
+    /// A message from a participant's browser: chat is shown, the rest is about files. Each
+    /// participant has a budget ([`PeerBudget`]); what it sends beyond it is dropped, with one
+    /// note in the chat.
+    fn on_peer_message(this: &Rc<Self>, from: PeerId, message: PeerMessage) {
+        let Some(tile) = this.state.remote(from) else {
             return;
         };
+        let now = js_sys::Date::now();
+        let verdict = this
+            .budgets
+            .borrow_mut()
+            .entry(from)
+            .or_insert_with(|| PeerBudget::new(now))
+            .admit(now);
+        match verdict {
+            Verdict::Take => {}
+            Verdict::Drop => return,
+            Verdict::DropAndTell => {
+                let text = format!(
+                    "{} is sending messages too fast; some were dropped.",
+                    tile.name.get_value()
+                );
+                Self::show_chat(this, ChatLine::notice(text, now));
+                return;
+            }
+        }
         match message {
             PeerMessage::Chat {
                 text,
                 private,
                 sent_at,
-            } => self.state.chat.push(ChatLine {
-                seq: 0,
-                from: tile.name.get_value(),
-                to: None,
-                private,
-                mine: false,
-                sent_at,
-                text,
-            }),
-            other => self
+            } => Self::show_chat(
+                this,
+                ChatLine {
+                    seq: 0,
+                    from: tile.name.get_value(),
+                    to: None,
+                    private,
+                    mine: false,
+                    sent_at,
+                    text,
+                    notice: false,
+                },
+            ),
+            other => this
                 .transfers
                 .on_message(from, &tile.name.get_value(), other),
         }
+    }
+
+    /// Shows a received chat line with the others that arrive before the next frame is drawn:
+    /// the list is updated (and laid out) once per frame, however many arrive.
+    fn show_chat(this: &Rc<Self>, line: ChatLine) {
+        let mut pending = this.chat_pending.borrow_mut();
+        if pending.len() >= crate::state::chat::MAX_LINES {
+            pending.remove(0);
+        }
+        pending.push(line);
+        if pending.len() > 1 {
+            return;
+        }
+        let weak = Rc::downgrade(this);
+        super::frame::next_frame(move || {
+            if let Some(inner) = weak.upgrade() {
+                let lines = std::mem::take(&mut *inner.chat_pending.borrow_mut());
+                inner.state.chat.push_many(lines);
+            }
+        });
     }
 
     /// Reads every connection's statistics once and updates the tiles.
@@ -728,7 +786,7 @@ impl Inner {
             this.state.phase.set(Phase::Lobby);
             return;
         }
-        if !crate::reconnect::should_retry(code) {
+        if !crate::state::reconnect::should_retry(code) {
             let sentence = if code == crate::protocol::CLOSE_MESSAGE_TOO_BIG {
                 "The server closed the connection: a message was too big."
             } else {
@@ -741,7 +799,7 @@ impl Inner {
         this.state.reconnecting.set(true);
         let attempt = this.attempts.get();
         this.attempts.set(attempt + 1);
-        let delay = crate::reconnect::delay_ms(attempt, js_sys::Math::random());
+        let delay = crate::state::reconnect::delay_ms(attempt, js_sys::Math::random());
         let weak = Rc::downgrade(this);
         wasm_bindgen_futures::spawn_local(async move {
             super::sleep(delay as i32).await;

@@ -1,7 +1,7 @@
 //! Cameras, microphones and speakers: listing them, remembering the person's choice, and
 //! following devices being plugged in or out.
 
-use crate::call_state::{DeviceKind, DeviceOption};
+use crate::state::call::{DeviceKind, DeviceOption};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};

@@ -5,10 +5,10 @@
 
 use super::data_channel::{Channel, ChannelEvent};
 use super::progress::Progress;
-use crate::protocol::data::{FileEnd, hex};
-use crate::transfer_state::TransferItem;
+use crate::protocol::data::FileEnd;
+use crate::protocol::received::{Received, Verdict};
+use crate::state::transfers::TransferItem;
 use js_sys::{Array, ArrayBuffer, Uint8Array};
-use sha2::{Digest, Sha256};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use web_sys::{Blob, BlobPropertyBag, RtcDataChannel};
@@ -41,10 +41,8 @@ struct Shared {
 
 /// Where the bytes go.
 struct Sink {
-    size: u64,
-    mime: String,
-    received: u64,
-    hasher: Sha256,
+    /// The count and hash of what arrived.
+    check: Option<Received>,
     scratch: Vec<u8>,
     /// Everything folded so far.
     blob: Option<Blob>,
@@ -54,22 +52,21 @@ struct Sink {
     progress: Progress,
 }
 
+/// The type every received file is saved with.
+pub const SAVED_TYPE: &str = "application/octet-stream";
+
 impl FileReceiver {
     /// Receives a file of `size` bytes on `channel`, showing progress on `item`, and calls
     /// `on_done` once with the outcome.
     pub fn start(
         channel: RtcDataChannel,
         item: TransferItem,
-        mime: String,
         on_done: impl Fn(Outcome) + 'static,
     ) -> Self {
         let shared = Rc::new(Shared {
             channel: RefCell::new(None),
             sink: RefCell::new(Sink {
-                size: item.size,
-                mime,
-                received: 0,
-                hasher: Sha256::new(),
+                check: Some(Received::new(item.size)),
                 scratch: Vec::new(),
                 blob: None,
                 parts: Array::new(),
@@ -125,15 +122,13 @@ impl Sink {
     fn take(&mut self, chunk: ArrayBuffer) -> Option<Outcome> {
         let view = Uint8Array::new(&chunk);
         let len = view.length() as usize;
-        self.received += len as u64;
-        if self.received > self.size {
-            return Some(Outcome::Failed(
-                "More bytes arrived than the file's size.".into(),
-            ));
-        }
         self.scratch.resize(len, 0);
         view.copy_to(&mut self.scratch);
-        self.hasher.update(&self.scratch);
+        let check = self.check.as_mut()?;
+        if let Err(error) = check.take(&self.scratch) {
+            return Some(Outcome::Failed(error.to_string()));
+        }
+        let received = check.received();
         self.parts.push(&chunk);
         self.loose += len;
         if self.loose >= FLUSH_BYTES
@@ -141,7 +136,7 @@ impl Sink {
         {
             return Some(outcome);
         }
-        self.progress.moved(self.received);
+        self.progress.moved(received);
         None
     }
 
@@ -152,8 +147,10 @@ impl Sink {
         if let Some(blob) = self.blob.take() {
             parts.unshift(&blob);
         }
+        // The sender's type is not believed: saved as plain bytes, the name's extension is the
+        // only hint the system gets (a `passwd` offered as text/html is not saved as a page).
         let options = BlobPropertyBag::new();
-        options.set_type(&self.mime);
+        options.set_type(SAVED_TYPE);
         self.loose = 0;
         match Blob::new_with_buffer_source_sequence_and_options(&parts, &options) {
             Ok(blob) => {
@@ -171,15 +168,17 @@ impl Sink {
 
     /// The sender says it is done: check the size and the hash.
     fn finish(&mut self, end: &FileEnd) -> Outcome {
-        if self.received != self.size {
-            return Outcome::Failed(format!(
-                "The file arrived incomplete ({} of {} bytes).",
-                self.received, self.size
-            ));
-        }
-        let digest = hex(&std::mem::take(&mut self.hasher).finalize());
-        if digest != end.sha256 {
-            return Outcome::Corrupted;
+        let Some(check) = self.check.take() else {
+            return Outcome::Failed("The file ended twice.".into());
+        };
+        match check.finish(end) {
+            Verdict::Verified => {}
+            Verdict::Corrupted => return Outcome::Corrupted,
+            Verdict::Incomplete { received, size } => {
+                return Outcome::Failed(format!(
+                    "The file arrived incomplete ({received} of {size} bytes)."
+                ));
+            }
         }
         if let Err(outcome) = self.fold() {
             return outcome;

@@ -5,7 +5,7 @@
 use super::data_channel::{Channel, ChannelEvent};
 use super::progress::Progress;
 use crate::protocol::data::{CHUNK_BYTES, FileEnd, hex};
-use crate::transfer_state::TransferItem;
+use crate::state::transfers::TransferItem;
 use js_sys::{Promise, Uint8Array};
 use leptos::prelude::Set;
 use sha2::{Digest, Sha256};

@@ -2,7 +2,7 @@
 
 use super::devices::media_devices;
 use super::tracks::{Kind, LocalTracks};
-use crate::call_state::{CallState, slot};
+use crate::state::call::{CallState, slot};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

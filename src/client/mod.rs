@@ -9,7 +9,7 @@
 //! - [`layout`]: fullscreen and picture-in-picture.
 //! - [`data_channel`]: an owned data channel; [`transfers`] with [`file_send`] and
 //!   [`file_receive`]: files between participants; [`progress`]: how far each has come.
-//! - [`call`]: a joined meeting, tying the three together and driving [`crate::call_state`];
+//! - [`call`]: a joined meeting, tying the three together and driving [`crate::state::call`];
 //!   chat messages go out and come in there.
 
 pub mod call;
@@ -17,6 +17,7 @@ pub mod data_channel;
 pub mod devices;
 pub mod file_receive;
 pub mod file_send;
+pub mod frame;
 pub mod layout;
 pub mod level_meter;
 pub mod media;

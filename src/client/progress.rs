@@ -2,8 +2,8 @@
 //! [`SHOW_EVERY_MS`] however fast the bytes move.
 
 use super::now_ms;
-use crate::transfer_progress::Throughput;
-use crate::transfer_state::TransferItem;
+use crate::state::progress::Throughput;
+use crate::state::transfers::TransferItem;
 use leptos::prelude::Set;
 
 /// Progress is shown at most this often, in milliseconds.

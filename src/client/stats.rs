@@ -1,6 +1,6 @@
-//! Reading a peer connection's statistics (getStats) into [`crate::quality`] numbers.
+//! Reading a peer connection's statistics (getStats) into [`crate::state::quality`] numbers.
 
-use crate::quality::{Counters, Gauges};
+use crate::state::quality::{Counters, Gauges};
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

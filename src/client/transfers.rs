@@ -6,7 +6,9 @@ use super::file_receive::{FileReceiver, Outcome};
 use super::file_send::FileSender;
 use crate::protocol::PeerId;
 use crate::protocol::data::{PeerMessage, TransferId};
-use crate::transfer_state::{SavedFile, TransferItem, TransferKey, TransferState, TransferStatus};
+use crate::state::transfers::{
+    SavedFile, TransferItem, TransferKey, TransferState, TransferStatus,
+};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -45,6 +47,9 @@ struct Inner {
     incoming: RefCell<HashMap<TransferKey, Incoming>>,
 }
 
+/// Files one participant may have waiting for our answer; further offers are declined.
+pub const MAX_WAITING_OFFERS: usize = 10;
+
 /// A file we offered.
 struct Outgoing {
     file: File,
@@ -53,7 +58,6 @@ struct Outgoing {
 
 /// A file offered to us (accepted once its item is moving).
 struct Incoming {
-    mime: String,
     receiver: Option<FileReceiver>,
 }
 
@@ -158,20 +162,23 @@ impl Transfers {
                 transfer,
                 name,
                 size,
-                mime,
+                ..
             } => {
                 let key = incoming(transfer);
                 if inner.state.get(key).is_some() {
                     return;
                 }
+                // A browser that floods us with offers gets the rest declined at once, instead
+                // of rows that each need a click.
+                if inner.state.waiting_from(from) >= MAX_WAITING_OFFERS {
+                    inner.send(from, &PeerMessage::FileDecline { transfer });
+                    return;
+                }
                 inner.state.add(key, name, size, from_name.to_owned());
-                inner.incoming.borrow_mut().insert(
-                    key,
-                    Incoming {
-                        mime,
-                        receiver: None,
-                    },
-                );
+                inner
+                    .incoming
+                    .borrow_mut()
+                    .insert(key, Incoming { receiver: None });
                 inner.state.open.set(true);
             }
             PeerMessage::FileWithdraw { transfer } => {
@@ -228,16 +235,11 @@ impl Transfers {
             return;
         };
         let weak = Rc::downgrade(inner);
-        transfer.receiver = Some(FileReceiver::start(
-            channel,
-            item,
-            transfer.mime.clone(),
-            move |outcome| {
-                if let Some(inner) = weak.upgrade() {
-                    Inner::received(&inner, key, outcome);
-                }
-            },
-        ));
+        transfer.receiver = Some(FileReceiver::start(channel, item, move |outcome| {
+            if let Some(inner) = weak.upgrade() {
+                Inner::received(&inner, key, outcome);
+            }
+        }));
     }
 
     /// A participant left, or the connection to them failed: their transfers cannot finish.

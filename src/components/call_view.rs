@@ -1,7 +1,5 @@
 //! The call: everyone's tiles, the controls, and the chat and files panels beside them.
 
-use crate::call_state::CallState;
-use crate::call_state::DeviceKind;
 use crate::client::transfers::TransferAction;
 use crate::components::chat_panel::ChatPanel;
 use crate::components::device_pickers::DevicePickers;
@@ -10,7 +8,9 @@ use crate::components::host_controls::HostControls;
 use crate::components::media_controls::MediaControls;
 use crate::components::video_tile::VideoTile;
 use crate::protocol::PeerId;
-use crate::transfer_state::TransferKey;
+use crate::state::call::CallState;
+use crate::state::call::DeviceKind;
+use crate::state::transfers::TransferKey;
 use leptos::prelude::*;
 use web_sys::File;
 

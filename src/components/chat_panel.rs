@@ -1,10 +1,10 @@
 //! The chat: messages in order, a box to write in, and who to send to.
 
-use crate::call_state::CallState;
-use crate::chat_state::ChatLine;
 use crate::components::recipient_picker::RecipientPicker;
-use crate::links::{Segment, segments};
 use crate::protocol::PeerId;
+use crate::state::call::CallState;
+use crate::state::chat::ChatLine;
+use crate::state::links::{Segment, segments};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
@@ -79,10 +79,22 @@ pub fn ChatPanel(
 #[component]
 fn ChatMessage(line: ChatLine) -> impl IntoView {
     let (iso, clock) = when(line.sent_at);
+    if line.notice {
+        return view! {
+            <li class="chat-notice">
+                <p>{line.text}</p>
+            </li>
+        }
+        .into_any();
+    }
+    // Names and text are isolated (<bdi>): right-to-left text or a stray direction mark in one
+    // cannot reorder what is around it.
     let heading = match (&line.to, line.private) {
-        (Some(to), _) => format!("{} to {to}", line.from),
-        (None, true) => format!("{} to you", line.from),
-        (None, false) => line.from.clone(),
+        (Some(to), _) => {
+            view! { <bdi>{line.from.clone()}</bdi>" to "<bdi>{to.clone()}</bdi> }.into_any()
+        }
+        (None, true) => view! { <bdi>{line.from.clone()}</bdi>" to you" }.into_any(),
+        (None, false) => view! { <bdi>{line.from.clone()}</bdi> }.into_any(),
     };
     let parts = segments(&line.text)
         .into_iter()
@@ -101,9 +113,12 @@ fn ChatMessage(line: ChatLine) -> impl IntoView {
                 {line.private.then(|| view! { <span class="chat-private">"Private"</span> })}
                 <time datetime=iso>{clock}</time>
             </div>
-            <p class="chat-text">{parts}</p>
+            <p class="chat-text">
+                <bdi>{parts}</bdi>
+            </p>
         </li>
     }
+    .into_any()
 }
 
 /// A send time as an ISO timestamp and as the local hours and minutes.

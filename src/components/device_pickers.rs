@@ -1,6 +1,6 @@
 //! Camera, microphone and speaker pickers.
 
-use crate::call_state::{CallState, DeviceKind};
+use crate::state::call::{CallState, DeviceKind};
 use leptos::prelude::*;
 
 /// A picker per kind of device the browser lists (speakers only where it can route sound).

@@ -1,8 +1,8 @@
 //! The meeting's protection: what everyone sees (locked, password), and for the host the means
 //! to lock the room, set or remove its password, and remove a participant.
 
-use crate::call_state::CallState;
 use crate::protocol::{MAX_PASSWORD_CHARS, PeerId};
+use crate::state::call::CallState;
 use leptos::prelude::*;
 
 /// A one-line summary of the room's protection, and the host's menu.
@@ -66,7 +66,7 @@ pub fn HostControls(
                 <ul class="participants" aria-label="Participants">
                     <For each=move || state.remotes.get() key=|tile| tile.id let:tile>
                         <li>
-                            <span>{tile.name.get_value()}</span>
+                            <bdi>{tile.name.get_value()}</bdi>
                             <button
                                 class="danger"
                                 aria-label=format!("Remove {}", tile.name.get_value())

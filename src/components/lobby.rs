@@ -1,10 +1,10 @@
 //! The pre-join lobby: camera preview, name, Join.
 
-use crate::call_state::DeviceKind;
-use crate::call_state::{CallState, Phase};
 use crate::components::device_pickers::DevicePickers;
 use crate::components::media_controls::MediaControls;
 use crate::components::video_tile::VideoTile;
+use crate::state::call::DeviceKind;
+use crate::state::call::{CallState, Phase};
 use leptos::prelude::*;
 
 /// Camera preview, name field and the Join button.

@@ -1,6 +1,6 @@
 //! Microphone and camera buttons, with keyboard shortcuts.
 
-use crate::call_state::CallState;
+use crate::state::call::CallState;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,7 +1,7 @@
 //! Choosing who a message or file goes to: everyone, or one participant.
 
-use crate::call_state::CallState;
 use crate::protocol::PeerId;
+use crate::state::call::CallState;
 use leptos::prelude::*;
 
 /// The value of the "everyone" choice.

@@ -1,6 +1,6 @@
 //! A peer's connection statistics over the last minute, as small graphs.
 
-use crate::quality::Sample;
+use crate::state::quality::Sample;
 use leptos::prelude::*;
 use std::collections::VecDeque;
 
@@ -47,7 +47,7 @@ fn Sparkline(title: &'static str, unit: &'static str, values: Signal<Vec<f64>>) 
     let points = move || {
         values.with(|v| {
             let max = v.iter().copied().fold(1e-9, f64::max);
-            let step = WIDTH / (crate::quality::HISTORY_LEN - 1) as f64;
+            let step = WIDTH / (crate::state::quality::HISTORY_LEN - 1) as f64;
             let offset = WIDTH - step * (v.len().saturating_sub(1)) as f64;
             v.iter()
                 .enumerate()

@@ -2,8 +2,8 @@
 //! done about it (accept, decline, cancel, save).
 
 use crate::client::transfers::TransferAction;
-use crate::transfer_progress::{percent, size, speed, time_left};
-use crate::transfer_state::{TransferItem, TransferKey, TransferStatus};
+use crate::state::progress::{percent, size, speed, time_left};
+use crate::state::transfers::{TransferItem, TransferKey, TransferStatus};
 use leptos::prelude::*;
 
 /// A transfer in the list. Its accessible name is "NAME to PERSON" or "NAME from PERSON".
@@ -33,10 +33,12 @@ pub fn TransferRow(
     view! {
         <li class="transfer" aria-label=title.clone() class:over=move || status.get().is_over()>
             <div class="transfer-head">
-                <span class="transfer-name">{name.clone()}</span>
+                <bdi class="transfer-name">{name.clone()}</bdi>
                 <span class="transfer-size">{size(item.size)}</span>
             </div>
-            <div class="transfer-peer">{if outgoing { format!("To {peer}") } else { format!("From {peer}") }}</div>
+            <div class="transfer-peer">
+                {if outgoing { "To " } else { "From " }}<bdi>{peer.clone()}</bdi>
+            </div>
             <progress
                 aria-label=format!("{name} progress")
                 max="100"

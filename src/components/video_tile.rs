@@ -1,10 +1,10 @@
 //! A participant's tile: their video and name, a placeholder when their camera is off, and a
 //! muted-microphone mark.
 
-use crate::call_state::StreamSlot;
 use crate::components::stats_panel::StatsPanel;
 use crate::protocol::MediaState;
-use crate::quality::{Quality, Sample};
+use crate::state::call::StreamSlot;
+use crate::state::quality::{Quality, Sample};
 use leptos::html::Video;
 use leptos::prelude::*;
 use std::collections::VecDeque;
@@ -121,7 +121,7 @@ pub fn VideoTile(
                         <MicOffIcon />
                     </span>
                 </Show>
-                {label}
+                <bdi>{label}</bdi>
                 <Show when=move || media.get().screen>
                     <span class="badge">" (screen share)"</span>
                 </Show>

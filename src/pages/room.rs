@@ -1,7 +1,5 @@
 //! The meeting page: the lobby, then the call.
 
-use crate::call_state::DeviceKind;
-use crate::call_state::{CallState, Phase, slot};
 use crate::client::call::Call;
 use crate::client::devices::{self, DeviceWatcher};
 use crate::client::level_meter::LevelMeter;
@@ -10,7 +8,9 @@ use crate::client::screen_share::ScreenShare;
 use crate::client::transfers::TransferAction;
 use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::protocol::{PeerId, RoomId};
-use crate::transfer_state::TransferKey;
+use crate::state::call::DeviceKind;
+use crate::state::call::{CallState, Phase, slot};
+use crate::state::transfers::TransferKey;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;

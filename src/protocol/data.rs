@@ -205,13 +205,14 @@ pub fn check_chat(text: &str) -> Result<String, ChatError> {
     Ok(text.to_owned())
 }
 
-/// Cleans a file name from another browser: no folders, no control characters, at most
-/// [`MAX_FILE_NAME_CHARS`] characters; "file" when nothing is left.
+/// Cleans a file name from another browser: no folders, no control or invisible formatting
+/// characters ([`super::is_invisible_format`]: an override cannot disguise `.exe` as `.jpg`), at
+/// most [`MAX_FILE_NAME_CHARS`] characters; "file" when nothing is left.
 pub fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let name: String = base
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|&c| !c.is_control() && !super::is_invisible_format(c))
         .take(MAX_FILE_NAME_CHARS)
         .collect();
     let name = name.trim();
@@ -365,6 +366,15 @@ mod tests {
         assert_eq!(clean_file_name("a/.."), "file");
         assert_eq!(clean_file_name("   "), "file");
         assert_eq!(clean_file_name("naïve café.txt"), "naïve café.txt");
+        assert_eq!(
+            clean_file_name("invoice\u{202E}gpj.exe"),
+            "invoicegpj.exe",
+            "a right-to-left override cannot disguise the extension"
+        );
+        assert_eq!(
+            clean_file_name("a\u{2067}b\u{2069}\u{200B}\u{FEFF}c.txt"),
+            "abc.txt"
+        );
         assert_eq!(
             clean_file_name(&"x".repeat(300)).chars().count(),
             MAX_FILE_NAME_CHARS

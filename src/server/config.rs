@@ -73,6 +73,10 @@ pub struct Config {
     #[arg(long, env = "CONFAB_TURN_USER_QUOTA", default_value_t = 64)]
     pub turn_user_quota: usize,
 
+    /// TURN allocations one client address may hold at once (0: unlimited).
+    #[arg(long, env = "CONFAB_TURN_ADDRESS_QUOTA", default_value_t = 1024)]
+    pub turn_address_quota: usize,
+
     /// Relayed bandwidth per participant in kbit/s, both directions together (0: unlimited).
     #[arg(long, env = "CONFAB_TURN_USER_BANDWIDTH", default_value_t = 50_000)]
     pub turn_user_bandwidth: u64,
@@ -132,6 +136,55 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub messages_burst: u32,
 
+    /// Signaling connections one client may hold at once (an IPv4 address, or an IPv6 /64);
+    /// 0: unlimited. Everyone behind one NAT counts as one client.
+    #[arg(
+        long,
+        env = "CONFAB_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 500
+    )]
+    pub max_connections_per_address: usize,
+
+    /// Meetings one client may have started and still hold (0: unlimited).
+    #[arg(long, env = "CONFAB_MAX_ROOMS_PER_ADDRESS", default_value_t = 100)]
+    pub max_rooms_per_address: usize,
+
+    /// Joins one client may make per second, after a burst of five seconds' worth.
+    #[arg(long, env = "CONFAB_JOINS_PER_SECOND_PER_ADDRESS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub joins_per_second_per_address: u32,
+
+    /// HTTP connections one client may hold open at once (0: unlimited); trusted proxies are
+    /// not limited.
+    #[arg(
+        long,
+        env = "CONFAB_HTTP_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 1000
+    )]
+    pub http_connections_per_address: usize,
+
+    /// Seconds a TLS handshake may take.
+    #[arg(long, env = "CONFAB_TLS_HANDSHAKE_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub tls_handshake_timeout: u64,
+
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "CONFAB_HTTP_HEADER_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub http_header_timeout: u64,
+
+    /// Seconds an HTTP connection may stay open with no request in flight (an open call always
+    /// has one: its signaling connection).
+    #[arg(long, env = "CONFAB_HTTP_IDLE_TIMEOUT", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub http_idle_timeout: u64,
+
+    /// Seconds between HTTP/2 keep-alive pings; one unanswered for two thirds of this closes the
+    /// connection.
+    #[arg(long, env = "CONFAB_HTTP2_KEEPALIVE", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub http2_keepalive: u64,
+
     /// Another site whose pages may use this server's signaling, as `https://host[:port]`
     /// (repeat the flag, or separate with commas). Pages this server serves always may.
     #[arg(
@@ -174,6 +227,30 @@ impl Config {
         super::turn::usage::UsageLimits {
             allocations: Some(self.turn_user_quota).filter(|&n| n > 0),
             bytes_per_second: Some(self.turn_user_bandwidth * 1000 / 8).filter(|&n| n > 0),
+            allocations_per_address: Some(self.turn_address_quota).filter(|&n| n > 0),
+        }
+    }
+
+    /// Limits per client of the signaling.
+    pub fn source_limits(&self) -> super::per_source::SourceLimits {
+        super::per_source::SourceLimits {
+            connections: self.max_connections_per_address,
+            joins_burst: self.joins_per_second_per_address.saturating_mul(5),
+            join_refill: std::time::Duration::from_secs_f64(
+                1.0 / f64::from(self.joins_per_second_per_address),
+            ),
+            ..super::per_source::SourceLimits::default()
+        }
+    }
+
+    /// Time limits of HTTP connections.
+    pub fn http_timeouts(&self) -> super::http::HttpTimeouts {
+        use std::time::Duration;
+        super::http::HttpTimeouts {
+            tls_handshake: Duration::from_secs(self.tls_handshake_timeout),
+            headers: Duration::from_secs(self.http_header_timeout),
+            idle: Duration::from_secs(self.http_idle_timeout),
+            http2_keepalive: Duration::from_secs(self.http2_keepalive),
         }
     }
 }
@@ -208,6 +285,17 @@ mod tests {
         assert_eq!(config.turn_relay_ports, (49152, 65535));
         assert_eq!(config.turn_ttl, 3600);
         assert_eq!(config.ice_transport_policy, "all");
+        assert_eq!(config.max_connections_per_address, 500);
+        assert_eq!(config.max_rooms_per_address, 100);
+        assert_eq!(
+            config.http_timeouts(),
+            super::super::http::HttpTimeouts::default()
+        );
+        assert_eq!(
+            config.source_limits(),
+            super::super::per_source::SourceLimits::default()
+        );
+        assert_eq!(config.turn_limits().allocations_per_address, Some(1024));
     }
 
     #[test]

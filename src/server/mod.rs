@@ -15,10 +15,15 @@
 //! - [`turn`]: the embedded STUN/TURN server; [`ice`]: the ICE configuration (with TURN
 //!   credentials) each participant is given.
 
+pub mod api_status;
+pub mod body_limit;
+pub mod client_addr;
 pub mod config;
+pub mod data_dir;
 pub mod fd_limit;
 pub mod files;
 pub mod headers;
+pub mod http;
 pub mod hub;
 pub mod ice;
 pub mod join;
@@ -26,10 +31,12 @@ pub mod net;
 pub mod origin;
 pub mod outbox;
 pub mod password;
+pub mod per_source;
 pub mod rate;
 pub mod resume;
 pub mod signal_frame;
 pub mod signaling;
+pub mod source;
 pub mod start;
 pub mod tls;
 pub mod turn;
@@ -88,6 +95,12 @@ pub struct AppState {
     pub shutdown: Arc<watch::Sender<bool>>,
     /// Hashes room passwords, a few at a time.
     pub hasher: password::Hasher,
+    /// What each client (IPv4 address or IPv6 /64) holds and may still do.
+    pub per_source: Arc<per_source::PerSource>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<client_addr::TrustedProxies>,
+    /// Where revoked resume tokens are kept across restarts (none: only in memory).
+    pub revocations_file: Option<Arc<std::path::PathBuf>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -104,9 +117,13 @@ impl AppState {
         key: ResumeKey,
         ice: ice::IceProvider,
     ) -> Self {
-        AppState {
+        let state = AppState {
             leptos_options,
-            hub: Arc::new(Hub::new(limits, key)),
+            hub: Arc::new(Hub::new(
+                limits,
+                key,
+                tokio::time::Instant::now().into_std(),
+            )),
             ice: Arc::new(ice),
             keepalive: signaling::Keepalive::default(),
             allowed_origins: Arc::new(Vec::new()),
@@ -115,7 +132,80 @@ impl AppState {
             connection_limits: signaling::ConnectionLimits::default(),
             shutdown: Arc::new(watch::channel(false).0),
             hasher: password::Hasher::default(),
+            per_source: per_source::PerSource::new(per_source::SourceLimits::default()),
+            trusted_proxies: Arc::new(client_addr::TrustedProxies::default()),
+            revocations_file: None,
+        };
+        state.start_ticking();
+        state
+    }
+
+    /// Replaces the per-client limits.
+    pub fn set_source_limits(&mut self, limits: per_source::SourceLimits) {
+        self.per_source = per_source::PerSource::new(limits);
+        self.start_ticking();
+    }
+
+    /// Calls [`Hub::tick`] and prunes per-client state every second (on tokio's clock, so a
+    /// test that pauses time moves it), for as long as the state exists. Outside a runtime
+    /// (a unit test rendering a page) nothing is due.
+    fn start_ticking(&self) {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return;
         }
+        let hub = Arc::downgrade(&self.hub);
+        let per_source = Arc::downgrade(&self.per_source);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let (Some(hub), Some(per_source)) = (hub.upgrade(), per_source.upgrade()) else {
+                    return;
+                };
+                let now = tokio::time::Instant::now().into_std();
+                hub.tick(now);
+                per_source.prune(now);
+            }
+        });
+    }
+
+    /// Writes the host's removals (or, at shutdown, every revocation) to the data directory, so
+    /// that they outlive a restart. Runs off the async threads; a failure is logged.
+    pub fn keep_revocations(&self, now: std::time::Instant) {
+        self.write_revocations(now, true);
+    }
+
+    /// Writes every revocation in force (members who left or timed out too), before returning:
+    /// at shutdown.
+    pub fn keep_all_revocations(&self, now: std::time::Instant) {
+        if let Some(write) = self.revocations_writer(now, false) {
+            write();
+        }
+    }
+
+    fn write_revocations(&self, now: std::time::Instant, removals_only: bool) {
+        let Some(write) = self.revocations_writer(now, removals_only) else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(write)),
+            Err(_) => write(),
+        }
+    }
+
+    fn revocations_writer(
+        &self,
+        now: std::time::Instant,
+        removals_only: bool,
+    ) -> Option<impl FnOnce() + Send + 'static> {
+        let path = self.revocations_file.clone()?;
+        let text = hub::revoked::encode(&self.hub.revocations(now, removals_only));
+        Some(move || {
+            if let Err(error) = data_dir::write(&path, text.as_bytes(), true) {
+                tracing::error!(%error, "cannot keep the revoked resume tokens");
+            }
+        })
     }
 
     /// Closes every signaling connection with 1001 ("going away"), so clients reconnect.
@@ -146,9 +236,8 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback_service(files::service(&state))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            MAX_REQUEST_BODY_BYTES,
-        ))
+        .layer(axum::middleware::from_fn(api_status::set))
+        .layer(axum::middleware::from_fn(body_limit::limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -157,5 +246,9 @@ pub fn router(state: AppState) -> Router {
             Arc::new(headers::security_headers(state.hsts)),
             headers::add,
         ))
+        .layer(axum::middleware::from_fn({
+            let trusted = state.trusted_proxies.clone();
+            move |request, next| client_addr::resolve(trusted.clone(), request, next)
+        }))
         .with_state(state)
 }

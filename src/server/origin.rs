@@ -1,8 +1,10 @@
 //! Which web pages may open a signaling connection. A browser sends the page's `Origin` with
 //! every WebSocket handshake; without this check any site a participant visits could open a
 //! socket to Confab in their name (cross-site WebSocket hijacking). Allowed: pages served by this
-//! server (the `Origin` names the host the request was sent to) and the origins an operator
-//! lists. Clients that send no `Origin` (not browsers, so not a hijacking risk) are allowed.
+//! server over HTTPS (the `Origin` is `https://` and names the host the request was sent to) and
+//! the origins an operator lists. Confab's pages are only ever served over HTTPS (the camera needs
+//! a secure page), so an `http://` origin is never one of them. Clients that send no `Origin`
+//! (not browsers, so not a hijacking risk) are allowed.
 
 /// Whether a handshake with this `Origin` (if any) sent to this `Host` may go ahead.
 pub fn allowed(origin: Option<&str>, host: Option<&str>, extra: &[String]) -> bool {
@@ -22,13 +24,11 @@ pub fn allowed(origin: Option<&str>, host: Option<&str>, extra: &[String]) -> bo
     let Some(host) = host else {
         return false;
     };
-    let default_port = match scheme {
-        "https" => ":443",
-        "http" => ":80",
-        _ => return false,
-    };
+    if scheme != "https" {
+        return false;
+    }
     let host = host.trim().to_ascii_lowercase();
-    without(&host, default_port) == without(authority, default_port)
+    without(&host, ":443") == without(authority, ":443")
 }
 
 /// The host a request was sent to: its `Host` header (HTTP/1.1), or the `:authority` of an
@@ -101,6 +101,8 @@ mod tests {
             "https://meet.example.org.evil.example",
             "https://meet.example.org:8443",
             "http://meet.example.org:443",
+            "http://meet.example.org",
+            "ws://meet.example.org",
             "null",
             "",
             "file://",

@@ -40,6 +40,20 @@ impl TokenBucket {
         }
     }
 
+    /// Whether a token is there, without taking it.
+    pub fn has_token(&mut self, now: Instant) -> bool {
+        self.refill(now);
+        self.tokens >= 1.0
+    }
+
+    /// Takes `count` tokens whether or not they are there: an event that already happened (a
+    /// wrong password found after checking) is paid for by waiting longer afterwards. The debt
+    /// is capped at one burst.
+    pub fn charge(&mut self, count: u32, now: Instant) {
+        self.refill(now);
+        self.tokens = (self.tokens - f64::from(count)).max(-self.burst);
+    }
+
     /// A bucket of `per_second` tokens a second, holding at most `burst`.
     pub fn per_second(per_second: u64, burst: u64, now: Instant) -> Self {
         TokenBucket {
@@ -99,6 +113,19 @@ mod tests {
         assert!(bytes.take_many(300, start));
         assert!(!bytes.take_many(1000, start + Duration::from_millis(900)));
         assert!(bytes.take_many(1000, start + Duration::from_millis(1001)));
+    }
+
+    #[test]
+    fn a_charge_is_paid_back_by_waiting_and_the_debt_is_capped() {
+        let start = Instant::now();
+        let mut bucket = TokenBucket::new(2, Duration::from_secs(1), start);
+        assert!(bucket.has_token(start));
+        for _ in 0..10 {
+            bucket.charge(1, start);
+        }
+        assert!(!bucket.has_token(start));
+        assert!(!bucket.has_token(start + Duration::from_millis(2900)));
+        assert!(bucket.has_token(start + Duration::from_millis(3100)));
     }
 
     #[test]

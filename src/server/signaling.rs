@@ -12,9 +12,13 @@
 //! socket takes nothing for [`ConnectionLimits::close_drain`] while closing is dropped.
 
 use super::AppState;
+use super::client_addr::ClientAddr;
+use super::http::watchdog::ConnectionActivity;
 use super::hub::{Admission, ConnectionId, Hub, JoinRequest, encode};
 use super::outbox::{Outbound, OutboxSender, outbox};
+use super::per_source::ConnectionSlot;
 use super::rate::TokenBucket;
+use super::source::Source;
 use crate::protocol::{
     CLOSE_GOING_AWAY, CLOSE_MESSAGE_TOO_BIG, CLOSE_POLICY, CLOSE_TRY_AGAIN_LATER, ClientMessage,
     ErrorCode, MAX_MESSAGE_BYTES, MAX_PASSWORD_CHARS, PeerId, RoomId, ServerMessage,
@@ -98,11 +102,14 @@ const WRITE_GATHER_MESSAGES: usize = 64;
 const WRITE_GATHER_BYTES: usize = 4 * 1024;
 
 /// Upgrades an HTTP request to a signaling connection, unless it comes from another site's page
-/// (403, see [`super::origin`]). Over the connection cap, the socket is opened only to say so.
+/// (403, see [`super::origin`]). Over the connection cap (server-wide or for this client), the
+/// socket is opened only to say so.
 pub async fn upgrade(
     ws: WebSocketUpgrade,
     headers: HeaderMap,
     uri: Uri,
+    client: Option<axum::Extension<ClientAddr>>,
+    activity: Option<axum::Extension<ConnectionActivity>>,
     State(state): State<AppState>,
 ) -> Response {
     let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
@@ -115,7 +122,17 @@ pub async fn upgrade(
         )
             .into_response();
     }
-    let permit = state.connections.clone().try_acquire_owned().ok();
+    let source = client.map_or(Source::UNKNOWN, |c| Source::of(c.0.0));
+    let slot = state
+        .per_source
+        .connect(source, tokio::time::Instant::now().into_std());
+    let permit = match slot {
+        Some(slot) => match state.connections.clone().try_acquire_owned() {
+            Ok(permit) => Ok((permit, slot)),
+            Err(_) => Err(ErrorCode::ServerFull),
+        },
+        None => Err(ErrorCode::SourceLimit),
+    };
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
         // The WebSocket layer's defaults (128 KiB to read into, 128 KiB gathered before a
@@ -125,9 +142,11 @@ pub async fn upgrade(
         .read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(WRITE_GATHER_BYTES)
         .on_upgrade(move |socket| async move {
+            // An open signaling connection keeps its HTTP connection from counting as idle.
+            let _in_flight = activity.map(|a| a.0.0.begin());
             match permit {
-                Some(permit) => serve(socket, state, permit).await,
-                None => refuse_full(socket).await,
+                Ok((permit, slot)) => serve(socket, state, source, (permit, slot)).await,
+                Err(code) => refuse(socket, code, source).await,
             }
         })
 }
@@ -143,10 +162,15 @@ fn into_message(outbound: Outbound) -> Message {
     }
 }
 
-/// Tells a connection over the cap why it cannot stay, and closes it.
-async fn refuse_full(mut socket: WebSocket) {
-    tracing::warn!("connection limit reached; refusing a signaling connection");
-    let Outbound::Frame(text) = encode(&ServerMessage::error(ErrorCode::ServerFull)) else {
+/// Tells a connection over a cap why it cannot stay, and closes it.
+async fn refuse(mut socket: WebSocket, code: ErrorCode, source: Source) {
+    match code {
+        ErrorCode::SourceLimit => {
+            tracing::warn!(%source, "connection limit per client reached; refusing a signaling connection")
+        }
+        _ => tracing::warn!("connection limit reached; refusing a signaling connection"),
+    }
+    let Outbound::Frame(text) = encode(&ServerMessage::error(code)) else {
         return;
     };
     let _ = socket.send(Message::Text(text)).await;
@@ -169,13 +193,25 @@ struct Connection {
     hub: Arc<Hub>,
     state: AppState,
     id: ConnectionId,
+    /// The client it comes from.
+    source: Source,
     tx: OutboxSender,
     membership: Option<Membership>,
 }
 
+/// The current moment, on tokio's clock (which tests can pause and move).
+fn now() -> std::time::Instant {
+    Instant::now().into_std()
+}
+
 /// Runs one signaling connection until the client leaves, dies, breaks the protocol or the
 /// server shuts down.
-async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit) {
+async fn serve(
+    socket: WebSocket,
+    state: AppState,
+    source: Source,
+    _places: (OwnedSemaphorePermit, ConnectionSlot),
+) {
     let Keepalive {
         ping_every,
         dead_after,
@@ -231,12 +267,15 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
     let mut connection = Connection {
         hub: state.hub.clone(),
         id: state.hub.connection_id(),
+        source,
         state: state.clone(),
         tx: tx.clone(),
         membership: None,
     };
     let mut shutdown = state.shutdown.subscribe();
-    let mut rate = TokenBucket::new(limits.burst, limits.refill, std::time::Instant::now());
+    let mut rate = TokenBucket::new(limits.burst, limits.refill, now());
+    let renew_every = state.hub.limits().token_lifetime / 4;
+    let mut renewals = interval_at(Instant::now() + renew_every, renew_every);
     let mut strikes = 0;
     let mut last_heard = Instant::now();
     let mut outside_since = Some(Instant::now());
@@ -250,6 +289,11 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
             () = &mut fallen_behind => {
                 tracing::info!(peer = ?connection.peer(), "not reading what it is sent; closing with 1013");
                 break Some((CLOSE_TRY_AGAIN_LATER, "not keeping up"));
+            }
+            _ = renewals.tick() => {
+                if let Some(m) = &connection.membership {
+                    connection.hub.renew_token(&m.room, m.id, connection.id, now());
+                }
             }
             _ = pings.tick() => {
                 if last_heard.elapsed() >= dead_after {
@@ -268,9 +312,12 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
                 last_heard = Instant::now();
                 let text = match frame {
                     None | Some(Ok(Message::Close(_))) => break None,
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                    Some(Ok(Message::Text(text))) => Some(text),
-                    Some(Ok(Message::Binary(_))) => None,
+                    // Answering pings is the WebSocket layer's work; they count toward the rate
+                    // like any message. Pongs answer the server's own pings.
+                    Some(Ok(Message::Pong(_))) => continue,
+                    Some(Ok(Message::Ping(_))) => None,
+                    Some(Ok(Message::Text(text))) => Some(Some(text)),
+                    Some(Ok(Message::Binary(_))) => Some(None),
                     Some(Err(error)) => {
                         if is_too_big(&error) {
                             tracing::info!(peer = ?connection.peer(), "message over {MAX_MESSAGE_BYTES} bytes; closing with 1009");
@@ -280,7 +327,7 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
                         break None;
                     }
                 };
-                if !rate.take(std::time::Instant::now()) {
+                if !rate.take(now()) {
                     strikes += 1;
                     if strikes >= limits.strikes {
                         tracing::warn!(peer = ?connection.peer(), "sustained flooding; closing with 1008");
@@ -292,6 +339,9 @@ async fn serve(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit
                     continue;
                 }
                 strikes = 0;
+                let Some(text) = text else {
+                    continue;
+                };
                 let reply = match text {
                     Some(text) => connection.handle_text(text.as_str()).await,
                     None => Some(ServerMessage::Error {
@@ -397,7 +447,7 @@ impl Connection {
             ClientMessage::Leave => {
                 if let Some(m) = self.membership.take() {
                     tracing::info!(room = %m.room, peer = %m.id, "peer left");
-                    self.hub.leave(&m.room, m.id);
+                    self.hub.leave(&m.room, m.id, now());
                 }
                 Ok(())
             }
@@ -418,13 +468,23 @@ impl Connection {
                             Some(p) if p.chars().count() > MAX_PASSWORD_CHARS || p.is_empty() => {
                                 return Some(ServerMessage::error(ErrorCode::Invalid));
                             }
-                            Some(p) => Some(self.state.hasher.hash(p).await),
+                            Some(p) => {
+                                if let Err(code) = hub.may_change_password(room, me, now()) {
+                                    return self.answer(Err(code));
+                                }
+                                match self.state.hasher.hash(p).await {
+                                    Ok(hashed) => Some(hashed),
+                                    Err(code) => return self.answer(Err(code)),
+                                }
+                            }
                             None => None,
                         };
                         let (hub, m) = (&self.hub, self.membership.as_ref()?);
                         hub.set_password(&m.room, m.id, hashed)
                     }
-                    ClientMessage::Remove { id } => hub.remove(room, me, id),
+                    ClientMessage::Remove { id } => hub.remove(room, me, id, now()).map(|_| {
+                        self.state.keep_revocations(now());
+                    }),
                     ClientMessage::Join { .. } | ClientMessage::Leave => unreachable!(),
                 }
             }
@@ -453,21 +513,35 @@ impl Connection {
         password: Option<String>,
         resume: Option<crate::protocol::Resume>,
     ) -> Option<ServerMessage> {
+        if !self.state.per_source.join(self.source, now()) {
+            tracing::warn!(source = %self.source, "joins from one client too fast");
+            return Some(ServerMessage::error(ErrorCode::TooFast));
+        }
         let mut password_checked = None;
-        if let Admission::Password(stored) = self.hub.admission(&room, resume.as_ref()) {
+        if let Admission::Password(stored) = self.hub.admission(&room, resume.as_ref(), now()) {
             let Some(password) = password.filter(|p| !p.is_empty()) else {
                 return Some(ServerMessage::error(ErrorCode::PasswordRequired));
             };
             if password.chars().count() > MAX_PASSWORD_CHARS {
                 return Some(ServerMessage::error(ErrorCode::WrongPassword));
             }
-            if let Err(code) = self.hub.take_guess(&room) {
-                tracing::warn!(room = %room, "password guessing slowed down");
-                return Some(ServerMessage::error(code));
+            // Only wrong guesses are paid for, by the guessing client and by the room: a
+            // guesser slows itself down first, and cannot lock the right password out for
+            // people on other networks.
+            let per_source = &self.state.per_source;
+            if !per_source.may_guess(self.source, now()) || !self.hub.may_guess(&room, now()) {
+                tracing::warn!(room = %room, source = %self.source, "password guessing slowed down");
+                return Some(ServerMessage::error(ErrorCode::TooManyGuesses));
             }
-            if !self.state.hasher.verify(password, stored.clone()).await {
-                tracing::info!(room = %room, "wrong room password");
-                return Some(ServerMessage::error(ErrorCode::WrongPassword));
+            match self.state.hasher.verify(password, stored.clone()).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    per_source.wrong_guess(self.source, now());
+                    self.hub.wrong_guess(&room, now());
+                    tracing::info!(room = %room, source = %self.source, "wrong room password");
+                    return Some(ServerMessage::error(ErrorCode::WrongPassword));
+                }
+                Err(code) => return Some(ServerMessage::error(code)),
             }
             password_checked = Some(stored);
         }
@@ -479,8 +553,9 @@ impl Connection {
             password_checked,
             tx: self.tx.clone(),
             connection: self.id,
+            source: self.source,
         };
-        match self.hub.join(request) {
+        match self.hub.join(request, now()) {
             Ok(joined) => {
                 tracing::info!(room = %room, peer = %joined.id, resumed = joined.resumed, others = joined.peers.len(), "peer joined");
                 self.membership = Some(Membership {
@@ -497,20 +572,12 @@ impl Connection {
         }
     }
 
-    /// The connection ended without a Leave: the member is kept away for the grace period, and
-    /// removed if it has not come back by then.
+    /// The connection ended without a Leave: the member is kept away for the grace period (the
+    /// hub's tick removes it if it has not come back by then).
     fn went_away(&self, m: Membership) {
-        if !self.hub.disconnect(&m.room, m.id, self.id) {
-            return;
+        if self.hub.disconnect(&m.room, m.id, self.id, now()) {
+            tracing::info!(room = %m.room, peer = %m.id, "peer away (connection ended)");
         }
-        tracing::info!(room = %m.room, peer = %m.id, "peer away (connection ended)");
-        let hub = self.hub.clone();
-        let grace = hub.limits().resume_grace;
-        let connection = self.id;
-        tokio::spawn(async move {
-            tokio::time::sleep(grace).await;
-            hub.expire(&m.room, m.id, connection);
-        });
     }
 }
 

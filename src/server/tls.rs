@@ -1,6 +1,7 @@
 //! HTTPS certificates: the operator's PEM files, or a self-signed certificate Confab makes once
 //! and keeps, so a browser that accepted it keeps working across restarts.
 
+use super::data_dir::{self, DataDirError};
 use rustls::ServerConfig;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -10,22 +11,9 @@ use std::sync::Arc;
 /// Why Confab cannot serve HTTPS.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
-    /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// A file could not be written.
-    #[error("cannot write {path}: {source}")]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
+    /// A file could not be read or written.
+    #[error(transparent)]
+    File(#[from] DataDirError),
     /// The certificate file holds no PEM certificate.
     #[error("{0} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")]
     NoCertificate(PathBuf),
@@ -96,9 +84,9 @@ pub fn self_signed(data_dir: &Path, names: &[String]) -> Result<(Certificate, Or
         cert_pem: generated.cert.pem().into_bytes(),
         key_pem: generated.signing_key.serialize_pem().into_bytes(),
     };
-    write(&cert_path, &certificate.cert_pem, false)?;
-    write(&key_path, &certificate.key_pem, true)?;
-    write(&names_path, wanted.as_bytes(), false)?;
+    data_dir::write(&cert_path, &certificate.cert_pem, false)?;
+    data_dir::write(&key_path, &certificate.key_pem, true)?;
+    data_dir::write(&names_path, wanted.as_bytes(), false)?;
     Ok((certificate, Origin::Generated(cert_path)))
 }
 
@@ -144,35 +132,7 @@ pub fn server_config_for_files(
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
-    std::fs::read(path).map_err(|source| TlsError::Read {
-        path: path.to_owned(),
-        source,
-    })
-}
-
-/// Writes a file, creating its folder; `private` files are readable by their owner only.
-pub(crate) fn write(path: &Path, bytes: &[u8], private: bool) -> Result<(), TlsError> {
-    let error = |source| TlsError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(error)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    if private {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    #[cfg(not(unix))]
-    let _ = private;
-    use std::io::Write as _;
-    options
-        .open(path)
-        .and_then(|mut file| file.write_all(bytes))
-        .map_err(error)
+    Ok(data_dir::read(path)?)
 }
 
 #[cfg(test)]
@@ -300,7 +260,7 @@ mod tests {
     fn missing_files_give_an_error_naming_the_file() {
         let error =
             load_files(Path::new("/nonexistent/fullchain.pem"), Path::new("/x")).unwrap_err();
-        assert!(matches!(error, TlsError::Read { .. }));
+        assert!(matches!(error, TlsError::File(DataDirError::Read { .. })));
         assert!(
             error.to_string().contains("/nonexistent/fullchain.pem"),
             "{error}"

@@ -32,7 +32,7 @@ impl TurnSecret {
     }
 
     /// The secret kept in `dir`, made on first use (readable by its owner only).
-    pub fn load_or_create(dir: &Path) -> Result<Self, crate::server::tls::TlsError> {
+    pub fn load_or_create(dir: &Path) -> Result<Self, crate::server::data_dir::DataDirError> {
         let path = dir.join(SECRET_FILE);
         if let Ok(text) = std::fs::read_to_string(&path) {
             let text = text.trim();
@@ -41,8 +41,8 @@ impl TurnSecret {
             }
         }
         let bytes: [u8; 32] = rand::random();
-        let secret = crate::protocol::data::hex(&bytes);
-        crate::server::tls::write(&path, secret.as_bytes(), true)?;
+        let secret = data_encoding::HEXLOWER.encode(&bytes);
+        crate::server::data_dir::write(&path, secret.as_bytes(), true)?;
         Ok(TurnSecret(secret))
     }
 

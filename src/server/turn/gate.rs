@@ -1,38 +1,43 @@
 //! The gate in front of the TURN protocol engine: it sees every packet a TURN listener receives
-//! or sends, and enforces what the engine does not know about — peers in refused ranges
-//! (403 Forbidden), the allocation quota per user (486), the bandwidth per user (excess dropped)
-//! and the rate of unauthenticated requests (each makes the engine remember a nonce).
+//! or sends, and enforces what the engine does not know about:
+//! - peers in refused ranges (403 Forbidden), the allocation quotas (486) and the bandwidth per
+//!   participant (excess dropped), see [`super::usage`];
+//! - the nonce handshake, answered by the gate itself so that no request can make the engine
+//!   remember anything ([`super::nonce`]);
+//! - the rate of requests without valid credentials, per client and server-wide, and relayed
+//!   data from clients without an allocation, dropped and counted ([`super::flood`]).
 
 use super::credentials::Authenticator;
+use super::flood::{Dropped, Flood};
+use super::nonce::{Nonces, Refresh, Standing};
 use super::peers::PeerPolicy;
 use super::usage::Usage;
-use crate::server::rate::TokenBucket;
 use async_trait::async_trait;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
-use stun::attributes::{ATTR_MESSAGE_INTEGRITY, ATTR_USERNAME, ATTR_XOR_PEER_ADDRESS};
+use stun::attributes::{
+    ATTR_MESSAGE_INTEGRITY, ATTR_NONCE, ATTR_REALM, ATTR_USERNAME, ATTR_XOR_PEER_ADDRESS,
+};
 use stun::error_code::{
-    CODE_ALLOC_QUOTA_REACHED, CODE_FORBIDDEN, CODE_UNAUTHORIZED, ErrorCode, ErrorCodeAttribute,
+    CODE_ALLOC_QUOTA_REACHED, CODE_FORBIDDEN, CODE_STALE_NONCE, CODE_UNAUTHORIZED, ErrorCode,
+    ErrorCodeAttribute,
 };
 use stun::integrity::MessageIntegrity;
 use stun::message::{
-    CLASS_ERROR_RESPONSE, CLASS_REQUEST, Getter, METHOD_ALLOCATE, METHOD_CHANNEL_BIND,
-    METHOD_CREATE_PERMISSION, METHOD_REFRESH, Message, MessageType, Setter,
+    CLASS_ERROR_RESPONSE, CLASS_REQUEST, Getter, METHOD_ALLOCATE, METHOD_BINDING,
+    METHOD_CHANNEL_BIND, METHOD_CREATE_PERMISSION, METHOD_REFRESH, Message, MessageType, Setter,
 };
-use stun::textattrs::Username;
+use stun::textattrs::{Nonce, Realm, Username};
 use util::Conn;
-
-/// Requests without credentials accepted per second, server-wide (a browser sends one per
-/// allocation, to learn the nonce).
-const UNAUTHENTICATED_PER_SECOND: u64 = 200;
-/// ... and at once.
-const UNAUTHENTICATED_BURST: u64 = 1000;
 
 /// STUN message types (method and class bits interleaved, RFC 5389 §6) the gate watches.
 const ALLOCATE_SUCCESS: u16 = 0x0103;
 const DATA_INDICATION: u16 = 0x0017;
 const SEND_INDICATION: u16 = 0x0016;
+
+/// The source the gate's own requests to the engine come from: port 0 is never a real one.
+const GATE_ITSELF: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
 
 /// What the gate shares with the engine's listeners.
 pub struct Rules {
@@ -42,14 +47,16 @@ pub struct Rules {
     pub realm: String,
     /// Peer addresses the relay refuses.
     pub policy: Arc<PeerPolicy>,
-    /// Quota and bandwidth per user.
+    /// Quotas and bandwidth.
     pub usage: Arc<Usage>,
-    /// Requests without credentials, server-wide.
-    pub unauthenticated: Mutex<TokenBucket>,
+    /// Rates of unauthenticated requests, and what was dropped.
+    pub flood: Arc<Flood>,
+    /// The nonces in play, and the expired one a refresh asked the engine to forget.
+    nonces: Mutex<(Nonces, Option<String>)>,
 }
 
 impl Rules {
-    /// Rules with the default rate of unauthenticated requests.
+    /// Rules with full budgets and no nonce yet.
     pub fn new(
         auth: Arc<Authenticator>,
         realm: String,
@@ -61,12 +68,14 @@ impl Rules {
             realm,
             policy,
             usage,
-            unauthenticated: Mutex::new(TokenBucket::per_second(
-                UNAUTHENTICATED_PER_SECOND,
-                UNAUTHENTICATED_BURST,
-                Instant::now(),
-            )),
+            flood: Arc::new(Flood::new(Instant::now())),
+            nonces: Mutex::new((Nonces::default(), None)),
         }
+    }
+
+    /// Nonces the engine holds, as far as the gate knows (a handful at most).
+    pub fn nonces_held_by_engine(&self) -> usize {
+        crate::server::lock(&self.nonces).0.held_by_engine()
     }
 }
 
@@ -76,109 +85,230 @@ pub struct Gate {
     pub inner: Arc<dyn Conn + Send + Sync>,
     /// What to enforce.
     pub rules: Arc<Rules>,
+    /// A client's packet put aside while the engine answers the gate's own request.
+    pub stashed: Mutex<Option<(Vec<u8>, SocketAddr)>>,
 }
 
 /// What becomes of a packet from a client.
-enum Verdict {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
     /// The engine handles it.
     Pass,
     /// Nobody sees it.
     Drop,
     /// The gate answers it itself.
     Reply(Vec<u8>),
+    /// The engine is handed this request of the gate's own first (and the client's packet waits).
+    Inject(Vec<u8>),
 }
 
 impl Gate {
-    fn inspect(&self, packet: &[u8], from: SocketAddr) -> Verdict {
+    /// A gate around `inner`.
+    pub fn new(inner: Arc<dyn Conn + Send + Sync>, rules: Arc<Rules>) -> Self {
+        Gate {
+            inner,
+            rules,
+            stashed: Mutex::new(None),
+        }
+    }
+}
+
+impl Rules {
+    /// What becomes of `packet`, received from `from` at `now`.
+    pub fn judge(&self, packet: &[u8], from: SocketAddr, now: Instant) -> Verdict {
         match packet.first() {
             // ChannelData: relayed bytes.
-            Some(0x40..=0x7f) => self.metered(from, packet.len()),
+            Some(0x40..=0x7f) => self.relayed(from, packet.len()),
             Some(0x00..=0x3f) if packet.len() >= 20 => {
                 let kind = u16::from_be_bytes([packet[0], packet[1]]);
                 if kind == SEND_INDICATION {
-                    return self.metered(from, packet.len());
+                    return self.relayed(from, packet.len());
                 }
                 let typ = message_type(kind);
+                if typ.class == CLASS_REQUEST && typ.method == METHOD_BINDING {
+                    return Verdict::Pass;
+                }
                 let watched = [
                     METHOD_ALLOCATE,
                     METHOD_REFRESH,
                     METHOD_CREATE_PERMISSION,
                     METHOD_CHANNEL_BIND,
                 ];
-                if typ.class != CLASS_REQUEST || !watched.contains(&typ.method) {
-                    return Verdict::Pass;
-                }
                 let mut message = Message::new();
-                if message.unmarshal_binary(packet).is_err() {
+                if typ.class != CLASS_REQUEST
+                    || !watched.contains(&typ.method)
+                    || message.unmarshal_binary(packet).is_err()
+                {
+                    self.flood.count(Dropped::Malformed, from);
                     return Verdict::Drop;
                 }
-                self.request(message, from)
+                self.request(message, from, now)
             }
-            _ => Verdict::Pass,
+            _ => {
+                self.flood.count(Dropped::Malformed, from);
+                Verdict::Drop
+            }
         }
     }
 
-    fn metered(&self, client: SocketAddr, bytes: usize) -> Verdict {
-        if self.rules.usage.admit(client, bytes) {
+    /// Relayed data from a client: only with an allocation, and within its bandwidth.
+    fn relayed(&self, client: SocketAddr, bytes: usize) -> Verdict {
+        if !self.usage.has_allocation(client) {
+            self.flood.count(Dropped::NoAllocation, client);
+            return Verdict::Drop;
+        }
+        if self.usage.admit(client, bytes) {
             Verdict::Pass
         } else {
             Verdict::Drop
         }
     }
 
-    fn request(&self, mut message: Message, from: SocketAddr) -> Verdict {
-        if !message.contains(ATTR_MESSAGE_INTEGRITY) {
-            let mut bucket = crate::server::lock(&self.rules.unauthenticated);
-            return if bucket.take(Instant::now()) {
+    fn request(&self, mut message: Message, from: SocketAddr, now: Instant) -> Verdict {
+        let (usable, standing) = {
+            let mut nonces = crate::server::lock(&self.nonces);
+            if let Some(refresh) = nonces.0.refresh(now) {
+                let (request, purged) = own_request(&refresh);
+                nonces.1 = purged;
+                return Verdict::Inject(request);
+            }
+            let presented = message
+                .contains(ATTR_MESSAGE_INTEGRITY)
+                .then(|| {
+                    let mut nonce = Nonce::new(ATTR_NONCE, String::new());
+                    nonce.get_from(&message).ok().map(|()| nonce.text.clone())
+                })
+                .flatten();
+            let standing = presented.map(|nonce| nonces.0.standing(&nonce, now));
+            (nonces.0.usable(now).map(str::to_owned), standing)
+        };
+        let challenge = |code| match &usable {
+            Some(nonce) => challenge(&message, code, nonce, &self.realm),
+            // No nonce yet (the engine is being asked for one): the client retransmits.
+            None => Verdict::Drop,
+        };
+        match standing {
+            // Without credentials (or without a nonce): the first leg of every allocation.
+            None => {
+                if !self.flood.admit_unauthenticated(from, now) {
+                    return Verdict::Drop;
+                }
+                challenge(CODE_UNAUTHORIZED)
+            }
+            Some(Standing::Stale) => {
+                if !self.flood.admit_unauthenticated(from, now) {
+                    return Verdict::Drop;
+                }
+                challenge(CODE_STALE_NONCE)
+            }
+            Some(Standing::Valid) => self.authenticated(&mut message, from, now),
+        }
+    }
+
+    /// A request with a valid nonce: only those that prove the credential are judged (and
+    /// answered, signed); the engine refuses the rest itself, within the unauthenticated rate.
+    fn authenticated(&self, message: &mut Message, from: SocketAddr, now: Instant) -> Verdict {
+        let mut username = Username::new(ATTR_USERNAME, String::new());
+        let proven = username.get_from(message).ok().and_then(|()| {
+            let name = username.to_string();
+            let key = self.auth.key(&name, &self.realm).ok()?;
+            let integrity = MessageIntegrity(key);
+            integrity.check(message).ok().map(|()| (name, integrity))
+        });
+        let Some((username, integrity)) = proven else {
+            return if self.flood.admit_unauthenticated(from, now) {
                 Verdict::Pass
             } else {
                 Verdict::Drop
             };
-        }
-        // Only requests that prove the credential are judged (and answered, signed); the engine
-        // refuses the rest itself.
-        let mut username = Username::new(ATTR_USERNAME, String::new());
-        if username.get_from(&message).is_err() {
-            return Verdict::Pass;
-        }
-        let username = username.to_string();
-        let Ok(key) = self.rules.auth.key(&username, &self.rules.realm) else {
-            return Verdict::Pass;
         };
-        let integrity = MessageIntegrity(key);
-        if integrity.check(&mut message).is_err() {
-            return Verdict::Pass;
-        }
         let method = message.typ.method;
-        if method == METHOD_ALLOCATE && self.rules.auth.expired(&username, SystemTime::now()) {
+        if method == METHOD_ALLOCATE && self.auth.expired(&username, SystemTime::now()) {
             tracing::info!(%from, user = %username, "TURN allocation with an expired credential refused");
-            return refusal(&message, CODE_UNAUTHORIZED, "Credential expired", integrity);
+            return refusal(message, CODE_UNAUTHORIZED, "Credential expired", integrity);
         }
-        if method == METHOD_ALLOCATE && !self.rules.usage.may_allocate(from, &username) {
+        if method == METHOD_ALLOCATE && !self.usage.may_allocate(from, &username) {
             tracing::info!(%from, user = %username, "TURN allocation quota reached");
             return refusal(
-                &message,
+                message,
                 CODE_ALLOC_QUOTA_REACHED,
                 "Allocation quota reached",
                 integrity,
             );
         }
         if method == METHOD_CREATE_PERMISSION || method == METHOD_CHANNEL_BIND {
-            let refused = peer_addresses(&message)
+            let refused = peer_addresses(message)
                 .into_iter()
-                .find(|peer| !self.rules.policy.permits(*peer));
+                .find(|peer| !self.policy.permits(*peer));
             if let Some(peer) = refused {
                 // Common and harmless: browsers pair relay candidates with private host ones.
                 tracing::debug!(%from, %peer, "TURN relay to a private address refused");
-                return refusal(
-                    &message,
-                    CODE_FORBIDDEN,
-                    "Forbidden peer address",
-                    integrity,
-                );
+                return refusal(message, CODE_FORBIDDEN, "Forbidden peer address", integrity);
             }
         }
         Verdict::Pass
+    }
+
+    /// An answer from the engine: the gate learns the nonces it makes, and keeps the answers to
+    /// its own requests to itself. Returns whether the answer should go out.
+    pub fn learn(&self, answer: &[u8], target: SocketAddr) -> bool {
+        let is_error = answer.len() >= 20
+            && message_type(u16::from_be_bytes([answer[0], answer[1]])).class
+                == CLASS_ERROR_RESPONSE;
+        if is_error {
+            let mut message = Message::new();
+            let mut nonce = Nonce::new(ATTR_NONCE, String::new());
+            if message.unmarshal_binary(answer).is_ok() && nonce.get_from(&message).is_ok() {
+                let mut nonces = crate::server::lock(&self.nonces);
+                let purged = nonces.1.take();
+                nonces
+                    .0
+                    .learned(nonce.text, purged.as_deref(), Instant::now());
+            }
+        }
+        target != GATE_ITSELF
+    }
+}
+
+/// The request the gate hands the engine to get a new nonce, and the expired nonce it makes
+/// the engine forget (if any).
+fn own_request(refresh: &Refresh) -> (Vec<u8>, Option<String>) {
+    let mut message = Message::new();
+    let _ = message.new_transaction_id();
+    message.set_type(MessageType::new(METHOD_ALLOCATE, CLASS_REQUEST));
+    let purged = match refresh {
+        Refresh::Mint => None,
+        Refresh::Purge(old) => {
+            // An expired nonce with something in the integrity's place: the engine checks the
+            // nonce first, forgets it, and answers with a new one.
+            message.add(ATTR_NONCE, old.as_bytes());
+            message.add(ATTR_MESSAGE_INTEGRITY, &[0; 20]);
+            Some(old.clone())
+        }
+    };
+    message.write_header();
+    (message.raw, purged)
+}
+
+/// The unsigned challenge (401 or 438) that hands a client the realm and the current nonce.
+fn challenge(request: &Message, code: ErrorCode, nonce: &str, realm: &str) -> Verdict {
+    let setters: Vec<Box<dyn Setter>> = vec![
+        Box::new(Message {
+            transaction_id: request.transaction_id,
+            ..Default::default()
+        }),
+        Box::new(MessageType::new(request.typ.method, CLASS_ERROR_RESPONSE)),
+        Box::new(ErrorCodeAttribute {
+            code,
+            reason: Vec::new(),
+        }),
+        Box::new(Nonce::new(ATTR_NONCE, nonce.to_owned())),
+        Box::new(Realm::new(ATTR_REALM, realm.to_owned())),
+    ];
+    let mut answer = Message::new();
+    match answer.build(&setters) {
+        Ok(()) => Verdict::Reply(answer.raw),
+        Err(_) => Verdict::Drop,
     }
 }
 
@@ -194,13 +324,26 @@ impl Conn for Gate {
 
     async fn recv_from(&self, buf: &mut [u8]) -> util::Result<(usize, SocketAddr)> {
         loop {
-            let (n, from) = self.inner.recv_from(buf).await?;
-            match self.inspect(&buf[..n], from) {
+            let stashed = crate::server::lock(&self.stashed).take();
+            let (n, from) = match stashed {
+                Some((packet, from)) if packet.len() <= buf.len() => {
+                    buf[..packet.len()].copy_from_slice(&packet);
+                    (packet.len(), from)
+                }
+                _ => self.inner.recv_from(buf).await?,
+            };
+            match self.rules.judge(&buf[..n], from, Instant::now()) {
                 Verdict::Pass => return Ok((n, from)),
                 Verdict::Drop => {}
                 Verdict::Reply(answer) => {
                     let _ = self.inner.send_to(&answer, from).await;
                 }
+                Verdict::Inject(request) if request.len() <= buf.len() => {
+                    *crate::server::lock(&self.stashed) = Some((buf[..n].to_vec(), from));
+                    buf[..request.len()].copy_from_slice(&request);
+                    return Ok((request.len(), GATE_ITSELF));
+                }
+                Verdict::Inject(_) => {}
             }
         }
     }
@@ -220,6 +363,9 @@ impl Conn for Gate {
         }
         if kind == ALLOCATE_SUCCESS {
             self.rules.usage.allocated(target);
+        }
+        if !self.rules.learn(buf, target) {
+            return Ok(buf.len());
         }
         self.inner.send_to(buf, target).await
     }

@@ -5,14 +5,17 @@
 //! server needs:
 //! - [`credentials`]: short-lived credentials in coturn's REST-API form, checked statelessly;
 //! - [`peers`]: the ranges the relay refuses (loopback, private, link-local, metadata, ...);
-//! - [`gate`]: enforces those ranges, the per-user allocation quota and bandwidth, and a rate
-//!   on unauthenticated requests, in front of the engine;
+//! - [`gate`]: enforces those ranges, the allocation quotas and bandwidth, and answers the nonce
+//!   handshake itself, in front of the engine; [`nonce`]: the nonces it hands out;
+//! - [`flood`]: the rate of requests without valid credentials, and counts of what is dropped;
 //! - [`usage`]: the per-user accounting behind the quota and bandwidth;
 //! - [`relay`]: relay sockets from the configured port range;
 //! - [`tcp`]: TURN over TCP, for networks that block UDP.
 
 pub mod credentials;
+pub mod flood;
 pub mod gate;
+pub mod nonce;
 pub mod peers;
 pub mod relay;
 pub mod tcp;
@@ -69,6 +72,8 @@ pub struct TurnServer {
     pub guessed: bool,
     /// Per-user accounting.
     pub usage: Arc<Usage>,
+    /// What the gate enforces, and what it has dropped.
+    pub rules: Arc<Rules>,
 }
 
 /// The embedded server could not start.
@@ -123,10 +128,7 @@ impl TurnServer {
         })?;
         let gated =
             |inner: Arc<dyn util::Conn + Send + Sync>| -> Arc<dyn util::Conn + Send + Sync> {
-                Arc::new(Gate {
-                    inner,
-                    rules: Arc::clone(&rules),
-                })
+                Arc::new(Gate::new(inner, Arc::clone(&rules)))
             };
         let (closed_tx, mut closed_rx) = tokio::sync::mpsc::channel(1024);
         // One engine loop per listener; the kernel keeps each client on one UDP socket.
@@ -147,6 +149,7 @@ impl TurnServer {
             alloc_close_notify: Some(closed_tx),
         })
         .await?;
+        tokio::spawn(report_drops(Arc::downgrade(&rules)));
         let closed = Arc::clone(&usage);
         tokio::spawn(async move {
             while let Some(info) = closed_rx.recv().await {
@@ -160,12 +163,30 @@ impl TurnServer {
             relay_ip,
             guessed,
             usage,
+            rules,
         })
     }
 
     /// Stops listening and drops every allocation.
     pub async fn close(&self) {
         let _ = self.engine.close().await;
+    }
+}
+
+/// Writes one line a minute about the packets the gate dropped, if it dropped any, while the
+/// server runs.
+async fn report_drops(rules: std::sync::Weak<Rules>) {
+    let mut last = [0; 3];
+    let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
+    minutes.tick().await;
+    loop {
+        minutes.tick().await;
+        let Some(rules) = rules.upgrade() else {
+            return;
+        };
+        if let Some(line) = rules.flood.report(&mut last) {
+            tracing::info!("{line}");
+        }
     }
 }
 

@@ -1,7 +1,10 @@
-//! What each TURN user (one credential, so one participant) may take: a number of allocations
-//! and a relayed bandwidth. Packets over the bandwidth are dropped, as a congested link would.
+//! What each TURN user may take: a number of allocations and a relayed bandwidth per participant
+//! (counted by the participant id in the credential, so fetching fresh credentials does not give
+//! a participant a fresh quota), and a number of allocations per client address. Packets over
+//! the bandwidth are dropped, as a congested link would.
 
 use crate::server::rate::TokenBucket;
+use crate::server::source::Source;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -14,6 +17,8 @@ pub struct UsageLimits {
     pub allocations: Option<usize>,
     /// Bytes a second one user may relay, both directions together.
     pub bytes_per_second: Option<u64>,
+    /// Allocations one client address (IPv4, or IPv6 /64) may hold at once.
+    pub allocations_per_address: Option<usize>,
 }
 
 /// Allocations and bandwidth of every user with an allocation.
@@ -29,11 +34,13 @@ struct State {
     clients: HashMap<SocketAddr, Client>,
     /// Users with at least one such client.
     users: HashMap<Arc<str>, User>,
+    /// Allocations granted per client address.
+    by_source: HashMap<Source, usize>,
 }
 
 #[derive(Debug)]
 struct Client {
-    /// The username it authenticated with.
+    /// The participant it authenticated as.
     user: Arc<str>,
     /// Whether the server granted its allocation (counted against the user's quota).
     allocated: bool,
@@ -58,9 +65,11 @@ impl Usage {
         }
     }
 
-    /// An authenticated allocation request from `client` as `user`: whether the user may have
-    /// another allocation. A client that already holds one (a retransmission) always may.
-    pub fn may_allocate(&self, client: SocketAddr, user: &str) -> bool {
+    /// An authenticated allocation request from `client` with the credential `username`:
+    /// whether its participant, and its address, may have another allocation. A client that
+    /// already holds one (a retransmission) always may.
+    pub fn may_allocate(&self, client: SocketAddr, username: &str) -> bool {
+        let user = participant(username);
         let mut state = self.lock();
         if let Some(known) = state.clients.get(&client) {
             if known.allocated || &*known.user == user {
@@ -70,6 +79,18 @@ impl Usage {
         }
         let held = state.users.get(user).map_or(0, |u| u.allocations);
         if self.limits.allocations.is_some_and(|quota| held >= quota) {
+            return false;
+        }
+        let from_address = state
+            .by_source
+            .get(&Source::of_addr(client))
+            .copied()
+            .unwrap_or(0);
+        if self
+            .limits
+            .allocations_per_address
+            .is_some_and(|quota| from_address >= quota)
+        {
             return false;
         }
         let user: Arc<str> = match state.users.get_key_value(user) {
@@ -99,7 +120,11 @@ impl Usage {
     /// The server granted `client`'s allocation.
     pub fn allocated(&self, client: SocketAddr) {
         let mut state = self.lock();
-        let State { clients, users } = &mut *state;
+        let State {
+            clients,
+            users,
+            by_source,
+        } = &mut *state;
         if let Some(known) = clients.get_mut(&client)
             && !known.allocated
         {
@@ -107,6 +132,7 @@ impl Usage {
             if let Some(user) = users.get_mut(&known.user) {
                 user.allocations += 1;
             }
+            *by_source.entry(Source::of_addr(client)).or_insert(0) += 1;
         }
     }
 
@@ -115,13 +141,21 @@ impl Usage {
         forget(&mut self.lock(), client);
     }
 
+    /// Whether `client` holds an allocation the server granted.
+    pub fn has_allocation(&self, client: SocketAddr) -> bool {
+        self.lock()
+            .clients
+            .get(&client)
+            .is_some_and(|known| known.allocated)
+    }
+
     /// Whether `bytes` relayed for `client` fit its user's bandwidth (they are counted if so).
     pub fn admit(&self, client: SocketAddr, bytes: usize) -> bool {
         if self.limits.bytes_per_second.is_none() {
             return true;
         }
         let mut state = self.lock();
-        let State { clients, users } = &mut *state;
+        let State { clients, users, .. } = &mut *state;
         let Some(known) = clients.get(&client) else {
             return true;
         };
@@ -133,9 +167,21 @@ impl Usage {
         }
     }
 
-    /// Allocations `user` holds.
-    pub fn allocations(&self, user: &str) -> usize {
-        self.lock().users.get(user).map_or(0, |u| u.allocations)
+    /// Allocations held under credentials of `username`'s participant.
+    pub fn allocations(&self, username: &str) -> usize {
+        self.lock()
+            .users
+            .get(participant(username))
+            .map_or(0, |u| u.allocations)
+    }
+
+    /// Allocations held from `client`'s address.
+    pub fn allocations_from(&self, client: SocketAddr) -> usize {
+        self.lock()
+            .by_source
+            .get(&Source::of_addr(client))
+            .copied()
+            .unwrap_or(0)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -148,6 +194,15 @@ fn forget(state: &mut State, client: SocketAddr) {
     let Some(known) = state.clients.remove(&client) else {
         return;
     };
+    if known.allocated {
+        let source = Source::of_addr(client);
+        if let Some(held) = state.by_source.get_mut(&source) {
+            *held -= 1;
+            if *held == 0 {
+                state.by_source.remove(&source);
+            }
+        }
+    }
     if let Some(user) = state.users.get_mut(&known.user) {
         user.clients -= 1;
         if known.allocated {
@@ -157,6 +212,13 @@ fn forget(state: &mut State, client: SocketAddr) {
             state.users.remove(&known.user);
         }
     }
+}
+
+/// The participant a TURN username (`<expiry>:<participant>`) belongs to.
+fn participant(username: &str) -> &str {
+    username
+        .split_once(':')
+        .map_or(username, |(_, participant)| participant)
 }
 
 #[cfg(test)]
@@ -171,6 +233,7 @@ mod tests {
         Usage::new(UsageLimits {
             allocations: Some(allocations),
             bytes_per_second: Some(bytes_per_second),
+            allocations_per_address: None,
         })
     }
 
@@ -232,10 +295,58 @@ mod tests {
     }
 
     #[test]
+    fn fresh_credentials_of_one_participant_share_its_quota() {
+        let usage = limited(2, 1_000_000);
+        for (port, expiry) in [(1, 1000), (2, 1001)] {
+            let name = format!("{expiry}:p7");
+            assert!(usage.may_allocate(addr(port), &name));
+            usage.allocated(addr(port));
+        }
+        assert!(
+            !usage.may_allocate(addr(3), "1002:p7"),
+            "a newer credential is the same participant"
+        );
+        assert!(usage.may_allocate(addr(3), "1002:p8"));
+        assert_eq!(usage.allocations("9999:p7"), 2);
+    }
+
+    #[test]
+    fn one_address_may_hold_only_so_many_allocations() {
+        let usage = Usage::new(UsageLimits {
+            allocations: None,
+            bytes_per_second: None,
+            allocations_per_address: Some(2),
+        });
+        for port in [1, 2] {
+            assert!(usage.may_allocate(addr(port), &format!("1:p{port}")));
+            usage.allocated(addr(port));
+        }
+        assert!(!usage.may_allocate(addr(3), "1:p3"));
+        let elsewhere = SocketAddr::from(([198, 51, 100, 1], 3));
+        assert!(usage.may_allocate(elsewhere, "1:p3"));
+        usage.closed(addr(1));
+        assert_eq!(usage.allocations_from(addr(2)), 1);
+        assert!(usage.may_allocate(addr(3), "1:p3"));
+    }
+
+    #[test]
+    fn only_clients_with_a_granted_allocation_have_one() {
+        let usage = limited(2, 1_000_000);
+        assert!(!usage.has_allocation(addr(1)));
+        assert!(usage.may_allocate(addr(1), "1:p1"));
+        assert!(!usage.has_allocation(addr(1)), "asked, not granted");
+        usage.allocated(addr(1));
+        assert!(usage.has_allocation(addr(1)));
+        usage.closed(addr(1));
+        assert!(!usage.has_allocation(addr(1)));
+    }
+
+    #[test]
     fn unlimited_admits_everything() {
         let usage = Usage::new(UsageLimits {
             allocations: None,
             bytes_per_second: None,
+            allocations_per_address: None,
         });
         for port in 0..100 {
             assert!(usage.may_allocate(addr(port), "u"));

@@ -156,6 +156,20 @@ impl TransferState {
         })
     }
 
+    /// Files `peer` has offered us that wait for our answer.
+    pub fn waiting_from(&self, peer: PeerId) -> usize {
+        self.items.with_untracked(|items| {
+            items
+                .iter()
+                .filter(|i| {
+                    !i.key.outgoing
+                        && i.key.peer == peer
+                        && i.status.get_untracked() == TransferStatus::Offered
+                })
+                .count()
+        })
+    }
+
     /// Removes the finished items (releasing the received files they hold).
     pub fn clear_finished(&self) {
         self.items

@@ -1,10 +1,10 @@
 //! What the call UI shows, as reactive state. The browser's call logic ([`crate::client`]) writes
 //! it; the components ([`crate::components`]) read it. Rendered the same on both sides.
 
-use crate::chat_state::ChatState;
 use crate::protocol::{MediaState, PeerId, RoomSettings};
-use crate::quality::{Quality, Sample, is_speaking};
-use crate::transfer_state::TransferState;
+use crate::state::chat::ChatState;
+use crate::state::quality::{Quality, Sample, is_speaking};
+use crate::state::transfers::TransferState;
 use leptos::prelude::*;
 use leptos::reactive::send_wrapper_ext::SendOption;
 use std::collections::VecDeque;

@@ -24,6 +24,24 @@ pub struct ChatLine {
     pub sent_at: f64,
     /// The text (shown as text, never as HTML).
     pub text: String,
+    /// A note from this page about the chat (not a participant's message).
+    pub notice: bool,
+}
+
+impl ChatLine {
+    /// A note from this page (not from a participant), shown in the chat.
+    pub fn notice(text: String, at: f64) -> Self {
+        ChatLine {
+            seq: 0,
+            from: String::new(),
+            to: None,
+            private: false,
+            mine: false,
+            sent_at: at,
+            text,
+            notice: true,
+        }
+    }
 }
 
 /// The chat of one meeting page.
@@ -52,14 +70,29 @@ impl ChatState {
 
     /// Adds a message at the end (numbering it), counting it as unread when it is someone
     /// else's and the panel is closed.
-    pub fn push(&self, mut line: ChatLine) {
-        line.seq = self.next_seq.get_value();
-        self.next_seq.set_value(line.seq + 1);
-        if !line.mine && !self.open.get_untracked() {
-            self.unread.update(|n| *n += 1);
+    pub fn push(&self, line: ChatLine) {
+        self.push_many(vec![line]);
+    }
+
+    /// Adds several messages with one update of the list (the page draws them once), as
+    /// [`ChatState::push`] would one by one.
+    pub fn push_many(&self, mut new: Vec<ChatLine>) {
+        if new.is_empty() {
+            return;
+        }
+        let mut seq = self.next_seq.get_value();
+        let mut unread = 0;
+        for line in &mut new {
+            line.seq = seq;
+            seq += 1;
+            unread += usize::from(!line.mine && !line.notice);
+        }
+        self.next_seq.set_value(seq);
+        if unread > 0 && !self.open.get_untracked() {
+            self.unread.update(|n| *n += unread);
         }
         self.lines.update(|lines| {
-            lines.push(line);
+            lines.append(&mut new);
             if lines.len() > MAX_LINES {
                 let extra = lines.len() - MAX_LINES;
                 lines.drain(..extra);
@@ -95,7 +128,25 @@ mod tests {
             mine,
             sent_at: 0.0,
             text: "hi".into(),
+            notice: false,
         }
+    }
+
+    #[test]
+    fn a_batch_is_numbered_counted_and_capped_as_one_by_one() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let chat = ChatState::new();
+            chat.push(line("You", true));
+            let mut batch: Vec<ChatLine> = (0..1000).map(|_| line("Ann", false)).collect();
+            batch.push(ChatLine::notice("Ann is sending too fast".into(), 0.0));
+            chat.push_many(batch);
+            assert_eq!(chat.unread.get_untracked(), 1000, "notices are not unread");
+            let all = chat.lines.get_untracked();
+            assert_eq!(all.len(), MAX_LINES);
+            assert_eq!(all.last().unwrap().seq, 1001);
+            assert!(all.last().unwrap().notice);
+        });
     }
 
     #[test]

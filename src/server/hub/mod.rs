@@ -1,0 +1,703 @@
+//! The room hub: which peers are in which room, who hosts it, and delivery between them.
+//!
+//! The hub knows nothing of sockets or clocks. Each member hands it the sending half of its
+//! connection's [`super::outbox`]; the connection task drains the other half into its
+//! WebSocket. Every call that depends on time takes `now`, and [`Hub::tick`] (called by the
+//! server every second, or by a test whenever it likes) does what is due: members whose grace
+//! ran out leave, and old revocations are forgotten.
+//!
+//! A member whose connection drops is kept, *away*, for a grace period: messages for it wait
+//! (bounded), and the others are not told it left. If it comes back with its resume token in time
+//! it simply carries on; otherwise it is removed and the room told. A member whose outbox
+//! overflows (it stopped reading) is away from then on in the same way, and its connection is
+//! told to close: nothing sent to it is dropped while it can still come back for it.
+//!
+//! Resume tokens expire ([`HubLimits::token_lifetime`]; a connected member is given a new one
+//! before that, [`Hub::renew_token`]) and are revoked when a member leaves, times out or is
+//! removed ([`revoked`]), so only a member that is still in the room, or one coming back after a
+//! server restart, can use one.
+//!
+//! ## Layout
+//! - this file: the rooms map and every operation on it;
+//! - [`room`]: one room's members, lock, password and budgets;
+//! - `member`: one participant and what waits for it while away;
+//! - [`revoked`]: the tokens no longer honoured.
+
+mod member;
+pub mod revoked;
+pub mod room;
+
+use super::outbox::Outbound;
+use super::outbox::OutboxSender;
+use super::password::StoredPassword;
+use super::resume::ResumeKey;
+use super::source::Source;
+use crate::protocol::{
+    ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings, ServerMessage, Signal,
+    clean_name,
+};
+use axum::extract::ws::Utf8Bytes;
+use revoked::{Revocation, Revoked};
+use room::{Arrival, Room};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+/// Identifies one signaling connection, so that a connection replaced by a resumed one cannot
+/// remove the member it used to carry.
+pub type ConnectionId = u64;
+
+/// Limits the hub enforces.
+#[derive(Clone, Debug)]
+pub struct HubLimits {
+    /// Most peers in one room (a full mesh costs every peer one upload per other peer).
+    pub max_peers_per_room: usize,
+    /// Most rooms with anyone in them.
+    pub max_rooms: usize,
+    /// Most rooms one client (an IPv4 address or IPv6 /64) may have made and still hold.
+    pub max_rooms_per_source: usize,
+    /// How long a member whose connection dropped is kept for it to resume.
+    pub resume_grace: Duration,
+    /// How long a resume token is valid. A connected member gets a new one every quarter of
+    /// this, so the one it holds is always good for at least three quarters of it.
+    pub token_lifetime: Duration,
+}
+
+impl Default for HubLimits {
+    fn default() -> Self {
+        HubLimits {
+            max_peers_per_room: 6,
+            max_rooms: 10_000,
+            max_rooms_per_source: 100,
+            resume_grace: Duration::from_secs(20),
+            token_lifetime: Duration::from_secs(120),
+        }
+    }
+}
+
+/// When an away member's grace ends: the moment, its room and id, and the connection it left on.
+type AwayUntil = (Instant, RoomId, PeerId, ConnectionId);
+
+/// Independently locked parts of the hub's room map.
+const SHARDS: usize = 16;
+
+/// All rooms of this server.
+#[derive(Debug)]
+pub struct Hub {
+    /// Rooms by id, spread over [`SHARDS`] maps by a hash of the id, each with its own lock
+    /// (never held across an await): peers of different rooms rarely wait for each other, and
+    /// everything about one room still happens under one lock.
+    rooms: Box<[Mutex<HashMap<RoomId, Room>>]>,
+    /// Picks a room's shard.
+    shard_hasher: RandomState,
+    /// Rooms that exist, for the room limit across shards.
+    room_count: AtomicUsize,
+    /// Rooms each client made and that still exist (locked after a shard, never before).
+    rooms_by_source: Mutex<HashMap<Source, usize>>,
+    /// Members whose connection dropped, by the time their grace runs out.
+    away: Mutex<BinaryHeap<Reverse<AwayUntil>>>,
+    /// Tokens no longer honoured (locked after a shard, never before).
+    revoked: Mutex<Revoked>,
+    /// Source of peer ids. It starts at the time in microseconds, so ids of a restarted server
+    /// are all newer than those it gave before (the host is the member with the lowest id).
+    next_peer: AtomicU64,
+    /// Source of connection ids.
+    next_connection: AtomicU64,
+    /// Limits applied to joins.
+    limits: HubLimits,
+    /// Signs resume tokens.
+    key: ResumeKey,
+    /// A moment and the Unix time (seconds) it was, to turn the `now`s the hub is given into
+    /// token expiry times.
+    epoch: (Instant, u64),
+}
+
+/// A request to join a room.
+#[derive(Debug)]
+pub struct JoinRequest {
+    /// The room.
+    pub room: RoomId,
+    /// Display name, as typed.
+    pub name: String,
+    /// What the joiner sends.
+    pub media: MediaState,
+    /// Come back as an earlier member.
+    pub resume: Option<Resume>,
+    /// The room password hash the joiner's password was checked against, if it gave one.
+    pub password_checked: Option<StoredPassword>,
+    /// The joiner's queue.
+    pub tx: OutboxSender,
+    /// The joiner's connection.
+    pub connection: ConnectionId,
+    /// The client the connection comes from.
+    pub source: Source,
+}
+
+/// What a successful join returns to the joining connection.
+#[derive(Debug)]
+pub struct Joined {
+    /// The id of the member.
+    pub id: PeerId,
+    /// The other members of the room.
+    pub peers: Vec<PeerInfo>,
+    /// The member came back under its earlier id.
+    pub resumed: bool,
+    /// Its resume token.
+    pub resume_token: String,
+    /// The room's settings.
+    pub settings: RoomSettings,
+}
+
+/// What a join needs before [`Hub::join`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    /// Nothing: the room is open, or the joiner proves it is still a member.
+    Open,
+    /// The joiner must give the password matching this hash.
+    Password(StoredPassword),
+}
+
+/// Serialises a server message once.
+pub fn encode(message: &ServerMessage) -> Outbound {
+    // ServerMessage holds only strings, numbers and enums: serialising it cannot fail.
+    Outbound::Frame(Utf8Bytes::from(
+        serde_json::to_string(message).expect("ServerMessage serialises"),
+    ))
+}
+
+impl Hub {
+    /// An empty hub signing resume tokens with `key`; `now` is the current moment.
+    pub fn new(limits: HubLimits, key: ResumeKey, now: Instant) -> Self {
+        let unix = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self::with_epoch(limits, key, now, unix)
+    }
+
+    /// An empty hub for which `now` is Unix time `unix` (seconds): tests use it to move the
+    /// wall clock with the moments they pass.
+    pub fn with_epoch(limits: HubLimits, key: ResumeKey, now: Instant, unix: u64) -> Self {
+        // Peer ids start at the time in microseconds, so a restarted server's ids are newer.
+        let first_peer = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(1, |d| d.as_micros() as u64)
+            .max(unix.saturating_mul(1_000_000));
+        Hub {
+            rooms: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shard_hasher: RandomState::new(),
+            room_count: AtomicUsize::new(0),
+            rooms_by_source: Mutex::new(HashMap::new()),
+            away: Mutex::new(BinaryHeap::new()),
+            revoked: Mutex::new(Revoked::default()),
+            next_peer: AtomicU64::new(first_peer),
+            next_connection: AtomicU64::new(1),
+            limits,
+            key,
+            epoch: (now, unix),
+        }
+    }
+
+    /// The limits this hub enforces.
+    pub fn limits(&self) -> &HubLimits {
+        &self.limits
+    }
+
+    /// Unix time (seconds) at `now`.
+    pub fn unix(&self, now: Instant) -> u64 {
+        let (at, unix) = self.epoch;
+        unix + now.saturating_duration_since(at).as_secs()
+    }
+
+    /// A new connection's id.
+    pub fn connection_id(&self) -> ConnectionId {
+        self.next_connection.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Makes a new room id: 128 bits from the operating system's secure generator. The room
+    /// itself takes no memory until someone joins, so creating ids cannot fill the server.
+    pub fn create_room(&self) -> RoomId {
+        RoomId::from_random_bytes(rand::random())
+    }
+
+    /// What joining `room_id` needs: a password, unless the room has none or the joiner holds a
+    /// valid resume token.
+    pub fn admission(&self, room_id: &RoomId, resume: Option<&Resume>, now: Instant) -> Admission {
+        let rooms = self.lock(room_id);
+        let Some(room) = rooms.get(room_id) else {
+            return Admission::Open;
+        };
+        match &room.password {
+            Some(_) if resume.is_some_and(|r| self.may_resume(room_id, r, now)) => Admission::Open,
+            Some(hash) => Admission::Password(hash.clone()),
+            None => Admission::Open,
+        }
+    }
+
+    /// Whether the room still takes a password guess now (wrong ones are paid for with
+    /// [`Hub::wrong_guess`]); a room that does not exist takes any.
+    pub fn may_guess(&self, room_id: &RoomId, now: Instant) -> bool {
+        let mut rooms = self.lock(room_id);
+        rooms
+            .get_mut(room_id)
+            .is_none_or(|room| room.guesses.has_token(now))
+    }
+
+    /// Counts a wrong password guess against the room.
+    pub fn wrong_guess(&self, room_id: &RoomId, now: Instant) {
+        if let Some(room) = self.lock(room_id).get_mut(room_id) {
+            room.guesses.charge(1, now);
+        }
+    }
+
+    /// Adds a member to a room (the first member brings the room into being, which also keeps
+    /// links working across restarts) and tells the others; or, with a valid resume token,
+    /// gives a returning member its place back. The member's queue receives the
+    /// [`ServerMessage::Welcome`] first, then anything held for it while it was away.
+    pub fn join(&self, request: JoinRequest, now: Instant) -> Result<Joined, ErrorCode> {
+        let JoinRequest {
+            room: room_id,
+            name,
+            media,
+            resume,
+            password_checked,
+            tx,
+            connection,
+            source,
+        } = request;
+        let mut rooms = self.lock(&room_id);
+        let resume = resume.filter(|r| self.may_resume(&room_id, r, now));
+        if !rooms.contains_key(&room_id) {
+            self.make_room(source)?;
+            rooms.insert(room_id.clone(), Room::new(source, now));
+        }
+        let room = rooms.get_mut(&room_id).expect("made above");
+        let token_expires = self.unix(now) + self.limits.token_lifetime.as_secs();
+        let mut arrival = Arrival {
+            info: PeerInfo {
+                id: PeerId(0),
+                name: clean_name(&name),
+                media,
+            },
+            tx,
+            connection,
+            source,
+            token_expires,
+        };
+        let result = match resume {
+            Some(Resume { id, .. }) => {
+                arrival.info.id = id;
+                room.rejoin(arrival, &self.limits)
+            }
+            None => {
+                arrival.info.id = PeerId(self.next_peer.fetch_add(1, Ordering::Relaxed));
+                room.admit(arrival, password_checked, &self.limits)
+            }
+        };
+        let (id, resumed) = match result {
+            Ok(joined) => joined,
+            Err(code) => {
+                if room.members.is_empty() {
+                    self.forget(&mut rooms, &room_id);
+                }
+                return Err(code);
+            }
+        };
+        let joined = Joined {
+            id,
+            peers: room.others(id),
+            resumed,
+            resume_token: self.key.token(&room_id, id, token_expires),
+            settings: room.settings(),
+        };
+        // The welcome goes first, then what was held while away, all under the lock, so that
+        // nothing another member sends can overtake them.
+        if let Some(member) = room.member_mut(id) {
+            let welcome = encode(&ServerMessage::Welcome {
+                you: id,
+                peers: joined.peers.clone(),
+                resume_token: joined.resume_token.clone(),
+                settings: joined.settings,
+                resumed,
+            });
+            for frame in std::iter::once(welcome).chain(member.take_held()) {
+                member.deliver(frame);
+            }
+        }
+        Ok(joined)
+    }
+
+    /// Gives a connected member a fresh resume token (its connection calls this every quarter
+    /// of [`HubLimits::token_lifetime`]). Returns false if `connection` no longer carries it.
+    pub fn renew_token(
+        &self,
+        room_id: &RoomId,
+        id: PeerId,
+        connection: ConnectionId,
+        now: Instant,
+    ) -> bool {
+        let expires = self.unix(now) + self.limits.token_lifetime.as_secs();
+        let token = self.key.token(room_id, id, expires);
+        let mut rooms = self.lock(room_id);
+        let Some(member) = rooms.get_mut(room_id).and_then(|room| room.member_mut(id)) else {
+            return false;
+        };
+        if member.connection != connection || member.is_away() {
+            return false;
+        }
+        member.token_expires = expires;
+        member.deliver(encode(&ServerMessage::ResumeToken {
+            resume_token: token,
+        }))
+    }
+
+    /// Removes a member who left on purpose, tells the rest of its room and revokes its token.
+    pub fn leave(&self, room_id: &RoomId, id: PeerId, now: Instant) {
+        self.remove_member(room_id, id, false, now);
+    }
+
+    /// Marks a member whose connection ended as away, if `connection` still carries it; it
+    /// leaves at the first [`Hub::tick`] after the grace period unless it comes back. Returns
+    /// whether it was marked.
+    pub fn disconnect(
+        &self,
+        room_id: &RoomId,
+        id: PeerId,
+        connection: ConnectionId,
+        now: Instant,
+    ) -> bool {
+        let marked = self
+            .with_room(room_id, |room| match room.member_mut(id) {
+                Some(member) if member.connection == connection => {
+                    member.tx = None;
+                    true
+                }
+                _ => false,
+            })
+            .unwrap_or(false);
+        if marked {
+            let deadline = now + self.limits.resume_grace;
+            super::lock(&self.away).push(Reverse((deadline, room_id.clone(), id, connection)));
+        }
+        marked
+    }
+
+    /// Removes a member that is still away on `connection` (it did not come back in time), and
+    /// revokes its token.
+    pub fn expire(&self, room_id: &RoomId, id: PeerId, connection: ConnectionId, now: Instant) {
+        let mut rooms = self.lock(room_id);
+        let Some(room) = rooms.get_mut(room_id) else {
+            return;
+        };
+        let away = room
+            .member(id)
+            .is_some_and(|m| m.connection == connection && m.is_away());
+        if !away {
+            return;
+        }
+        if let Some(member) = room.remove(id) {
+            self.revoke(room_id, &member, false, now);
+        }
+        if room.members.is_empty() {
+            self.forget(&mut rooms, room_id);
+        }
+    }
+
+    /// Does what is due at `now`: members whose grace ran out leave, and revocations whose
+    /// tokens have expired are forgotten.
+    pub fn tick(&self, now: Instant) {
+        loop {
+            let due = {
+                let mut away = super::lock(&self.away);
+                match away.peek() {
+                    Some(Reverse((deadline, ..))) if *deadline <= now => away.pop(),
+                    _ => None,
+                }
+            };
+            let Some(Reverse((_, room, id, connection))) = due else {
+                break;
+            };
+            self.expire(&room, id, connection, now);
+        }
+        let unix = self.unix(now);
+        super::lock(&self.revoked).prune(unix);
+    }
+
+    /// Records a member's new media state and tells the rest of its room.
+    pub fn update_media(&self, room_id: &RoomId, id: PeerId, state: MediaState) {
+        self.with_room(room_id, |room| {
+            let Some(member) = room.member_mut(id) else {
+                return;
+            };
+            member.info.media = state;
+            room.broadcast(&ServerMessage::PeerMedia { id, state }, Some(id));
+        });
+    }
+
+    /// Delivers a signal from `from` to `to`, both of which must be in `room_id`.
+    pub fn relay(
+        &self,
+        room_id: &RoomId,
+        from: PeerId,
+        to: PeerId,
+        signal: Signal,
+    ) -> Result<(), ErrorCode> {
+        // Serialised before taking the room's lock, not while holding it.
+        self.relay_frame(
+            room_id,
+            from,
+            to,
+            encode(&ServerMessage::Signal { from, signal }),
+        )
+    }
+
+    /// Delivers `frame`, a [`ServerMessage::Signal`] from `from` already serialised, to `to`;
+    /// both must be in `room_id`.
+    pub fn relay_frame(
+        &self,
+        room_id: &RoomId,
+        from: PeerId,
+        to: PeerId,
+        frame: Outbound,
+    ) -> Result<(), ErrorCode> {
+        let mut rooms = self.lock(room_id);
+        let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
+        if room.member(from).is_none() {
+            return Err(ErrorCode::NotInRoom);
+        }
+        if to == from {
+            return Err(ErrorCode::UnknownPeer);
+        }
+        let target = room.member_mut(to).ok_or(ErrorCode::UnknownPeer)?;
+        if target.deliver(frame) {
+            Ok(())
+        } else {
+            Err(ErrorCode::PeerBusy)
+        }
+    }
+
+    /// Host only: locks or unlocks the room.
+    pub fn set_locked(&self, room_id: &RoomId, by: PeerId, locked: bool) -> Result<(), ErrorCode> {
+        self.as_host(room_id, by, |room| room.locked = locked)
+    }
+
+    /// Host only: asks to change the room's password, which costs a hash. Refused for anyone but
+    /// the host, and for a host changing it too often.
+    pub fn may_change_password(
+        &self,
+        room_id: &RoomId,
+        by: PeerId,
+        now: Instant,
+    ) -> Result<(), ErrorCode> {
+        let mut rooms = self.lock(room_id);
+        let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
+        if room.host() != Some(by) {
+            return Err(ErrorCode::NotHost);
+        }
+        if room.password_changes.take(now) {
+            Ok(())
+        } else {
+            Err(ErrorCode::TooFast)
+        }
+    }
+
+    /// Host only: sets or clears the room password (already hashed).
+    pub fn set_password(
+        &self,
+        room_id: &RoomId,
+        by: PeerId,
+        password: Option<StoredPassword>,
+    ) -> Result<(), ErrorCode> {
+        self.as_host(room_id, by, |room| room.password = password)
+    }
+
+    /// Host only: removes a participant, who is told and disconnected and may not resume. The
+    /// revocation returned is what the server keeps on disk so that it outlives a restart.
+    pub fn remove(
+        &self,
+        room_id: &RoomId,
+        by: PeerId,
+        target: PeerId,
+        now: Instant,
+    ) -> Result<Revocation, ErrorCode> {
+        let mut rooms = self.lock(room_id);
+        let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
+        if room.host() != Some(by) {
+            return Err(ErrorCode::NotHost);
+        }
+        if target == by || room.member(target).is_none() {
+            return Err(ErrorCode::UnknownPeer);
+        }
+        if let Some(member) = room.member_mut(target)
+            && let Some(tx) = member.tx.take()
+        {
+            let _ = tx.try_send(encode(&ServerMessage::error(ErrorCode::Removed)));
+            let _ = tx.try_send(Outbound::Close(
+                crate::protocol::CLOSE_POLICY,
+                "removed by the host",
+            ));
+        }
+        let member = room.remove(target).expect("checked above");
+        Ok(self.revoke(room_id, &member, true, now))
+    }
+
+    /// Whether `resume` proves its holder is a member of `room_id` now (present or away).
+    pub fn is_member(&self, room_id: &RoomId, resume: &Resume, now: Instant) -> bool {
+        let rooms = self.lock(room_id);
+        rooms.get(room_id).is_some_and(|room| {
+            room.member(resume.id).is_some() && self.may_resume(room_id, resume, now)
+        })
+    }
+
+    /// Number of rooms with at least one member.
+    pub fn room_count(&self) -> usize {
+        self.room_count.load(Ordering::Relaxed)
+    }
+
+    /// Number of members of a room, away ones included.
+    pub fn member_count(&self, room_id: &RoomId) -> usize {
+        self.lock(room_id)
+            .get(room_id)
+            .map_or(0, |r| r.members.len())
+    }
+
+    /// Rooms made by `source` that still exist.
+    pub fn rooms_of(&self, source: Source) -> usize {
+        super::lock(&self.rooms_by_source)
+            .get(&source)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Revocations in force at `now` (with `removals_only`, only the host's removals): what the
+    /// server keeps on disk.
+    pub fn revocations(&self, now: Instant, removals_only: bool) -> Vec<Revocation> {
+        super::lock(&self.revoked).list(self.unix(now), removals_only)
+    }
+
+    /// Takes back revocations kept from before a restart.
+    pub fn restore_revocations(&self, list: Vec<Revocation>, now: Instant) {
+        let unix = self.unix(now);
+        let mut revoked = super::lock(&self.revoked);
+        for revocation in list {
+            revoked.insert(revocation, unix);
+        }
+    }
+
+    fn may_resume(&self, room_id: &RoomId, resume: &Resume, now: Instant) -> bool {
+        self.key
+            .verify(room_id, resume.id, &resume.token, self.unix(now))
+            .is_some()
+            && !super::lock(&self.revoked).contains(room_id, resume.id)
+    }
+
+    fn revoke(
+        &self,
+        room_id: &RoomId,
+        member: &member::Member,
+        removed: bool,
+        now: Instant,
+    ) -> Revocation {
+        let revocation = Revocation {
+            room: room_id.clone(),
+            id: member.info.id,
+            expires: member.token_expires,
+            removed,
+        };
+        super::lock(&self.revoked).insert(revocation.clone(), self.unix(now));
+        revocation
+    }
+
+    /// Removes a member (leaving or timed out) and revokes its token.
+    fn remove_member(&self, room_id: &RoomId, id: PeerId, removed: bool, now: Instant) {
+        let mut rooms = self.lock(room_id);
+        let Some(room) = rooms.get_mut(room_id) else {
+            return;
+        };
+        if let Some(member) = room.remove(id) {
+            self.revoke(room_id, &member, removed, now);
+        }
+        if room.members.is_empty() {
+            self.forget(&mut rooms, room_id);
+        }
+    }
+
+    /// Takes a place for a new room made by `source`, or says why there is none.
+    fn make_room(&self, source: Source) -> Result<(), ErrorCode> {
+        let mut by_source = super::lock(&self.rooms_by_source);
+        let held = by_source.get(&source).copied().unwrap_or(0);
+        let per_source = self.limits.max_rooms_per_source;
+        if per_source > 0 && held >= per_source {
+            tracing::warn!(%source, held, "room limit per client reached");
+            return Err(ErrorCode::SourceLimit);
+        }
+        // The new room's place is taken before it exists, so rooms made at once in different
+        // shards cannot pass the limit together.
+        let max = self.limits.max_rooms;
+        let taken = self
+            .room_count
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < max).then_some(n + 1)
+            });
+        if taken.is_err() {
+            return Err(ErrorCode::TooManyRooms);
+        }
+        *by_source.entry(source).or_insert(0) += 1;
+        Ok(())
+    }
+
+    fn as_host(
+        &self,
+        room_id: &RoomId,
+        by: PeerId,
+        change: impl FnOnce(&mut Room),
+    ) -> Result<(), ErrorCode> {
+        let mut rooms = self.lock(room_id);
+        let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
+        if room.host() != Some(by) {
+            return Err(ErrorCode::NotHost);
+        }
+        change(room);
+        let settings = room.settings();
+        room.broadcast(&ServerMessage::Settings { settings }, None);
+        Ok(())
+    }
+
+    /// Runs `f` on a room if it exists, and forgets the room if it is left empty.
+    fn with_room<T>(&self, room_id: &RoomId, f: impl FnOnce(&mut Room) -> T) -> Option<T> {
+        let mut rooms = self.lock(room_id);
+        let room = rooms.get_mut(room_id)?;
+        let result = f(room);
+        if room.members.is_empty() {
+            self.forget(&mut rooms, room_id);
+        }
+        Some(result)
+    }
+
+    /// Removes a room from its shard (locked by the caller) and gives back its places.
+    fn forget(&self, rooms: &mut HashMap<RoomId, Room>, room_id: &RoomId) {
+        if let Some(room) = rooms.remove(room_id) {
+            self.room_count.fetch_sub(1, Ordering::Relaxed);
+            let mut by_source = super::lock(&self.rooms_by_source);
+            if let Some(held) = by_source.get_mut(&room.creator) {
+                *held -= 1;
+                if *held == 0 {
+                    by_source.remove(&room.creator);
+                }
+            }
+        }
+    }
+
+    /// The shard holding `room_id`, locked.
+    fn lock(&self, room_id: &RoomId) -> std::sync::MutexGuard<'_, HashMap<RoomId, Room>> {
+        let shard = self.shard_hasher.hash_one(room_id) as usize % self.rooms.len();
+        // A panic while holding the lock leaves the map consistent (every mutation is one call),
+        // so a poisoned lock is still safe to use.
+        super::lock(&self.rooms[shard])
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,205 @@
+//! One room: its members in order of arrival (the first hosts), its lock and password, and the
+//! budgets that slow down password guessing and password changes.
+
+use super::member::Member;
+use super::{ConnectionId, HubLimits, encode};
+use crate::protocol::{ErrorCode, PeerId, PeerInfo, RoomSettings, ServerMessage};
+use crate::server::outbox::OutboxSender;
+use crate::server::password::StoredPassword;
+use crate::server::rate::TokenBucket;
+use crate::server::source::Source;
+use std::time::{Duration, Instant};
+
+/// Wrong password guesses a room takes at once, from everyone together, before slowing down.
+pub const ROOM_GUESS_BURST: u32 = 20;
+
+/// After the burst, one more wrong guess per this interval (from everyone together).
+pub const ROOM_GUESS_REFILL: Duration = Duration::from_secs(3);
+
+/// Password changes a host may make at once (each costs a hash of ~20 MiB and tens of ms).
+pub const PASSWORD_CHANGE_BURST: u32 = 3;
+
+/// After the burst, one more password change per this interval.
+pub const PASSWORD_CHANGE_REFILL: Duration = Duration::from_secs(10);
+
+/// One room and its members.
+#[derive(Debug)]
+pub(super) struct Room {
+    /// Members by id, that is in order of first arrival; the first is the host.
+    pub members: Vec<Member>,
+    /// Nobody new may join.
+    pub locked: bool,
+    /// Joining needs this password.
+    pub password: Option<StoredPassword>,
+    /// Wrong password guesses, from everyone together.
+    pub guesses: TokenBucket,
+    /// Password changes.
+    pub password_changes: TokenBucket,
+    /// The client whose join made the room; it counts against that client's rooms.
+    pub creator: Source,
+}
+
+/// A member to add to a room.
+pub(super) struct Arrival {
+    pub info: PeerInfo,
+    pub tx: OutboxSender,
+    pub connection: ConnectionId,
+    pub source: Source,
+    pub token_expires: u64,
+}
+
+impl Room {
+    pub fn new(creator: Source, now: Instant) -> Self {
+        Room {
+            members: Vec::new(),
+            locked: false,
+            password: None,
+            guesses: TokenBucket::new(ROOM_GUESS_BURST, ROOM_GUESS_REFILL, now),
+            password_changes: TokenBucket::new(PASSWORD_CHANGE_BURST, PASSWORD_CHANGE_REFILL, now),
+            creator,
+        }
+    }
+
+    pub fn host(&self) -> Option<PeerId> {
+        self.members.first().map(|m| m.info.id)
+    }
+
+    pub fn settings(&self) -> RoomSettings {
+        RoomSettings {
+            host: self.host(),
+            locked: self.locked,
+            password: self.password.is_some(),
+        }
+    }
+
+    pub fn member_mut(&mut self, id: PeerId) -> Option<&mut Member> {
+        self.members.iter_mut().find(|m| m.info.id == id)
+    }
+
+    pub fn member(&self, id: PeerId) -> Option<&Member> {
+        self.members.iter().find(|m| m.info.id == id)
+    }
+
+    pub fn others(&self, id: PeerId) -> Vec<PeerInfo> {
+        self.members
+            .iter()
+            .filter(|m| m.info.id != id)
+            .map(|m| m.info.clone())
+            .collect()
+    }
+
+    /// A newcomer: subject to the lock, the password and the size limit.
+    pub fn admit(
+        &mut self,
+        arrival: Arrival,
+        password_checked: Option<StoredPassword>,
+        limits: &HubLimits,
+    ) -> Result<(PeerId, bool), ErrorCode> {
+        if self.locked {
+            return Err(ErrorCode::RoomLocked);
+        }
+        if let Some(password) = &self.password
+            && password_checked.as_ref() != Some(password)
+        {
+            return Err(if password_checked.is_some() {
+                ErrorCode::WrongPassword
+            } else {
+                ErrorCode::PasswordRequired
+            });
+        }
+        if self.members.len() >= limits.max_peers_per_room {
+            return Err(ErrorCode::RoomFull);
+        }
+        let id = arrival.info.id;
+        self.insert(arrival);
+        Ok((id, false))
+    }
+
+    /// A returning member with a valid, unrevoked token: back on its old slot if it is still here
+    /// (nobody is told), or re-admitted under its old id. A member that left, timed out or was
+    /// removed has its token revoked, so the second case only happens after a server restart,
+    /// when the room and its lock or password are being rebuilt by the people who were in it.
+    pub fn rejoin(
+        &mut self,
+        arrival: Arrival,
+        limits: &HubLimits,
+    ) -> Result<(PeerId, bool), ErrorCode> {
+        let id = arrival.info.id;
+        if let Some(member) = self.member_mut(id) {
+            let media_changed = member.info.media != arrival.info.media;
+            member.info = arrival.info;
+            member.connection = arrival.connection;
+            member.source = arrival.source;
+            member.token_expires = arrival.token_expires;
+            member.tx = Some(arrival.tx);
+            if media_changed {
+                let state = member.info.media;
+                self.broadcast(&ServerMessage::PeerMedia { id, state }, Some(id));
+            }
+            return Ok((id, true));
+        }
+        if self.members.len() >= limits.max_peers_per_room {
+            return Err(ErrorCode::RoomFull);
+        }
+        self.insert(arrival);
+        Ok((id, true))
+    }
+
+    /// Adds a member in id order and tells the others (and everyone, if the host changed).
+    fn insert(&mut self, arrival: Arrival) {
+        let host_before = self.host();
+        let id = arrival.info.id;
+        self.broadcast(
+            &ServerMessage::PeerJoined {
+                peer: arrival.info.clone(),
+            },
+            None,
+        );
+        let at = self.members.partition_point(|m| m.info.id < id);
+        self.members.insert(
+            at,
+            Member::new(
+                arrival.info,
+                arrival.tx,
+                arrival.connection,
+                arrival.source,
+                arrival.token_expires,
+            ),
+        );
+        if host_before.is_some() && self.host() != host_before {
+            let settings = self.settings();
+            self.broadcast(&ServerMessage::Settings { settings }, Some(id));
+        }
+    }
+
+    /// Removes a member and tells the others (and who hosts now, if that changed). Returns the
+    /// member that was removed.
+    pub fn remove(&mut self, id: PeerId) -> Option<Member> {
+        let host_before = self.host();
+        let at = self.members.iter().position(|m| m.info.id == id)?;
+        let member = self.members.remove(at);
+        if self.members.is_empty() {
+            return Some(member);
+        }
+        self.broadcast(&ServerMessage::PeerLeft { id }, None);
+        if self.host() != host_before {
+            let settings = self.settings();
+            self.broadcast(&ServerMessage::Settings { settings }, None);
+        }
+        Some(member)
+    }
+
+    /// Sends one message to every member except `except`.
+    pub fn broadcast(&mut self, message: &ServerMessage, except: Option<PeerId>) {
+        let frame = encode(message);
+        for member in self
+            .members
+            .iter_mut()
+            .filter(|m| Some(m.info.id) != except)
+        {
+            if !member.deliver(frame.clone()) {
+                tracing::warn!(peer = %member.info.id, "member queue full; broadcast dropped");
+            }
+        }
+    }
+}
