@@ -611,6 +611,111 @@ async fn a_flood_gets_a_rate_limit_error_then_1008_and_other_rooms_carry_on() {
 }
 
 #[tokio::test]
+async fn a_flood_of_pings_counts_toward_the_rate_like_any_message() {
+    let mut state = test_state(limits());
+    state.connection_limits = ConnectionLimits {
+        burst: 20,
+        refill: Duration::from_secs(1),
+        strikes: 30,
+        ..ConnectionLimits::default()
+    };
+    let server = serve(state).await;
+    let mut flooder = connect(&server).await;
+    let _ = join(&mut flooder, &server.state.hub.create_room(), "Pinger").await;
+    for _ in 0..60 {
+        flooder
+            .send(Message::Ping(Default::default()))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        recv(&mut flooder).await,
+        ServerMessage::error(ErrorCode::RateLimited)
+    );
+    assert_eq!(closed(&mut flooder).await.code, CloseCode::Policy);
+}
+
+#[tokio::test]
+async fn one_address_cannot_take_every_connection_while_another_still_joins() {
+    let mut state = test_state(limits());
+    state.set_source_limits(SourceLimits {
+        connections: 3,
+        ..SourceLimits::default()
+    });
+    let server = serve(state).await;
+    let room = server.state.hub.create_room();
+    let mut held = Vec::new();
+    for n in 0..3 {
+        let mut socket = connect_from_address(&server, "127.0.0.2").await;
+        let _ = join(&mut socket, &room, &format!("Greedy {n}")).await;
+        held.push(socket);
+    }
+    let mut fourth = connect_from_address(&server, "127.0.0.2").await;
+    assert_eq!(
+        recv(&mut fourth).await,
+        ServerMessage::error(ErrorCode::SourceLimit)
+    );
+    assert_eq!(closed(&mut fourth).await.code, CloseCode::Again);
+    let mut other = connect_from_address(&server, "127.0.0.3").await;
+    let (_, peers) = join(&mut other, &room, "Other").await;
+    assert_eq!(peers.len(), 3);
+}
+
+#[tokio::test]
+async fn one_address_cannot_hold_every_room() {
+    let limits = HubLimits {
+        max_rooms_per_source: 2,
+        ..limits()
+    };
+    let server = start(limits, Keepalive::default()).await;
+    let mut held = Vec::new();
+    for n in 0..2 {
+        let mut socket = connect_from_address(&server, "127.0.0.2").await;
+        let _ = join(
+            &mut socket,
+            &server.state.hub.create_room(),
+            &format!("R{n}"),
+        )
+        .await;
+        held.push(socket);
+    }
+    let mut third = connect_from_address(&server, "127.0.0.2").await;
+    assert_eq!(
+        join_with(
+            &mut third,
+            join_message(&server.state.hub.create_room(), "R3")
+        )
+        .await,
+        ServerMessage::error(ErrorCode::SourceLimit)
+    );
+    let mut other = connect_from_address(&server, "127.0.0.3").await;
+    let _ = join(&mut other, &server.state.hub.create_room(), "Elsewhere").await;
+}
+
+#[tokio::test]
+async fn joins_from_one_address_are_limited_per_second() {
+    let mut state = test_state(limits());
+    state.set_source_limits(SourceLimits {
+        joins_burst: 3,
+        join_refill: Duration::from_secs(60),
+        ..SourceLimits::default()
+    });
+    let server = serve(state).await;
+    let mut socket = connect_from_address(&server, "127.0.0.2").await;
+    let room = server.state.hub.create_room();
+    for _ in 0..3 {
+        let _ = join(&mut socket, &room, "Again").await;
+        send(&mut socket, &ClientMessage::Leave).await;
+    }
+    assert_eq!(
+        join_with(&mut socket, join_message(&room, "Again")).await,
+        ServerMessage::error(ErrorCode::TooFast)
+    );
+    let mut other = connect_from_address(&server, "127.0.0.3").await;
+    let _ = join(&mut other, &room, "Other").await;
+}
+
+#[tokio::test]
 async fn over_the_connection_cap_a_client_is_told_the_server_is_full_and_closed_with_1013() {
     let mut state = test_state(limits());
     state.connections = std::sync::Arc::new(tokio::sync::Semaphore::new(2));

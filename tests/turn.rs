@@ -71,7 +71,12 @@ struct Client {
 
 impl Client {
     async fn udp(server: SocketAddr, credential: &Credential) -> Self {
-        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        Self::udp_from("127.0.0.1", server, credential).await
+    }
+
+    /// A client on the loopback address `ip` (another address stands for another network).
+    async fn udp_from(ip: &str, server: SocketAddr, credential: &Credential) -> Self {
+        let socket = UdpSocket::bind((ip, 0)).await.unwrap();
         Self::new(Some(socket), None, server, credential)
     }
 
@@ -343,4 +348,116 @@ async fn a_participant_gets_at_most_its_quota_of_allocations() {
     let mut someone_else = Client::udp(turn.udp, &other).await;
     relayed_address(&someone_else.allocate().await);
     assert_eq!(turn.usage.allocations(&credential.username), 2);
+}
+
+#[tokio::test]
+async fn fresh_credentials_do_not_give_a_participant_a_fresh_quota() {
+    let turn = server(
+        &[],
+        UsageLimits {
+            allocations: Some(2),
+            bytes_per_second: None,
+            allocations_per_address: None,
+        },
+    )
+    .await;
+    let secret = TurnSecret::new(SECRET);
+    let first = secret.issue(PeerId(1), SystemTime::now(), Duration::from_secs(600));
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut client = Client::udp(turn.udp, &first).await;
+        relayed_address(&client.allocate().await);
+        held.push(client);
+    }
+    // What a page gets when it asks for its ICE configuration again a moment later.
+    let second = secret.issue(PeerId(1), SystemTime::now(), Duration::from_secs(601));
+    assert_ne!(first.username, second.username);
+    let mut again = Client::udp(turn.udp, &second).await;
+    assert_eq!(again.allocate().await, Answer::Error(486));
+}
+
+#[tokio::test]
+async fn one_address_may_hold_only_so_many_allocations() {
+    let turn = server(
+        &[],
+        UsageLimits {
+            allocations: None,
+            bytes_per_second: None,
+            allocations_per_address: Some(2),
+        },
+    )
+    .await;
+    let secret = TurnSecret::new(SECRET);
+    let mut held = Vec::new();
+    for n in 0..2 {
+        let credential = secret.issue(PeerId(n), SystemTime::now(), Duration::from_secs(600));
+        let mut client = Client::udp_from("127.0.0.2", turn.udp, &credential).await;
+        relayed_address(&client.allocate().await);
+        held.push(client);
+    }
+    let credential = secret.issue(PeerId(9), SystemTime::now(), Duration::from_secs(600));
+    let mut third = Client::udp_from("127.0.0.2", turn.udp, &credential).await;
+    assert_eq!(third.allocate().await, Answer::Error(486));
+    let mut elsewhere = Client::udp_from("127.0.0.3", turn.udp, &credential).await;
+    relayed_address(&elsewhere.allocate().await);
+}
+
+#[tokio::test]
+async fn a_client_flooding_unauthenticated_requests_does_not_starve_anyone_else() {
+    let turn = server(&[], unlimited()).await;
+    let flooder = UdpSocket::bind("127.0.0.2:0").await.unwrap();
+    let mut request = Message::new();
+    let setters: Vec<Box<dyn Setter>> = vec![
+        Box::new(TransactionId::new()),
+        Box::new(MessageType::new(METHOD_ALLOCATE, CLASS_REQUEST)),
+    ];
+    request.build(&setters).unwrap();
+    let flood = async {
+        for _ in 0..20_000 {
+            let _ = flooder.send_to(&request.raw, turn.udp).await;
+        }
+    };
+    flood.await;
+    // Browsers on other networks still get their allocations, one after another.
+    for n in 3..12 {
+        let credential =
+            TurnSecret::new(SECRET).issue(PeerId(n), SystemTime::now(), Duration::from_secs(600));
+        let mut client = Client::udp_from(&format!("127.0.0.{n}"), turn.udp, &credential).await;
+        relayed_address(&client.allocate().await);
+    }
+}
+
+#[tokio::test]
+async fn the_gate_answers_made_up_nonces_itself_and_the_engine_keeps_a_handful() {
+    let turn = server(&[], unlimited()).await;
+    let mut client = Client::udp(turn.udp, &credential()).await;
+    relayed_address(&client.allocate().await);
+    let attacker = UdpSocket::bind("127.0.0.2:0").await.unwrap();
+    for n in 0..100u32 {
+        let mut message = Message::new();
+        let setters: Vec<Box<dyn Setter>> = vec![
+            Box::new(TransactionId::new()),
+            Box::new(MessageType::new(METHOD_ALLOCATE, CLASS_REQUEST)),
+            Box::new(TextAttribute::new(ATTR_USERNAME, "1:p1".into())),
+            Box::new(TextAttribute::new(ATTR_REALM, REALM.into())),
+            Box::new(TextAttribute::new(ATTR_NONCE, format!("made-up-{n}"))),
+        ];
+        message.build(&setters).unwrap();
+        message.add(stun::attributes::ATTR_MESSAGE_INTEGRITY, &[0; 20]);
+        message.write_header();
+        attacker.send_to(&message.raw, turn.udp).await.unwrap();
+        let mut buf = [0u8; 512];
+        let n = tokio::time::timeout(Duration::from_secs(5), attacker.recv(&mut buf))
+            .await
+            .expect("an answer")
+            .unwrap();
+        let mut answer = Message::new();
+        answer.unmarshal_binary(&buf[..n]).unwrap();
+        let mut code = ErrorCodeAttribute::default();
+        code.get_from(&answer).unwrap();
+        assert_eq!(code.code.0, 438, "a stale nonce, with the current one");
+        let nonce = TextAttribute::get_from_as(&answer, ATTR_NONCE).unwrap();
+        assert_eq!(nonce.text, client.nonce, "always the one shared nonce");
+    }
+    assert!(turn.rules.nonces_held_by_engine() <= 2);
 }

@@ -11,17 +11,39 @@ const recordPeerConnections = () => {
   const Original = window.RTCPeerConnection;
   const all: RTCPeerConnection[] = [];
   (window as any).__confabPeerConnections = all;
+  // Every control data channel, made or received: a test can speak on it as a modified browser
+  // would.
+  const controls: RTCDataChannel[] = [];
+  (window as any).__confabControlChannels = controls;
   window.RTCPeerConnection = class extends Original {
     constructor(config?: RTCConfiguration) {
       super(config);
       all.push(this);
+      this.addEventListener('datachannel', ({ channel }) => {
+        if (channel.label === 'control') controls.push(channel);
+      });
       const gathered: { mid: string | null; candidate: string }[] = [];
       (this as any).__gathered = gathered;
+      const create = this.createDataChannel.bind(this);
+      this.createDataChannel = (label: string, init?: RTCDataChannelInit) => {
+        const channel = create(label, init);
+        if (label === 'control') controls.push(channel);
+        return channel;
+      };
       this.addEventListener('icecandidate', ({ candidate }) => {
         if (candidate) gathered.push({ mid: candidate.sdpMid, candidate: candidate.candidate });
       });
     }
   } as typeof RTCPeerConnection;
+  // The type of every Blob the page hands out a URL for (received files), by URL.
+  const blobTypes: Record<string, string> = {};
+  (window as any).__confabBlobTypes = blobTypes;
+  const createObjectURL = URL.createObjectURL.bind(URL);
+  URL.createObjectURL = (object: Blob | MediaSource) => {
+    const url = createObjectURL(object);
+    if (object instanceof Blob) blobTypes[url] = object.type;
+    return url;
+  };
   const streams: MediaStream[] = [];
   (window as any).__confabLocalStreams = streams;
   const screens: MediaStream[] = [];

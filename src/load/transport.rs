@@ -29,6 +29,7 @@ pub struct Target {
     host: String,
     port: u16,
     tls: Option<TlsConnector>,
+    insecure: bool,
 }
 
 /// Certificate bundle of Debian and most Linux distributions.
@@ -62,22 +63,34 @@ impl Target {
             _ => (authority.to_owned(), if secure { 443 } else { 80 }),
         };
         let scheme = if secure { "wss" } else { "ws" };
-        let tls = secure.then(|| tls_connector(insecure)).transpose()?;
+        let tls = secure
+            .then(|| tls_connector(insecure, Vec::new()))
+            .transpose()?;
         Ok(Target {
             url: format!("{scheme}://{authority}{}", crate::protocol::SIGNALING_PATH),
             host,
             port,
             tls,
+            insecure,
         })
     }
 
-    /// Opens one signaling connection.
-    pub async fn connect(&self) -> Result<Socket, String> {
+    /// The same target, offering these ALPN protocols in the TLS handshake (`h2` for HTTP/2).
+    pub fn with_alpn(mut self, protocols: &[&[u8]]) -> Result<Self, String> {
+        if self.tls.is_some() {
+            let protocols = protocols.iter().map(|p| p.to_vec()).collect();
+            self.tls = Some(tls_connector(self.insecure, protocols)?);
+        }
+        Ok(self)
+    }
+
+    /// Opens the connection (TCP, and TLS for `https`) without speaking anything over it.
+    pub async fn open(&self) -> Result<Box<dyn Stream>, String> {
         let tcp = TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(|e| format!("connect: {e}"))?;
         let _ = tcp.set_nodelay(true);
-        let stream: Box<dyn Stream> = match &self.tls {
+        Ok(match &self.tls {
             Some(tls) => {
                 let name = ServerName::try_from(self.host.clone())
                     .map_err(|e| format!("server name: {e}"))?;
@@ -88,7 +101,12 @@ impl Target {
                 )
             }
             None => Box::new(tcp),
-        };
+        })
+    }
+
+    /// Opens one signaling connection.
+    pub async fn connect(&self) -> Result<Socket, String> {
+        let stream = self.open().await?;
         let (socket, _) = tokio_tungstenite::client_async(self.url.as_str(), stream)
             .await
             .map_err(|e| format!("websocket: {e}"))?;
@@ -99,7 +117,7 @@ impl Target {
 /// TLS as a browser's first visit: the cipher suites in Chromium's order of preference
 /// (AES-128-GCM first), and no resumption, so every connection costs the server a full
 /// handshake with a certificate signature.
-fn tls_connector(insecure: bool) -> Result<TlsConnector, String> {
+fn tls_connector(insecure: bool, alpn: Vec<Vec<u8>>) -> Result<TlsConnector, String> {
     let provider = Arc::new(browser_like_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -120,6 +138,7 @@ fn tls_connector(insecure: bool) -> Result<TlsConnector, String> {
         builder.with_root_certificates(roots).with_no_client_auth()
     };
     config.resumption = rustls::client::Resumption::disabled();
+    config.alpn_protocols = alpn;
     Ok(TlsConnector::from(Arc::new(config)))
 }
 
