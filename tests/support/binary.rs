@@ -112,11 +112,6 @@ impl Binary {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// Whether the process still runs.
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
     /// The `https://127.0.0.1:PORT` address.
     pub fn url(&self) -> String {
         format!("https://127.0.0.1:{}", self.port)
