@@ -183,7 +183,7 @@ fn site_with_precompressed_bundle() -> confab::server::AppState {
         std::fs::write(root.join(format!("pkg/confab.wasm{suffix}")), body).unwrap();
     }
     let mut state = test_state(HubLimits::default());
-    state.leptos_options.site_root = root.to_string_lossy().into_owned().into();
+    state.site = confab::server::site::Site::Dir(root);
     state
 }
 

@@ -47,7 +47,11 @@ pub fn file_chunks(data: &[u8]) {
             Ok(()) => kept.extend_from_slice(chunk),
             Err(TooManyBytes) => {
                 assert!(kept.len() as u64 + chunk.len() as u64 > size);
-                assert_eq!(received.received(), kept.len() as u64, "a refused chunk counted");
+                assert_eq!(
+                    received.received(),
+                    kept.len() as u64,
+                    "a refused chunk counted"
+                );
             }
         }
         assert!(received.received() <= size, "more than announced taken");
@@ -69,6 +73,7 @@ pub fn file_chunks(data: &[u8]) {
 }
 
 #[cfg(feature = "ssr")]
+#[allow(unused_imports)] // used by the fuzz target; the corpus test goes through TARGETS
 pub use turn::turn_packet;
 
 /// The TURN gate, on any packet from a client with no allocation: it never panics, never lets
@@ -104,7 +109,10 @@ mod turn {
             match rules.judge(packet, from, now) {
                 Verdict::Pass => {
                     let first = packet.first().copied().unwrap_or(0);
-                    assert!(first < 0x40, "relayed data from a client with no allocation passed");
+                    assert!(
+                        first < 0x40,
+                        "relayed data from a client with no allocation passed"
+                    );
                     assert_ne!(
                         packet.get(..2),
                         Some(&[0x00, 0x16][..]),
@@ -127,7 +135,9 @@ mod turn {
                 Verdict::Inject(request) => {
                     // The engine's answer to the gate's own request carries the next nonce.
                     let mut message = stun::message::Message::new();
-                    message.unmarshal_binary(&request).expect("own requests are STUN");
+                    message
+                        .unmarshal_binary(&request)
+                        .expect("own requests are STUN");
                     let nonce = format!("nonce-{}", rand_like(packet));
                     let answer = challenge_with(&message, &nonce);
                     assert!(!rules.learn(&answer, "0.0.0.0:0".parse().unwrap()));
@@ -138,9 +148,9 @@ mod turn {
     }
 
     fn rand_like(bytes: &[u8]) -> u64 {
-        bytes
-            .iter()
-            .fold(0xcbf29ce484222325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
+        bytes.iter().fold(0xcbf29ce484222325, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+        })
     }
 
     /// The 401 the engine answers a request of the gate's with.

@@ -1,7 +1,13 @@
-//! Command-line flags and environment variables of the `confab` binary.
+//! Command-line flags, environment variables and the configuration file of the `confab`
+//! binary. Every flag can be set three ways, in this order of precedence: on the command line,
+//! by its environment variable (`CONFAB_…`), in the TOML file given with `--config` under the
+//! flag's name (`port = 443`, `acme-domain = ["meet.example.org"]`). See [`file`] for the file.
+
+pub mod file;
 
 use super::turn::peers::Cidr;
 use clap::Parser;
+use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
@@ -11,22 +17,103 @@ use std::path::PathBuf;
 #[derive(Parser, Debug, Clone)]
 #[command(version, about, long_about = None)]
 pub struct Config {
+    /// A TOML file with settings under the flags' names (`port = 443`); flags and environment
+    /// variables override it. `confab check-config` prints what is in effect.
+    #[arg(long, env = "CONFAB_CONFIG")]
+    pub config: Option<PathBuf>,
+
     /// Address to listen on; `::` means every interface (IPv6 and IPv4).
     #[arg(long, env = "CONFAB_HOST", default_value = "::")]
     pub host: IpAddr,
 
-    /// HTTPS port.
+    /// HTTPS port (plain HTTP with --behind-proxy).
     #[arg(long, env = "CONFAB_PORT", default_value_t = 3000)]
     pub port: u16,
 
-    /// PEM certificate chain (e.g. Let's Encrypt's fullchain.pem). Without it, Confab makes and
-    /// keeps a self-signed certificate for this machine's names and addresses.
-    #[arg(long, env = "CONFAB_TLS_CERT", requires = "tls_key")]
+    /// PEM certificate chain (e.g. Let's Encrypt's fullchain.pem). Read again on SIGHUP and
+    /// when it changes. Without it (and without --acme-domain), Confab makes and keeps a
+    /// self-signed certificate for this machine's names and addresses.
+    #[arg(
+        long,
+        env = "CONFAB_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "acme_domains"
+    )]
     pub tls_cert: Option<PathBuf>,
 
     /// PEM private key for --tls-cert (e.g. Let's Encrypt's privkey.pem).
     #[arg(long, env = "CONFAB_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// A name to get a certificate for from an ACME server (Let's Encrypt), which must reach
+    /// this server on the HTTPS port (or on --http-port); repeat the flag, or separate with
+    /// commas.
+    #[arg(
+        long = "acme-domain",
+        env = "CONFAB_ACME_DOMAINS",
+        value_delimiter = ','
+    )]
+    pub acme_domains: Vec<String>,
+
+    /// An email address for the ACME account: the certificate authority writes to it about
+    /// expiring certificates and changes to its terms.
+    #[arg(long, env = "CONFAB_ACME_EMAIL", requires = "acme_domains")]
+    pub acme_email: Option<String>,
+
+    /// The ACME directory URL. Default: Let's Encrypt (or its staging server with
+    /// --acme-staging).
+    #[arg(long, env = "CONFAB_ACME_DIRECTORY", requires = "acme_domains")]
+    pub acme_directory: Option<String>,
+
+    /// Use Let's Encrypt's staging server (certificates browsers do not trust; for trying the
+    /// set-up without hitting rate limits).
+    #[arg(long, env = "CONFAB_ACME_STAGING", conflicts_with = "acme_directory")]
+    pub acme_staging: bool,
+
+    /// A CA certificate (PEM) to trust for the ACME directory's HTTPS, for a private or test
+    /// ACME server (e.g. Pebble).
+    #[arg(long, env = "CONFAB_ACME_DIRECTORY_ROOT", requires = "acme_domains")]
+    pub acme_directory_root: Option<PathBuf>,
+
+    /// A plain HTTP port that redirects every request to HTTPS with 308 (and answers ACME HTTP-01
+    /// challenges). Off unless given; 80 is the usual one.
+    #[arg(long, env = "CONFAB_HTTP_PORT")]
+    pub http_port: Option<u16>,
+
+    /// Serve plain HTTP on --host/--port behind a reverse proxy that terminates TLS (nginx,
+    /// Caddy): no certificate here, and the client address comes from the proxy's
+    /// X-Forwarded-For. Use with a loopback --host.
+    #[arg(long, env = "CONFAB_BEHIND_PROXY", conflicts_with_all = ["tls_cert", "acme_domains", "http_port"])]
+    pub behind_proxy: bool,
+
+    /// A proxy (address or range) whose X-Forwarded-For names the client; repeat the flag, or
+    /// separate with commas. With --behind-proxy the default is loopback (127.0.0.1, ::1).
+    #[arg(
+        long = "trusted-proxy",
+        env = "CONFAB_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Where to serve Prometheus metrics (plain HTTP, e.g. 127.0.0.1:9090); off unless given.
+    #[arg(long, env = "CONFAB_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
+    /// Serve metrics at /metrics on the main port too, to requests carrying
+    /// `Authorization: Bearer <this token>`.
+    #[arg(long, env = "CONFAB_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Serve the site (bundle, CSS, public files) from this folder instead of the copy inside
+    /// the binary (development).
+    #[arg(long, env = "CONFAB_SITE_DIR")]
+    pub site_dir: Option<PathBuf>,
+
+    /// Seconds a stopping server (SIGTERM) gives open requests before it exits; signaling
+    /// connections are told at once to reconnect (to the server's successor).
+    #[arg(long, env = "CONFAB_SHUTDOWN_GRACE", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub shutdown_grace: u64,
 
     /// Where Confab keeps its generated certificate. Default: $XDG_DATA_HOME/confab or
     /// ~/.local/share/confab.
@@ -193,10 +280,6 @@ pub struct Config {
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
-
-    /// The Leptos runtime settings file (site root, output name); see the README.
-    #[arg(long, env = "CONFAB_LEPTOS_CONFIG", default_value = "Leptos.toml")]
-    pub leptos_config: PathBuf,
 }
 
 impl Config {
@@ -220,6 +303,77 @@ impl Config {
             .filter(|url| !url.is_empty())
             .map(str::to_owned)
             .collect()
+    }
+
+    /// The ACME directory to use, if ACME is on.
+    pub fn acme_directory(&self) -> Option<String> {
+        if self.acme_domains.is_empty() {
+            return None;
+        }
+        Some(match (&self.acme_directory, self.acme_staging) {
+            (Some(url), _) => url.clone(),
+            (None, true) => super::tls::acme::LETS_ENCRYPT_STAGING.to_owned(),
+            (None, false) => super::tls::acme::LETS_ENCRYPT.to_owned(),
+        })
+    }
+
+    /// The proxies whose X-Forwarded-For is believed.
+    pub fn trusted_proxies(&self) -> Vec<IpNet> {
+        if self.trusted_proxies.is_empty() && self.behind_proxy {
+            return vec![
+                "127.0.0.0/8".parse().expect("a range"),
+                "::1/128".parse().expect("a range"),
+            ];
+        }
+        self.trusted_proxies.clone()
+    }
+
+    /// What is wrong with these settings beyond what the flags' own parsing catches, as
+    /// sentences naming the flag or file.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            let files = super::tls::files::CertFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            };
+            if let Err(error) = files.load() {
+                problems.push(error.to_string());
+            }
+        }
+        for domain in &self.acme_domains {
+            let ok = !domain.is_empty()
+                && domain.len() <= 253
+                && domain.split('.').all(|l| {
+                    !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+            if !ok {
+                problems.push(format!("--acme-domain {domain:?} is not a DNS name"));
+            }
+        }
+        if let Some(root) = &self.acme_directory_root
+            && !root.exists()
+        {
+            problems.push(format!(
+                "--acme-directory-root {} does not exist",
+                root.display()
+            ));
+        }
+        if let Some(dir) = &self.site_dir
+            && !dir.is_dir()
+        {
+            problems.push(format!("--site-dir {} is not a folder", dir.display()));
+        }
+        if self.ice_transport_policy == "relay" && self.no_turn && self.turn_urls.is_empty() {
+            problems.push(
+                "--ice-transport-policy relay needs a TURN server: drop --no-turn or add --turn-url"
+                    .to_owned(),
+            );
+        }
+        if self.http_port == Some(self.port) {
+            problems.push(format!("--http-port {} is also the HTTPS port", self.port));
+        }
+        problems
     }
 
     /// Limits per TURN user; zero means unlimited.

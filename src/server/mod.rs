@@ -3,7 +3,8 @@
 //! ## Layout
 //! - [`config`]: command-line flags and environment variables.
 //! - [`tls`]: the operator's certificate or a kept self-signed one; [`headers`]: security headers.
-//! - [`files`]: the bundle and public assets, precompressed and revalidated.
+//! - [`site`]: the bundle and public assets, carried in the binary, precompressed and
+//!   revalidated.
 //! - [`net`]: this machine's names and addresses.
 //! - [`hub`]: rooms, their hosts and delivery between their peers; [`outbox`]: the bounded
 //!   queue from the hub to one connection; [`password`]: room
@@ -21,21 +22,24 @@ pub mod client_addr;
 pub mod config;
 pub mod data_dir;
 pub mod fd_limit;
-pub mod files;
 pub mod headers;
 pub mod http;
 pub mod hub;
 pub mod ice;
 pub mod join;
+pub mod launch;
+pub mod metrics;
 pub mod net;
 pub mod origin;
 pub mod outbox;
 pub mod password;
 pub mod per_source;
 pub mod rate;
+pub mod redirect;
 pub mod resume;
 pub mod signal_frame;
 pub mod signaling;
+pub mod site;
 pub mod source;
 pub mod start;
 pub mod tls;
@@ -101,6 +105,12 @@ pub struct AppState {
     pub trusted_proxies: Arc<client_addr::TrustedProxies>,
     /// Where revoked resume tokens are kept across restarts (none: only in memory).
     pub revocations_file: Option<Arc<std::path::PathBuf>>,
+    /// Where the bundle and public files are served from.
+    pub site: site::Site,
+    /// Counters and gauges for Prometheus.
+    pub metrics: Arc<metrics::Metrics>,
+    /// Serve `/metrics` on the main port to requests with this bearer token.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -135,6 +145,9 @@ impl AppState {
             per_source: per_source::PerSource::new(per_source::SourceLimits::default()),
             trusted_proxies: Arc::new(client_addr::TrustedProxies::default()),
             revocations_file: None,
+            site: site::Site::Embedded,
+            metrics: Arc::new(metrics::Metrics::new()),
+            metrics_token: None,
         };
         state.start_ticking();
         state
@@ -214,10 +227,55 @@ impl AppState {
     }
 }
 
+/// The metrics in Prometheus' text format, as a response.
+pub fn metrics_response(metrics: &metrics::Metrics) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        metrics.render(),
+    )
+        .into_response()
+}
+
+/// `/metrics` on the main port: only with the bearer token (compared in constant time).
+async fn metrics_with_token(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Some(token) = &state.metrics_token else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let expected = token.as_bytes();
+    let same = given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return (
+            axum::http::StatusCode::UNAUTHORIZED,
+            [(axum::http::header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response();
+    }
+    metrics_response(&state.metrics)
+}
+
 /// The whole HTTP application: pages, server functions, static files, signaling, health.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
+        .route("/metrics", get(metrics_with_token))
         // GET for HTTP/1.1, CONNECT for a WebSocket over HTTP/2.
         .route(SIGNALING_PATH, any(signaling::upgrade))
         .route("/healthz", get(|| async { "ok" }))
@@ -235,7 +293,7 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback_service(files::service(&state))
+        .fallback_service(site::service(&state))
         .layer(axum::middleware::from_fn(api_status::set))
         .layer(axum::middleware::from_fn(body_limit::limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -146,7 +146,10 @@ pub async fn upgrade(
             let _in_flight = activity.map(|a| a.0.0.begin());
             match permit {
                 Ok((permit, slot)) => serve(socket, state, source, (permit, slot)).await,
-                Err(code) => refuse(socket, code, source).await,
+                Err(code) => {
+                    state.metrics.refuse(code);
+                    refuse(socket, code, source).await
+                }
             }
         })
 }
@@ -420,7 +423,11 @@ impl Connection {
                 return Some(ServerMessage::error(ErrorCode::NotInRoom));
             };
             let frame = super::signal_frame::frame(m.id, signal);
-            return self.answer(self.hub.relay_frame(&m.room, m.id, to, frame));
+            let relayed = self.hub.relay_frame(&m.room, m.id, to, frame);
+            if relayed.is_ok() {
+                self.state.metrics.relayed.inc();
+            }
+            return self.answer(relayed);
         }
         let message = match serde_json::from_str::<ClientMessage>(text) {
             Ok(message) => message,
@@ -457,7 +464,13 @@ impl Connection {
                 };
                 let (hub, room, me) = (&self.hub, &m.room, m.id);
                 match other {
-                    ClientMessage::Signal { to, signal } => hub.relay(room, me, to, signal),
+                    ClientMessage::Signal { to, signal } => {
+                        let relayed = hub.relay(room, me, to, signal);
+                        if relayed.is_ok() {
+                            self.state.metrics.relayed.inc();
+                        }
+                        relayed
+                    }
                     ClientMessage::Media { state } => {
                         hub.update_media(room, me, state);
                         Ok(())
@@ -498,6 +511,7 @@ impl Connection {
             Ok(()) => None,
             Err(code) => {
                 tracing::debug!(peer = ?self.peer(), ?code, "request refused");
+                self.state.metrics.refuse(code);
                 Some(ServerMessage::error(code))
             }
         }
@@ -567,6 +581,7 @@ impl Connection {
             }
             Err(code) => {
                 tracing::info!(room = %room, ?code, "join refused");
+                self.state.metrics.refuse(code);
                 Some(ServerMessage::error(code))
             }
         }

@@ -14,6 +14,7 @@
 pub mod watchdog;
 
 use super::client_addr::TrustedProxies;
+use super::metrics::Metrics;
 use axum::Router;
 use axum_server::Handle;
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
@@ -76,15 +77,17 @@ pub async fn serve_tls(
     tls: RustlsConfig,
     options: HttpOptions,
     handle: Handle<SocketAddr>,
+    metrics: Arc<Metrics>,
 ) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
     let tls = RustlsAcceptor::new(tls).handshake_timeout(options.timeouts.tls_handshake);
-    let acceptor = Watchdog::new(
+    let mut acceptor = Watchdog::new(
         tls,
         options.timeouts.idle,
         options.connections_per_address,
         options.trusted_proxies.clone(),
     );
+    acceptor.handshakes = Some(metrics);
     let mut server = axum_server::from_tcp(listener)?
         .acceptor(acceptor)
         .handle(handle)

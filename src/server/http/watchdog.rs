@@ -112,6 +112,8 @@ pub struct Watchdog<A> {
     pub per_address: usize,
     /// The proxies exempt from the per-address limit.
     pub trusted: Arc<TrustedProxies>,
+    /// Where to count TLS handshakes (the wrapped acceptor is TLS).
+    pub handshakes: Option<Arc<crate::server::metrics::Metrics>>,
     counts: Arc<Counts>,
 }
 
@@ -123,6 +125,7 @@ impl<A> Watchdog<A> {
             idle,
             per_address,
             trusted,
+            handshakes: None,
             counts: Arc::new(Counts::default()),
         }
     }
@@ -180,6 +183,7 @@ where
         let _ = stream.set_nodelay(true);
         let inner = self.inner.clone();
         let idle = self.idle;
+        let handshakes = self.handshakes.clone();
         Box::pin(async move {
             let counted = counted?;
             let activity = Activity::new();
@@ -190,15 +194,19 @@ where
                 timer: Box::pin(tokio::time::sleep(idle)),
                 _counted: counted,
             };
-            inner
-                .accept(
-                    stream,
-                    Tracked {
-                        inner: service,
-                        activity,
-                    },
-                )
-                .await
+            let tracked = Tracked {
+                inner: service,
+                activity,
+            };
+            let accepted = inner.accept(stream, tracked).await;
+            if let Some(metrics) = handshakes {
+                let result = if accepted.is_ok() { "ok" } else { "failed" };
+                metrics
+                    .handshakes
+                    .get_or_create(&crate::server::metrics::ResultLabel { result })
+                    .inc();
+            }
+            accepted
         })
     }
 }

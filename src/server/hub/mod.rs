@@ -556,6 +556,19 @@ impl Hub {
         self.room_count.load(Ordering::Relaxed)
     }
 
+    /// Members of every room, away ones included.
+    pub fn participant_count(&self) -> usize {
+        self.rooms
+            .iter()
+            .map(|shard| {
+                super::lock(shard)
+                    .values()
+                    .map(|room| room.members.len())
+                    .sum::<usize>()
+            })
+            .sum()
+    }
+
     /// Number of members of a room, away ones included.
     pub fn member_count(&self, room_id: &RoomId) -> usize {
         self.lock(room_id)

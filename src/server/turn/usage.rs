@@ -7,6 +7,7 @@ use crate::server::rate::TokenBucket;
 use crate::server::source::Source;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -26,6 +27,8 @@ pub struct UsageLimits {
 pub struct Usage {
     limits: UsageLimits,
     state: Mutex<State>,
+    /// Bytes relayed (admitted) so far.
+    relayed: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -62,6 +65,7 @@ impl Usage {
         Usage {
             limits,
             state: Mutex::new(State::default()),
+            relayed: AtomicU64::new(0),
         }
     }
 
@@ -151,6 +155,24 @@ impl Usage {
 
     /// Whether `bytes` relayed for `client` fit its user's bandwidth (they are counted if so).
     pub fn admit(&self, client: SocketAddr, bytes: usize) -> bool {
+        let admitted = self.meter(client, bytes);
+        if admitted {
+            self.relayed.fetch_add(bytes as u64, Ordering::Relaxed);
+        }
+        admitted
+    }
+
+    /// Bytes relayed so far.
+    pub fn relayed_bytes(&self) -> u64 {
+        self.relayed.load(Ordering::Relaxed)
+    }
+
+    /// Allocations held by everyone.
+    pub fn total_allocations(&self) -> usize {
+        self.lock().users.values().map(|u| u.allocations).sum()
+    }
+
+    fn meter(&self, client: SocketAddr, bytes: usize) -> bool {
         if self.limits.bytes_per_second.is_none() {
             return true;
         }
