@@ -1,5 +1,6 @@
 // Starting and stopping Confab servers of their own, for tests that restart one mid-call.
 import { spawn } from 'node:child_process';
+import * as http from 'node:http';
 import * as https from 'node:https';
 import * as path from 'node:path';
 
@@ -10,8 +11,9 @@ export const confabBinary = process.env.CONFAB_E2E_BIN ?? 'target/release/confab
 
 /** Whether the server answers its health check. */
 function healthy(url: string): Promise<boolean> {
+  const client = url.startsWith('https:') ? https : http;
   return new Promise((resolve) => {
-    const request = https.get(`${url}/healthz`, { rejectUnauthorized: false, timeout: 1000 }, (response) => {
+    const request = client.get(`${url}/healthz`, { rejectUnauthorized: false, timeout: 1000 }, (response) => {
       response.resume();
       resolve(response.statusCode === 200);
     });
@@ -40,21 +42,28 @@ export async function startConfab({
   dataDir,
   host = '127.0.0.1',
   args = [],
+  binary = path.resolve(root, confabBinary),
+  cwd = root,
 }: {
   port: number;
   dataDir: string;
   host?: string;
   args?: string[];
+  /** Another copy of the binary. */
+  binary?: string;
+  /** The folder it runs in. */
+  cwd?: string;
 }) {
   const child = spawn(
-    path.resolve(root, confabBinary),
+    binary,
     ['--host', host, '--port', String(port), '--data-dir', dataDir, ...turnOfItsOwn(args), ...args],
-    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
   child.stderr.on('data', (chunk) => (log += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = `https://${host}:${port}`;
+  const scheme = args.includes('--behind-proxy') ? 'http' : 'https';
+  const url = `${scheme}://${host}:${port}`;
   const deadline = Date.now() + 30_000;
   while (!(await healthy(url))) {
     if (child.exitCode !== null || Date.now() > deadline) {

@@ -24,6 +24,14 @@ dpkg -s pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v iptables >/dev/null || need_apt+=(iptables)
 # TURN tests and the TURN benchmark compare the embedded relay with coturn and its load client.
 command -v turnserver >/dev/null || need_apt+=(coturn)
+# Deployment tests run real components: an ACME server (pebble), Prometheus, nginx and Caddy as
+# reverse proxies; openssl reads the certificates served.
+command -v pebble >/dev/null || need_apt+=(pebble)
+command -v prometheus >/dev/null || need_apt+=(prometheus)
+command -v nginx >/dev/null || need_apt+=(nginx-light)
+command -v caddy >/dev/null || need_apt+=(caddy)
+command -v openssl >/dev/null || need_apt+=(openssl)
+command -v systemd-analyze >/dev/null || need_apt+=(systemd)
 command -v ip >/dev/null || need_apt+=(iproute2)
 if ((${#need_apt[@]})); then
   log "installing Debian packages: ${need_apt[*]}"
@@ -74,6 +82,13 @@ fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   log "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (~2 min)"
   install_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "" webpki-roots 1.0.10
+fi
+
+# cargo-deb builds the Debian package (scripts/package.sh).
+CARGO_DEB_VERSION=3.8.0
+if [[ "$(cargo deb --version 2>/dev/null)" != *"$CARGO_DEB_VERSION"* ]]; then
+  log "building cargo-deb $CARGO_DEB_VERSION (~3 min)"
+  cargo install -q --locked cargo-deb --version "$CARGO_DEB_VERSION"
 fi
 
 # npm packages: Playwright (driving Debian's chromium) and binaryen's wasm-opt (Debian's is too old).

@@ -89,6 +89,29 @@ impl Target {
         let tcp = TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(|e| format!("connect: {e}"))?;
+        self.secure(tcp).await
+    }
+
+    /// Opens one signaling connection from `socket` (bound by the caller, e.g. to a chosen
+    /// local address).
+    pub async fn connect_over(&self, socket: tokio::net::TcpSocket) -> Result<Socket, String> {
+        let addr = tokio::net::lookup_host((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| format!("resolve: {e}"))?
+            .next()
+            .ok_or("no address")?;
+        let tcp = socket
+            .connect(addr)
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        let stream = self.secure(tcp).await?;
+        let (socket, _) = tokio_tungstenite::client_async(self.url.as_str(), stream)
+            .await
+            .map_err(|e| format!("websocket: {e}"))?;
+        Ok(socket)
+    }
+
+    async fn secure(&self, tcp: TcpStream) -> Result<Box<dyn Stream>, String> {
         let _ = tcp.set_nodelay(true);
         Ok(match &self.tls {
             Some(tls) => {

@@ -143,12 +143,12 @@ impl Metrics {
         self.refused.get_or_create(&CodeLabel { code }).inc();
     }
 
-    /// The text exposition format.
+    /// Prometheus' text exposition format (0.0.4), which every scraper and `promtool` read.
     pub fn render(&self) -> String {
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)
             .expect("writing to a String cannot fail");
-        text
+        to_prometheus_text(&text)
     }
 }
 
@@ -341,5 +341,59 @@ impl Collector for Process {
             started,
         )?;
         Ok(())
+    }
+}
+
+/// Prometheus' text format from OpenMetrics (what `prometheus-client` writes): a counter's help
+/// and type name its samples' `_total` name, and the `# EOF` and `# UNIT` lines go.
+fn to_prometheus_text(openmetrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> = openmetrics
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE "))
+        .filter_map(|rest| rest.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(name)
+                .then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        out.push_str(renamed.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_are_named_by_their_samples_and_openmetrics_markers_go() {
+        let metrics = Metrics::new();
+        metrics.relayed.inc();
+        metrics.refuse(crate::protocol::ErrorCode::RoomFull);
+        let text = metrics.render();
+        assert!(
+            text.contains("# HELP confab_messages_relayed_total "),
+            "{text}"
+        );
+        assert!(
+            text.contains("# TYPE confab_messages_relayed_total counter"),
+            "{text}"
+        );
+        assert!(text.contains("confab_messages_relayed_total 1"), "{text}");
+        assert!(
+            text.contains("confab_requests_refused_total{code=\"room_full\"} 1"),
+            "{text}"
+        );
+        assert!(text.contains("process_resident_memory_bytes "), "{text}");
+        assert!(!text.contains("# EOF"), "{text}");
     }
 }

@@ -233,7 +233,7 @@ pub fn metrics_response(metrics: &metrics::Metrics) -> axum::response::Response 
     (
         [(
             axum::http::header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            "text/plain; version=0.0.4; charset=utf-8",
         )],
         metrics.render(),
     )

@@ -571,7 +571,7 @@ impl Connection {
         };
         match self.hub.join(request, now()) {
             Ok(joined) => {
-                tracing::info!(room = %room, peer = %joined.id, resumed = joined.resumed, others = joined.peers.len(), "peer joined");
+                tracing::info!(room = %room, peer = %joined.id, resumed = joined.resumed, others = joined.peers.len(), source = %self.source, "peer joined");
                 self.membership = Some(Membership {
                     room,
                     id: joined.id,

@@ -1,3 +1,5 @@
+// Each test file uses part of these helpers.
+#![allow(dead_code)]
 //! Starting the real `confab` binary for tests that need a whole server process: its own memory
 //! to measure, its own log, its own limits, a restart.
 
@@ -35,13 +37,17 @@ impl Binary {
     /// Starts the binary with `args` after the usual ones (loopback, a fresh data directory,
     /// TURN off unless `turn`), and waits until it answers.
     pub async fn start(name: &str, turn: bool, args: &[&str]) -> Binary {
+        Self::start_on(name, free_port(), turn, args).await
+    }
+
+    /// [`Binary::start`] on a given HTTPS port.
+    pub async fn start_on(name: &str, port: u16, turn: bool, args: &[&str]) -> Binary {
         let data_dir = std::env::temp_dir().join(format!(
             "confab-test-{name}-{}-{}",
             std::process::id(),
             rand::random::<u32>()
         ));
         std::fs::create_dir_all(&data_dir).unwrap();
-        let port = free_port();
         let turn_port = turn.then(free_port);
         let mut all = vec![
             "--host".to_owned(),

@@ -8,8 +8,8 @@
 //! ([`super::Validity::renew_at`]), and swapped in for new connections without dropping any.
 //! Failures are logged with the server's answer and tried again with a growing delay.
 //!
-//! Challenges: TLS-ALPN-01 on the HTTPS port when the ACME server offers it (answered by the
-//! [`CertStore`]), HTTP-01 when the plain HTTP listener is on ([`HttpChallenges`]).
+//! Challenges: HTTP-01 when the plain HTTP listener is on ([`HttpChallenges`]), TLS-ALPN-01 on
+//! the HTTPS port otherwise (answered by the [`CertStore`]).
 
 use super::store::{CertStore, Source};
 use super::{Certificate, TlsError};
@@ -289,19 +289,14 @@ async fn obtain(
             continue;
         }
         let name = authorization.identifier().to_string();
-        let kind = if authorization
-            .challenges
-            .iter()
-            .any(|c| c.r#type == ChallengeType::TlsAlpn01)
-        {
-            ChallengeType::TlsAlpn01
-        } else if options.http01
-            && authorization
-                .challenges
-                .iter()
-                .any(|c| c.r#type == ChallengeType::Http01)
-        {
+        // HTTP-01 when the plain listener is on (port 80 is what most set-ups already open),
+        // TLS-ALPN-01 on the HTTPS port otherwise.
+        let offered =
+            |kind: &ChallengeType| authorization.challenges.iter().any(|c| c.r#type == *kind);
+        let kind = if options.http01 && offered(&ChallengeType::Http01) {
             ChallengeType::Http01
+        } else if offered(&ChallengeType::TlsAlpn01) {
+            ChallengeType::TlsAlpn01
         } else {
             return Err(AcmeError::NoChallenge(name));
         };
