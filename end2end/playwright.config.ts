@@ -18,10 +18,8 @@ export default defineConfig({
   // Every test runs several browsers encoding video: one at a time on a small machine.
   workers: 1,
   fullyParallel: false,
-  // One retry, reported as "flaky" in the summary, so a rare failure is seen but does not stop
-  // the run. (The one seen most, a page load failing with net::ERR_HTTP2_PROTOCOL_ERROR, was a
-  // server panic while finishing a page, since fixed.)
-  retries: 1,
+  // No retries: a test that fails once in twenty runs is a bug to find, not to hide.
+  retries: 0,
   reporter: [['list']],
   use: {
     baseURL: `https://127.0.0.1:${port}`,

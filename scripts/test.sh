@@ -21,8 +21,9 @@ cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warn
 step "unit and socket tests"
 cargo leptos test 2>&1 | tee -a "$results"
 
-step "release build"
+step "release build and Debian package"
 bash scripts/build.sh
+bash scripts/package.sh
 
 step "browser tests"
 (cd end2end && npx playwright test) 2>&1 | tee -a "$results"
