@@ -7,8 +7,11 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Colours only on a terminal: not in the journal or a log file.
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(colours)
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 // The TURN engine logs an error for every packet it cannot use; the gate drops

@@ -210,12 +210,15 @@ async fn check_config_shows_the_settings_and_fails_on_a_wrong_one() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// A process killed when dropped.
+/// A process stopped (SIGTERM, so that a server such as nginx takes its workers with it) when
+/// dropped.
 struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
         let _ = self.0.wait();
     }
 }
@@ -341,7 +344,11 @@ async fn behind_nginx_the_client_address_is_the_one_nginx_forwarded_for() {
         site = readme_nginx(&dir, nginx_port, confab_port),
     );
     std::fs::write(dir.join("nginx.conf"), config).unwrap();
+    // Its output goes nowhere: a process holding the test's output open would keep the test
+    // runner waiting.
     let nginx = Command::new("nginx")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .args(["-e", dir.join("error.log").to_str().unwrap()])
         .args([
             "-c",

@@ -105,7 +105,7 @@ test('a call through Caddy in front of --behind-proxy', async ({ person }) => {
   expect(snippet, 'the README has a Caddyfile snippet').not.toBeNull();
   // Caddy's own certificate authority instead of Let's Encrypt (no internet here).
   const site = snippet![1]
-    .replace(/meet\.example\.org \{/, `{\n  admin off\n  skip_install_trust\n}\nhttps://localhost:${front} {\n    tls internal`)
+    .replace(/meet\.example\.org \{/, `{\n  admin off\n  skip_install_trust\n}\nhttps://localhost:${front} {\n    bind 127.0.0.1\n    tls internal`)
     .replace(/127\.0\.0\.1:3000/, `127.0.0.1:${backend}`);
   fs.writeFileSync(path.join(folder, 'Caddyfile'), site);
   const server = await startConfab({ port: backend, dataDir: path.join(folder, 'data'), args: ['--behind-proxy'] });
@@ -114,6 +114,7 @@ test('a call through Caddy in front of --behind-proxy', async ({ person }) => {
     env: { ...process.env, HOME: folder, XDG_DATA_HOME: folder, XDG_CONFIG_HOME: folder },
   });
   try {
+    // Caddy listens on IPv4 only, so the browser reaches it (and it forwards for) 127.0.0.1.
     const base = `https://localhost:${front}`;
     const ann = await person();
     const bob = await person();
