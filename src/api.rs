@@ -2,6 +2,10 @@
 //!
 //! They fail with an [`ApiError`]: a short sentence anyone may read (never the server's internal
 //! detail), sent with the HTTP status it stands for (see `server::api_status`).
+//!
+//! Their bodies reach the server through [`Meetings`], which the server provides as context:
+//! this module does not know the server, so the server can render the pages that call it
+//! without the two depending on each other.
 
 use crate::protocol::{IceConfig, Resume, RoomId};
 use leptos::prelude::*;
@@ -58,29 +62,47 @@ impl FromServerFnError for ApiError {
     }
 }
 
+/// What the server functions ask of the server.
+#[cfg(feature = "ssr")]
+pub trait Meetings: Send + Sync + 'static {
+    /// A new meeting's id.
+    fn create_room(&self) -> RoomId;
+    /// The ICE configuration of a member of `room`, whose page came from `host`.
+    fn ice_config(
+        &self,
+        room: &RoomId,
+        resume: &Resume,
+        host: Option<&str>,
+    ) -> Result<IceConfig, ApiError>;
+}
+
+/// The server's [`Meetings`], as context for server functions.
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+pub struct MeetingsContext(pub std::sync::Arc<dyn Meetings>);
+
+#[cfg(feature = "ssr")]
+fn meetings() -> Result<MeetingsContext, ApiError> {
+    use_context::<MeetingsContext>().ok_or(ApiError::Server)
+}
+
 /// Creates a meeting room with an unguessable id.
 #[server]
 pub async fn create_room() -> Result<RoomId, ApiError> {
-    let state = expect_context::<crate::server::AppState>();
-    Ok(crate::server::start::new_meeting(&state))
+    Ok(meetings()?.0.create_room())
 }
 
 /// The STUN/TURN servers (with fresh TURN credentials) a participant of `room` should use.
 /// Only a current member may ask: `resume` is the proof the server gave it on joining.
 #[server(endpoint = "ice_config")]
 pub async fn fetch_ice_config(room: RoomId, resume: Resume) -> Result<IceConfig, ApiError> {
-    let state = expect_context::<crate::server::AppState>();
-    if !state
-        .hub
-        .is_member(&room, &resume, tokio::time::Instant::now().into_std())
-    {
-        return Err(ApiError::NotMember);
-    }
-    // The host the page was loaded from.
+    // The host the page was loaded from (HTTP/2 requests carry it as :authority).
     let request: axum::http::request::Parts =
         leptos_axum::extract().await.map_err(|_| ApiError::Server)?;
-    let host = crate::server::origin::request_host(&request.headers, &request.uri);
-    Ok(state
-        .ice
-        .config_for(resume.id, host, std::time::SystemTime::now()))
+    let host = request
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri.authority().map(|a| a.as_str()));
+    meetings()?.0.ice_config(&room, &resume, host)
 }

@@ -6,10 +6,9 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-/// The document around the app, rendered on the server.
+/// The document around the app, rendered on the server (which first sets the page's
+/// Content-Security-Policy nonce, see `server::page_shell`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::headers::provide_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -139,18 +139,45 @@ async fn recv(socket: &mut Socket) -> ServerMessage {
     }
 }
 
-/// Asserts nothing but keepalive arrives for a short while.
+/// Asserts nothing is waiting for `socket`: a request sent now is answered before anything else
+/// arrives. (The server handles each connection's messages in order and queues what others send
+/// it as they are handled, so whatever had been sent to it before is ahead of the answer.)
 async fn assert_silent(socket: &mut Socket) {
-    let quiet = tokio::time::timeout(Duration::from_millis(300), async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                other => return other,
-            }
+    assert_eq!(
+        barrier(socket).await,
+        Vec::new(),
+        "expected nothing waiting"
+    );
+}
+
+/// Everything queued for `socket` before a request sent now is answered; the answer itself is
+/// taken.
+async fn barrier(socket: &mut Socket) -> Vec<ServerMessage> {
+    socket
+        .send(Message::text(r#"{"type":"barrier"}"#))
+        .await
+        .unwrap();
+    let mut before = Vec::new();
+    loop {
+        match recv(socket).await {
+            ServerMessage::Error {
+                code: ErrorCode::BadMessage,
+                message,
+            } if message.contains("barrier") => return before,
+            other => before.push(other),
+        }
+    }
+}
+
+/// Waits (yielding to the server's tasks) until `condition` holds, within the patience window.
+async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    tokio::time::timeout(PATIENCE, async {
+        while !condition() {
+            tokio::task::yield_now().await;
         }
     })
-    .await;
-    assert!(quiet.is_err(), "expected silence, got {quiet:?}");
+    .await
+    .unwrap_or_else(|_| panic!("{what} did not happen"));
 }
 
 async fn join(socket: &mut Socket, room: &RoomId, name: &str) -> (PeerId, Vec<PeerInfo>) {
@@ -730,7 +757,11 @@ async fn over_the_connection_cap_a_client_is_told_the_server_is_full_and_closed_
     bystanders.still_talk().await;
     // A connection that ends frees its place.
     drop(bystanders);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let connections = server.state.connections.clone();
+    eventually("the places given back", || {
+        connections.available_permits() == 2
+    })
+    .await;
     let mut later = connect(&server).await;
     let _ = join(&mut later, &server.state.hub.create_room(), "Later").await;
 }
@@ -760,7 +791,9 @@ async fn a_dropped_peer_resumes_with_its_token_and_the_room_never_sees_it_leave(
     let resume = resume_of(&welcome);
     let _ = recv(&mut a).await;
     drop(b);
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let hub = server.state.hub.clone();
+    let away = room.clone();
+    eventually("B away", || hub.is_away(&away, resume.id)).await;
     // A's signal waits for B.
     send(
         &mut a,
@@ -976,7 +1009,7 @@ async fn ice_configuration_with_turn_credentials_is_given_to_members_only() {
     let other_room = server.state.hub.create_room();
     assert_eq!(ice_config(&server, &other_room, &member).await.0, 403);
     send(&mut socket, &ClientMessage::Leave).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_silent(&mut socket).await;
     let (status, body) = ice_config(&server, &room, &member).await;
     assert_eq!((status, body.as_str()), (403, r#""NotMember""#));
 }
@@ -1067,14 +1100,14 @@ async fn a_reader_that_falls_behind_is_closed_with_1013_and_resuming_gets_the_re
     let mut b = connect(&server).await;
     let back = join_with(&mut b, join_as(&room, "B", None, Some(resume.clone()))).await;
     assert!(matches!(back, ServerMessage::Welcome { resumed: true, .. }));
-    while let Ok(message) = tokio::time::timeout(Duration::from_millis(500), recv(&mut b)).await {
+    for message in barrier(&mut b).await {
         received.extend(big_signal_number(&message, a_id));
     }
 
     // An away member holds only as much as an outbox: A was told of every signal dropped, and
     // those were the last ones. Nothing else went missing, came twice or out of order.
     let mut refused = 0;
-    while let Ok(message) = tokio::time::timeout(Duration::from_millis(300), recv(&mut a)).await {
+    for message in barrier(&mut a).await {
         assert_eq!(message, ServerMessage::error(ErrorCode::PeerBusy));
         refused += 1;
     }
@@ -1095,13 +1128,11 @@ async fn a_reader_that_never_reads_again_frees_its_connection_and_the_room_is_to
 
     // B's socket is dropped after the drain time although B never answers: only A's
     // connection holds a slot.
-    tokio::time::timeout(PATIENCE, async {
-        while server.state.connections.available_permits() != 9 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+    let connections = server.state.connections.clone();
+    eventually("the slow reader's connection slot given back", || {
+        connections.available_permits() == 9
     })
-    .await
-    .expect("the slow reader's connection slot is given back");
+    .await;
     // And once its grace period is over, it has left.
     let left = tokio::time::timeout(PATIENCE, async {
         loop {

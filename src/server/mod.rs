@@ -46,6 +46,7 @@ pub mod tls;
 pub mod turn;
 
 use crate::app::{App, shell};
+
 use crate::protocol::SIGNALING_PATH;
 use axum::Router;
 use axum::extract::FromRef;
@@ -227,6 +228,34 @@ impl AppState {
     }
 }
 
+/// The document around the app, with a fresh Content-Security-Policy nonce for this response.
+pub fn page_shell(options: LeptosOptions) -> impl IntoView {
+    headers::provide_content_security_policy();
+    shell(options)
+}
+
+/// The server functions' view of the server.
+impl crate::api::Meetings for AppState {
+    fn create_room(&self) -> crate::protocol::RoomId {
+        start::new_meeting(self)
+    }
+
+    fn ice_config(
+        &self,
+        room: &crate::protocol::RoomId,
+        resume: &crate::protocol::Resume,
+        host: Option<&str>,
+    ) -> Result<crate::protocol::IceConfig, crate::api::ApiError> {
+        let now = tokio::time::Instant::now().into_std();
+        if !self.hub.is_member(room, resume, now) {
+            return Err(crate::api::ApiError::NotMember);
+        }
+        Ok(self
+            .ice
+            .config_for(resume.id, host, std::time::SystemTime::now()))
+    }
+}
+
 /// The metrics in Prometheus' text format, as a response.
 pub fn metrics_response(metrics: &metrics::Metrics) -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -286,11 +315,15 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                let meetings = crate::api::MeetingsContext(Arc::new(state.clone()));
+                move || {
+                    provide_context(state.clone());
+                    provide_context(meetings.clone());
+                }
             },
             {
                 let options = state.leptos_options.clone();
-                move || shell(options.clone())
+                move || page_shell(options.clone())
             },
         )
         .fallback_service(site::service(&state))

@@ -16,7 +16,7 @@
 //! Anything that is not a file gets the app's "not found" page.
 
 use super::AppState;
-use crate::app::shell;
+use super::page_shell;
 use axum::body::Body;
 use axum::handler::Handler;
 use axum::http::header::{
@@ -78,7 +78,7 @@ pub fn has_bundle(options: &LeptosOptions) -> bool {
 
 /// The fallback service of the router: files, or the "not found" page.
 pub fn service(state: &AppState) -> MethodRouter {
-    let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
+    let not_found = leptos_axum::file_and_error_handler::<AppState, _>(page_shell);
     match &state.site {
         Site::Dir(dir) => {
             let not_found = not_found.with_state(state.clone());

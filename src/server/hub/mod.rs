@@ -551,6 +551,15 @@ impl Hub {
         })
     }
 
+    /// Whether `id` is a member of `room_id` whose connection has gone (and who may still come
+    /// back).
+    pub fn is_away(&self, room_id: &RoomId, id: PeerId) -> bool {
+        self.lock(room_id)
+            .get(room_id)
+            .and_then(|room| room.member(id))
+            .is_some_and(|m| m.is_away())
+    }
+
     /// Number of rooms with at least one member.
     pub fn room_count(&self) -> usize {
         self.room_count.load(Ordering::Relaxed)

@@ -3,42 +3,19 @@
 //! services, the private network): by default every non-public range is refused, and an operator
 //! opens a range explicitly with `--turn-allow-peer`.
 
+use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-/// An address range such as `10.0.0.0/8` or `fc00::/7`.
+/// An address range such as `10.0.0.0/8` or `fc00::/7` (an `ipnet` network), or one address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Cidr {
-    /// The first address of the range.
-    network: IpAddr,
-    /// How many leading bits are fixed.
-    prefix: u8,
-}
+pub struct Cidr(IpNet);
 
 impl Cidr {
     /// Whether `ip` is in the range (IPv4 ranges only hold IPv4 addresses).
     pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.network, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => prefix_match(
-                u128::from(net.to_bits()),
-                u128::from(ip.to_bits()),
-                32,
-                self.prefix,
-            ),
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                prefix_match(net.to_bits(), ip.to_bits(), 128, self.prefix)
-            }
-            _ => false,
-        }
+        self.0.contains(&ip)
     }
-}
-
-fn prefix_match(net: u128, ip: u128, width: u8, prefix: u8) -> bool {
-    let shift = width - prefix;
-    if shift >= width {
-        return true;
-    }
-    (net >> shift) == (ip >> shift)
 }
 
 /// A malformed `--turn-allow-peer` range.
@@ -50,21 +27,13 @@ impl FromStr for Cidr {
     type Err = CidrError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let error = || CidrError(text.to_owned());
-        let (address, prefix) = match text.split_once('/') {
-            Some((address, prefix)) => (address, Some(prefix)),
-            None => (text, None),
-        };
-        let network: IpAddr = address.trim().parse().map_err(|_| error())?;
-        let width = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p.trim().parse::<u8>().map_err(|_| error())?,
-            None => width,
-        };
-        if prefix > width {
-            return Err(error());
+        let text = text.trim();
+        if let Ok(net) = text.parse::<IpNet>() {
+            return Ok(Cidr(net));
         }
-        Ok(Cidr { network, prefix })
+        text.parse::<IpAddr>()
+            .map(|ip| Cidr(IpNet::from(ip)))
+            .map_err(|_| CidrError(text.to_owned()))
     }
 }
 

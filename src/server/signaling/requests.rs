@@ -1,0 +1,244 @@
+//! What one signaling connection asks for: joining (with the room's password and the client's
+//! budgets), relaying signals, media state, host actions, leaving; each carried out by the hub
+//! or refused with an error code.
+
+use crate::protocol::{
+    ClientMessage, ErrorCode, MAX_PASSWORD_CHARS, PeerId, RoomId, ServerMessage,
+};
+use crate::server::AppState;
+use crate::server::hub::{Admission, ConnectionId, Hub, JoinRequest};
+use crate::server::outbox::OutboxSender;
+use crate::server::source::Source;
+use std::sync::Arc;
+use tokio::time::Instant;
+
+/// What the connection is doing in the hub.
+struct Membership {
+    room: RoomId,
+    id: PeerId,
+}
+
+/// One connection's state, as the reading task sees it.
+pub(super) struct Connection {
+    hub: Arc<Hub>,
+    state: AppState,
+    id: ConnectionId,
+    /// The client it comes from.
+    source: Source,
+    tx: OutboxSender,
+    membership: Option<Membership>,
+}
+
+/// The current moment, on tokio's clock (which tests can pause and move).
+pub(super) fn now() -> std::time::Instant {
+    Instant::now().into_std()
+}
+
+impl Connection {
+    /// A connection of `state`'s server from `source`, queueing into `tx`, in no room yet.
+    pub(super) fn new(state: &AppState, source: Source, tx: OutboxSender) -> Self {
+        Connection {
+            hub: state.hub.clone(),
+            id: state.hub.connection_id(),
+            source,
+            state: state.clone(),
+            tx,
+            membership: None,
+        }
+    }
+
+    /// The member this connection carries, if it joined.
+    pub(super) fn peer(&self) -> Option<PeerId> {
+        self.membership.as_ref().map(|m| m.id)
+    }
+
+    /// Gives the member a fresh resume token (every quarter of the token's lifetime).
+    pub(super) fn renew_token(&self) {
+        if let Some(m) = &self.membership {
+            self.hub.renew_token(&m.room, m.id, self.id, now());
+        }
+    }
+
+    /// Applies one client message; returns the reply for the sender, if any.
+    pub(super) async fn handle_text(&mut self, text: &str) -> Option<ServerMessage> {
+        // Most messages are signals: relayed as written, after the same checks.
+        if let Some((to, signal)) = crate::server::signal_frame::read(text) {
+            let Some(m) = self.membership.as_ref() else {
+                return Some(ServerMessage::error(ErrorCode::NotInRoom));
+            };
+            let frame = crate::server::signal_frame::frame(m.id, signal);
+            let relayed = self.hub.relay_frame(&m.room, m.id, to, frame);
+            if relayed.is_ok() {
+                self.state.metrics.relayed.inc();
+            }
+            return self.answer(relayed);
+        }
+        let message = match serde_json::from_str::<ClientMessage>(text) {
+            Ok(message) => message,
+            Err(error) => {
+                return Some(ServerMessage::Error {
+                    code: ErrorCode::BadMessage,
+                    message: format!("The server could not read that message: {error}."),
+                });
+            }
+        };
+        let result = match message {
+            ClientMessage::Join {
+                room,
+                name,
+                media,
+                password,
+                resume,
+            } => {
+                if self.membership.is_some() {
+                    return Some(ServerMessage::error(ErrorCode::AlreadyJoined));
+                }
+                return self.join(room, name, media, password, resume).await;
+            }
+            ClientMessage::Leave => {
+                if let Some(m) = self.membership.take() {
+                    tracing::info!(room = %m.room, peer = %m.id, "peer left");
+                    self.hub.leave(&m.room, m.id, now());
+                }
+                Ok(())
+            }
+            other => {
+                let Some(m) = self.membership.as_ref() else {
+                    return Some(ServerMessage::error(ErrorCode::NotInRoom));
+                };
+                let (hub, room, me) = (&self.hub, &m.room, m.id);
+                match other {
+                    ClientMessage::Signal { to, signal } => {
+                        let relayed = hub.relay(room, me, to, signal);
+                        if relayed.is_ok() {
+                            self.state.metrics.relayed.inc();
+                        }
+                        relayed
+                    }
+                    ClientMessage::Media { state } => {
+                        hub.update_media(room, me, state);
+                        Ok(())
+                    }
+                    ClientMessage::Lock { locked } => hub.set_locked(room, me, locked),
+                    ClientMessage::SetPassword { password } => {
+                        let hashed = match password {
+                            Some(p) if p.chars().count() > MAX_PASSWORD_CHARS || p.is_empty() => {
+                                return Some(ServerMessage::error(ErrorCode::Invalid));
+                            }
+                            Some(p) => {
+                                if let Err(code) = hub.may_change_password(room, me, now()) {
+                                    return self.answer(Err(code));
+                                }
+                                match self.state.hasher.hash(p).await {
+                                    Ok(hashed) => Some(hashed),
+                                    Err(code) => return self.answer(Err(code)),
+                                }
+                            }
+                            None => None,
+                        };
+                        let (hub, m) = (&self.hub, self.membership.as_ref()?);
+                        hub.set_password(&m.room, m.id, hashed)
+                    }
+                    ClientMessage::Remove { id } => hub.remove(room, me, id, now()).map(|_| {
+                        self.state.keep_revocations(now());
+                    }),
+                    ClientMessage::Join { .. } | ClientMessage::Leave => unreachable!(),
+                }
+            }
+        };
+        self.answer(result)
+    }
+
+    /// Nothing for a request carried out; the error for one refused.
+    fn answer(&self, result: Result<(), ErrorCode>) -> Option<ServerMessage> {
+        match result {
+            Ok(()) => None,
+            Err(code) => {
+                tracing::debug!(peer = ?self.peer(), ?code, "request refused");
+                self.state.metrics.refuse(code);
+                Some(ServerMessage::error(code))
+            }
+        }
+    }
+
+    /// Checks the password if the room has one, then joins (the hub queues the welcome); returns
+    /// the refusal, if any.
+    async fn join(
+        &mut self,
+        room: RoomId,
+        name: String,
+        media: crate::protocol::MediaState,
+        password: Option<String>,
+        resume: Option<crate::protocol::Resume>,
+    ) -> Option<ServerMessage> {
+        if !self.state.per_source.join(self.source, now()) {
+            tracing::warn!(source = %self.source, "joins from one client too fast");
+            return Some(ServerMessage::error(ErrorCode::TooFast));
+        }
+        let mut password_checked = None;
+        if let Admission::Password(stored) = self.hub.admission(&room, resume.as_ref(), now()) {
+            let Some(password) = password.filter(|p| !p.is_empty()) else {
+                return Some(ServerMessage::error(ErrorCode::PasswordRequired));
+            };
+            if password.chars().count() > MAX_PASSWORD_CHARS {
+                return Some(ServerMessage::error(ErrorCode::WrongPassword));
+            }
+            // Only wrong guesses are paid for, by the guessing client and by the room: a
+            // guesser slows itself down first, and cannot lock the right password out for
+            // people on other networks.
+            let per_source = &self.state.per_source;
+            if !per_source.may_guess(self.source, now()) || !self.hub.may_guess(&room, now()) {
+                tracing::warn!(room = %room, source = %self.source, "password guessing slowed down");
+                return Some(ServerMessage::error(ErrorCode::TooManyGuesses));
+            }
+            match self.state.hasher.verify(password, stored.clone()).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    per_source.wrong_guess(self.source, now());
+                    self.hub.wrong_guess(&room, now());
+                    tracing::info!(room = %room, source = %self.source, "wrong room password");
+                    return Some(ServerMessage::error(ErrorCode::WrongPassword));
+                }
+                Err(code) => return Some(ServerMessage::error(code)),
+            }
+            password_checked = Some(stored);
+        }
+        let request = JoinRequest {
+            room: room.clone(),
+            name,
+            media,
+            resume,
+            password_checked,
+            tx: self.tx.clone(),
+            connection: self.id,
+            source: self.source,
+        };
+        match self.hub.join(request, now()) {
+            Ok(joined) => {
+                tracing::info!(room = %room, peer = %joined.id, resumed = joined.resumed, others = joined.peers.len(), source = %self.source, "peer joined");
+                self.membership = Some(Membership {
+                    room,
+                    id: joined.id,
+                });
+                // The hub has queued the welcome.
+                None
+            }
+            Err(code) => {
+                tracing::info!(room = %room, ?code, "join refused");
+                self.state.metrics.refuse(code);
+                Some(ServerMessage::error(code))
+            }
+        }
+    }
+
+    /// The connection ended without a Leave: the member is kept away for the grace period (the
+    /// hub's tick removes it if it has not come back by then).
+    pub(super) fn went_away(&mut self) {
+        let Some(m) = self.membership.take() else {
+            return;
+        };
+        if self.hub.disconnect(&m.room, m.id, self.id, now()) {
+            tracing::info!(room = %m.room, peer = %m.id, "peer away (connection ended)");
+        }
+    }
+}
