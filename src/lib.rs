@@ -7,7 +7,9 @@
 //! - [`api`]: server functions (create a room, ICE servers).
 //! - [`state`]: the state of a meeting page (call, chat, transfers) and the pure rules behind
 //!   it (links, transfer progress, connection quality, reconnecting, budgets for other browsers).
-//! - [`client`]: browser-side call logic (WebSocket, peer connections, media).
+//! - [`call`]: the call's decisions as pure state machines (joining, resuming, who offers,
+//!   perfect negotiation, ICE restarts), unit-tested natively.
+//! - [`client`]: the browser shells that carry them out (WebSocket, peer connections, media).
 //! - `server` (feature `ssr`): HTTPS, the room hub and the signaling route.
 //! - `load` (feature `ssr`): the `confab-load` load-test tool.
 
@@ -16,6 +18,7 @@
 
 pub mod api;
 pub mod app;
+pub mod call;
 pub mod client;
 pub mod components;
 #[cfg(feature = "ssr")]

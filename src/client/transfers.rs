@@ -23,16 +23,7 @@ pub trait Peers {
     fn open_file_channel(&self, to: PeerId, transfer: TransferId) -> Option<RtcDataChannel>;
 }
 
-/// What a person can do to a transfer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TransferAction {
-    /// Receive an offered file.
-    Accept,
-    /// Refuse an offered file.
-    Decline,
-    /// Stop a transfer, either side.
-    Cancel,
-}
+pub use crate::state::transfers::TransferAction;
 
 /// The transfers of one call. Dropping it stops every transfer still running.
 pub struct Transfers {

@@ -1,6 +1,5 @@
 //! The call: everyone's tiles, the controls, and the chat and files panels beside them.
 
-use crate::client::transfers::TransferAction;
 use crate::components::chat_panel::ChatPanel;
 use crate::components::device_pickers::DevicePickers;
 use crate::components::files_panel::FilesPanel;
@@ -10,6 +9,7 @@ use crate::components::video_tile::VideoTile;
 use crate::protocol::PeerId;
 use crate::state::call::CallState;
 use crate::state::call::DeviceKind;
+use crate::state::transfers::TransferAction;
 use crate::state::transfers::TransferKey;
 use leptos::prelude::*;
 use web_sys::File;

@@ -1,10 +1,10 @@
 //! Sending files: pick them or drop them here, choose who gets them, follow each transfer.
 
-use crate::client::transfers::TransferAction;
 use crate::components::recipient_picker::RecipientPicker;
 use crate::components::transfer_row::TransferRow;
 use crate::protocol::PeerId;
 use crate::state::call::CallState;
+use crate::state::transfers::TransferAction;
 use crate::state::transfers::TransferKey;
 use leptos::ev::{DragEvent, Event};
 use leptos::prelude::*;

@@ -1,8 +1,8 @@
 //! One file transfer: name, size, who, a progress bar with speed and time left, and what can be
 //! done about it (accept, decline, cancel, save).
 
-use crate::client::transfers::TransferAction;
 use crate::state::progress::{percent, size, speed, time_left};
+use crate::state::transfers::TransferAction;
 use crate::state::transfers::{TransferItem, TransferKey, TransferStatus};
 use leptos::prelude::*;
 

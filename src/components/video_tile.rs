@@ -24,7 +24,7 @@ pub fn VideoTile(
     local: bool,
     /// A short connection status, shown while not connected.
     #[prop(optional, into)]
-    status: Option<Signal<String>>,
+    status: Option<Signal<crate::call::link::ConnectionState>>,
     /// The speaker to play this tile's sound on (empty: system default).
     #[prop(optional, into)]
     speaker: Option<Signal<String>>,
@@ -81,8 +81,8 @@ pub fn VideoTile(
     let status_text = move || {
         status
             .map(|s| s.get())
-            .filter(|s| s != "connected")
-            .map(|s| format!(" ({s})"))
+            .filter(|s| *s != crate::call::link::ConnectionState::Connected)
+            .map(|s| format!(" ({})", s.word()))
     };
     let camera_off = move || {
         let media = media.get();

@@ -76,8 +76,8 @@ pub struct RemoteTile {
     pub name: StoredValue<String>,
     /// Their incoming media, once a track arrives.
     pub stream: RwSignal<StreamSlot>,
-    /// The peer connection's state (`new`, `connecting`, `connected`, `failed`, ...).
-    pub connection: RwSignal<String>,
+    /// The peer connection's state.
+    pub connection: RwSignal<crate::call::link::ConnectionState>,
     /// What they announce they are sending.
     pub media: RwSignal<MediaState>,
     /// Whether they are speaking now.
@@ -224,7 +224,7 @@ impl CallState {
             id,
             name: StoredValue::new(name),
             stream: RwSignal::new(slot(None)),
-            connection: RwSignal::new("new".to_owned()),
+            connection: RwSignal::new(crate::call::link::ConnectionState::New),
             media: RwSignal::new(media),
             speaking: RwSignal::new(false),
             quality: RwSignal::new(None),

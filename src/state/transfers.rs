@@ -17,6 +17,17 @@ pub struct TransferKey {
     pub outgoing: bool,
 }
 
+/// What a person can do to a transfer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferAction {
+    /// Receive an offered file.
+    Accept,
+    /// Refuse an offered file.
+    Decline,
+    /// Stop a transfer, either side.
+    Cancel,
+}
+
 /// Where a transfer is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransferStatus {

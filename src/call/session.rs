@@ -1,0 +1,650 @@
+//! The decisions of one person's presence in a meeting, as a plain state machine: it takes what
+//! happens (the signaling connection opening or closing, server messages, the ICE configuration
+//! arriving, timers, what the person does) and returns what to do, as [`Action`]s. The browser
+//! shell (`client::call`) carries the actions out with web-sys and feeds the events back; this
+//! file never touches the browser, the network or the clock, so every rule here is tested
+//! natively.
+//!
+//! The rules:
+//! - the newcomer offers to everyone already in the room (listed in the welcome); those already
+//!   there prepare to answer when they hear `peer_joined`. The server orders joins, so exactly
+//!   one side of each pair offers, whatever order people click Join in;
+//! - the ICE configuration is fetched once the server has let us in (only members may); no
+//!   connection is made, and no later server message handled, until it is here; it is fetched
+//!   again before its credentials expire;
+//! - a lost server is retried with backoff and jitter while media goes on between the browsers;
+//!   what we send meanwhile waits and goes out once we are back; a server that takes us back as
+//!   ourselves keeps every connection; one that does not (it forgot us) starts over;
+//! - after resuming on a restarted server, those it does not confirm within its grace period are
+//!   gone;
+//! - a host back on a restarted server locks the room and sets its password again.
+
+use super::{CallPhase, Timer};
+use crate::protocol::{
+    ClientMessage, ErrorCode, IceConfig, MediaState, PeerId, PeerInfo, Resume, RoomId,
+    RoomSettings, ServerMessage, Signal,
+};
+use crate::state::reconnect;
+use std::collections::{BTreeSet, HashSet, VecDeque};
+
+/// Messages for the server kept while reconnecting (candidates and offers of an ICE restart).
+pub const OUTBOX_LIMIT: usize = 256;
+
+/// After resuming on a restarted server, how long the others have to come back before their
+/// tiles are removed (the server's own grace period), in milliseconds.
+pub const RECONCILE_AFTER_MS: u32 = 20_000;
+
+/// On joining a room with people in it, the call is drawn once our first offer is out, or this
+/// long after the welcome if it is slow to come, in milliseconds.
+pub const DRAW_CALL_AT_LATEST_MS: u32 = 250;
+
+/// How soon to ask for the ICE configuration again when the server did not answer, in seconds.
+pub const ICE_RETRY_SECONDS: u32 = 30;
+
+/// What the shell is told to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Open the signaling connection (report [`Input::SignalingOpen`] or
+    /// [`Input::SignalingClosed`]).
+    OpenSignaling,
+    /// Close it, quietly.
+    CloseSignaling,
+    /// Send this to the server.
+    Send(ClientMessage),
+    /// Fetch the ICE configuration with this proof of membership (report
+    /// [`Input::IceFetched`]).
+    FetchIce(Resume),
+    /// Use this ICE configuration for connections made from now on.
+    UseIce(IceConfig),
+    /// Feed [`Input::Timer`] back after this many milliseconds.
+    Wake {
+        /// The wait.
+        after_ms: u32,
+        /// What for.
+        timer: Timer,
+    },
+    /// Show a participant.
+    AddTile(PeerInfo),
+    /// Update a participant's announced media.
+    TileMedia(PeerId, MediaState),
+    /// Remove a participant (and everything going to or from it: `why` says why, for transfers
+    /// under way).
+    RemoveTile {
+        /// Who.
+        peer: PeerId,
+        /// Why, as a sentence.
+        why: String,
+    },
+    /// Remove every participant and connection (the server did not take us back as ourselves).
+    ClearPeers,
+    /// Open a connection to a participant; we make the offer with `we_offer`, and yield in a
+    /// collision with `polite`.
+    Connect {
+        /// Who.
+        peer: PeerId,
+        /// We offer (they were in the room before us).
+        we_offer: bool,
+        /// We yield when offers collide (we joined later).
+        polite: bool,
+    },
+    /// Hand negotiation data from a participant to its connection.
+    Deliver {
+        /// From whom.
+        from: PeerId,
+        /// What.
+        signal: Signal,
+    },
+    /// Close every connection.
+    CloseAll,
+    /// The room's host, lock and password changed.
+    Settings(RoomSettings),
+    /// The page shows this phase.
+    Phase(CallPhase),
+    /// Our id in the room (`None`: not in a room).
+    Me(Option<PeerId>),
+    /// A sentence for the person, or none.
+    Alert(Option<String>),
+    /// The server is away and we are trying to reach it.
+    Reconnecting(bool),
+    /// The lobby should ask for the meeting password.
+    NeedsPassword(bool),
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// The person clicked Join.
+    Join,
+    /// The signaling connection opened.
+    SignalingOpen,
+    /// A message from the server.
+    Server(ServerMessage),
+    /// The signaling connection closed (or could not open: 1006), with a random number in
+    /// [0, 1) for the retry's jitter.
+    SignalingClosed {
+        /// The WebSocket close code.
+        code: u16,
+        /// Jitter for the retry delay.
+        jitter: f64,
+    },
+    /// The ICE configuration arrived (`None`: the server did not give one).
+    IceFetched(Option<IceConfig>),
+    /// A timer the core asked for went off.
+    Timer(Timer),
+    /// A connection of ours has negotiation data for its participant.
+    Outgoing {
+        /// For whom.
+        to: PeerId,
+        /// What.
+        signal: Signal,
+    },
+    /// The person changed what they send.
+    Media(MediaState),
+    /// Host only: lock or unlock.
+    Lock(bool),
+    /// Host only: set or remove the password.
+    SetPassword(Option<String>),
+    /// Host only: remove a participant.
+    Remove(PeerId),
+    /// The person left (Leave, closing the tab).
+    Leave,
+}
+
+/// The ICE configuration's progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ice {
+    /// Not asked for yet.
+    Unknown,
+    /// Asked for the first time: server messages wait for it.
+    Fetching,
+    /// Here.
+    Ready,
+}
+
+/// One person's presence in one meeting.
+#[derive(Debug)]
+pub struct CallCore {
+    room: RoomId,
+    name: String,
+    password: Option<String>,
+    media: MediaState,
+    phase: CallPhase,
+    me: Option<PeerId>,
+    resume: Option<Resume>,
+    ice: Ice,
+    /// Server messages that arrived while the first ICE configuration was being fetched.
+    waiting: Vec<ServerMessage>,
+    /// Those in the room when we joined, to connect to once the ICE configuration is here.
+    unconnected: Vec<PeerId>,
+    /// Participants shown.
+    tiles: BTreeSet<PeerId>,
+    /// Participants we have a connection to.
+    connected: BTreeSet<PeerId>,
+    socket_open: bool,
+    reconnecting: bool,
+    attempts: u32,
+    outbox: VecDeque<ClientMessage>,
+    /// After resuming: the participants the server has confirmed are still here.
+    confirmed: Option<HashSet<PeerId>>,
+    /// What we, as host, last asked for (a restarted server forgets both).
+    locked: bool,
+    protection_password: Option<String>,
+    /// An alert is showing.
+    alerting: bool,
+}
+
+impl CallCore {
+    /// A presence in `room` under `name`, with the password typed in the lobby and what we send.
+    pub fn new(room: RoomId, name: String, password: Option<String>, media: MediaState) -> Self {
+        CallCore {
+            room,
+            name,
+            password,
+            media,
+            phase: CallPhase::Lobby,
+            me: None,
+            resume: None,
+            ice: Ice::Unknown,
+            waiting: Vec::new(),
+            unconnected: Vec::new(),
+            tiles: BTreeSet::new(),
+            connected: BTreeSet::new(),
+            socket_open: false,
+            reconnecting: false,
+            attempts: 0,
+            outbox: VecDeque::new(),
+            confirmed: None,
+            locked: false,
+            protection_password: None,
+            alerting: false,
+        }
+    }
+
+    /// Our id in the room, once welcomed.
+    pub fn me(&self) -> Option<PeerId> {
+        self.me
+    }
+
+    /// How to come back as ourselves.
+    pub fn resume(&self) -> Option<&Resume> {
+        self.resume.as_ref()
+    }
+
+    /// The phase the page shows.
+    pub fn phase(&self) -> CallPhase {
+        self.phase
+    }
+
+    /// The participants we have connections to.
+    pub fn connected(&self) -> impl Iterator<Item = PeerId> + '_ {
+        self.connected.iter().copied()
+    }
+
+    /// Messages waiting for the server.
+    pub fn waiting_for_server(&self) -> usize {
+        self.outbox.len()
+    }
+
+    /// Applies one input; returns what to do, in order.
+    pub fn handle(&mut self, input: Input) -> Vec<Action> {
+        let mut out = Vec::new();
+        match input {
+            Input::Join => {
+                self.set_phase(CallPhase::Joining, &mut out);
+                out.push(Action::OpenSignaling);
+            }
+            Input::SignalingOpen => {
+                self.socket_open = true;
+                out.push(Action::Send(ClientMessage::Join {
+                    room: self.room.clone(),
+                    name: self.name.clone(),
+                    media: self.media,
+                    password: self.password.clone(),
+                    resume: self.resume.clone(),
+                }));
+            }
+            Input::Server(message) => self.server(message, &mut out),
+            Input::SignalingClosed { code, jitter } => self.lost_server(code, jitter, &mut out),
+            Input::IceFetched(config) => self.ice_fetched(config, &mut out),
+            Input::Timer(timer) => self.timer(timer, &mut out),
+            Input::Outgoing { to, signal } => {
+                let description = matches!(signal, Signal::Description { .. });
+                self.send(ClientMessage::Signal { to, signal }, &mut out);
+                if description {
+                    self.draw_call(&mut out);
+                }
+            }
+            Input::Media(media) => {
+                self.media = media;
+                if self.me.is_some() {
+                    self.send(ClientMessage::Media { state: media }, &mut out);
+                }
+            }
+            Input::Lock(locked) => {
+                self.locked = locked;
+                self.send(ClientMessage::Lock { locked }, &mut out);
+            }
+            Input::SetPassword(password) => {
+                self.protection_password = password.clone();
+                self.send(ClientMessage::SetPassword { password }, &mut out);
+            }
+            Input::Remove(id) => self.send(ClientMessage::Remove { id }, &mut out),
+            Input::Leave => self.leave(&mut out),
+        }
+        out
+    }
+
+    fn set_phase(&mut self, phase: CallPhase, out: &mut Vec<Action>) {
+        if self.phase != phase {
+            self.phase = phase;
+            out.push(Action::Phase(phase));
+        }
+    }
+
+    fn alert(&mut self, sentence: Option<String>, out: &mut Vec<Action>) {
+        self.alerting = sentence.is_some();
+        out.push(Action::Alert(sentence));
+    }
+
+    /// Sends to the server; while it is away (and we were in the call), keeps the message for
+    /// when we are back.
+    fn send(&mut self, message: ClientMessage, out: &mut Vec<Action>) {
+        if self.socket_open && !self.reconnecting {
+            out.push(Action::Send(message));
+        } else if self.me.is_some()
+            && !matches!(message, ClientMessage::Leave)
+            && self.outbox.len() < OUTBOX_LIMIT
+        {
+            self.outbox.push_back(message);
+        }
+    }
+
+    fn server(&mut self, message: ServerMessage, out: &mut Vec<Action>) {
+        if self.ice == Ice::Fetching {
+            self.waiting.push(message);
+            return;
+        }
+        if let ServerMessage::Welcome {
+            you, resume_token, ..
+        } = &message
+            && self.ice == Ice::Unknown
+        {
+            // Only a member may fetch it, so it is asked for now. The welcome itself is handled
+            // meanwhile; the connections it asks for, and later messages, wait for it.
+            self.ice = Ice::Fetching;
+            out.push(Action::FetchIce(Resume {
+                id: *you,
+                token: resume_token.clone(),
+            }));
+        }
+        match message {
+            ServerMessage::Welcome {
+                you,
+                peers,
+                resume_token,
+                settings,
+                resumed,
+            } => {
+                self.resume = Some(Resume {
+                    id: you,
+                    token: resume_token,
+                });
+                out.push(Action::Settings(settings));
+                self.welcomed(you, peers, resumed, out);
+                if resumed && settings.host == Some(you) {
+                    self.protect_again(settings, out);
+                }
+            }
+            ServerMessage::ResumeToken { resume_token } => {
+                if let Some(resume) = self.resume.as_mut() {
+                    resume.token = resume_token;
+                }
+            }
+            ServerMessage::Settings { settings } => out.push(Action::Settings(settings)),
+            ServerMessage::PeerJoined { peer } => {
+                if let Some(confirmed) = self.confirmed.as_mut() {
+                    confirmed.insert(peer.id);
+                }
+                if self.connected.contains(&peer.id) {
+                    // Back after a server restart: the connection between us never stopped.
+                    out.push(Action::TileMedia(peer.id, peer.media));
+                    return;
+                }
+                let id = peer.id;
+                self.tiles.insert(id);
+                out.push(Action::AddTile(peer));
+                self.connect(id, false, out);
+            }
+            ServerMessage::PeerMedia { id, state } => {
+                if self.tiles.contains(&id) {
+                    out.push(Action::TileMedia(id, state));
+                }
+            }
+            ServerMessage::PeerLeft { id } => {
+                self.peer_left(id, "left the call before it finished.", out);
+            }
+            ServerMessage::Signal { from, signal } => {
+                if self.connected.contains(&from) {
+                    out.push(Action::Deliver { from, signal });
+                }
+            }
+            ServerMessage::Error { code, message } => {
+                if code == ErrorCode::Removed {
+                    self.close_socket(out);
+                    self.leave(out);
+                } else if self.me.is_none() {
+                    // The join itself was refused (e.g. the room is full): back to the lobby.
+                    self.close_socket(out);
+                    let needs = matches!(
+                        code,
+                        ErrorCode::PasswordRequired
+                            | ErrorCode::WrongPassword
+                            | ErrorCode::TooManyGuesses
+                    );
+                    out.push(Action::NeedsPassword(needs));
+                    self.set_phase(CallPhase::Lobby, out);
+                }
+                self.alert(Some(message), out);
+            }
+        }
+    }
+
+    /// We are in the room: first join, or back after losing the server.
+    fn welcomed(
+        &mut self,
+        you: PeerId,
+        peers: Vec<PeerInfo>,
+        resumed: bool,
+        out: &mut Vec<Action>,
+    ) {
+        let was = self.me;
+        if was.is_some() && !(resumed && was == Some(you)) {
+            // The server did not take us back as ourselves: start over as a newcomer.
+            self.tiles.clear();
+            self.connected.clear();
+            self.unconnected.clear();
+            out.push(Action::ClearPeers);
+        }
+        self.me = Some(you);
+        out.push(Action::Me(Some(you)));
+        self.alert(None, out);
+        out.push(Action::NeedsPassword(false));
+        if self.reconnecting {
+            self.reconnecting = false;
+            out.push(Action::Reconnecting(false));
+        }
+        self.attempts = 0;
+        if self.phase == CallPhase::Joining && !peers.is_empty() {
+            out.push(Action::Wake {
+                after_ms: DRAW_CALL_AT_LATEST_MS,
+                timer: Timer::DrawCall,
+            });
+        } else {
+            self.set_phase(CallPhase::InCall, out);
+        }
+        if resumed && !self.connected.is_empty() {
+            // Whoever the (possibly restarted) server does not confirm in time has gone.
+            self.confirmed = Some(peers.iter().map(|p| p.id).collect());
+            out.push(Action::Wake {
+                after_ms: RECONCILE_AFTER_MS,
+                timer: Timer::Reconcile,
+            });
+        }
+        for peer in peers {
+            if self.connected.contains(&peer.id) {
+                out.push(Action::TileMedia(peer.id, peer.media));
+                continue;
+            }
+            let id = peer.id;
+            if self.tiles.insert(id) {
+                out.push(Action::AddTile(peer));
+            }
+            if self.ice == Ice::Ready {
+                self.connect(id, true, out);
+            } else {
+                self.unconnected.push(id);
+            }
+        }
+        let held: Vec<_> = self.outbox.drain(..).collect();
+        for message in held {
+            self.send(message, out);
+        }
+    }
+
+    fn connect(&mut self, peer: PeerId, we_offer: bool, out: &mut Vec<Action>) {
+        let Some(me) = self.me else { return };
+        if !self.connected.insert(peer) {
+            return;
+        }
+        // The later joiner (higher id) yields when offers collide.
+        out.push(Action::Connect {
+            peer,
+            we_offer,
+            polite: me > peer,
+        });
+    }
+
+    fn draw_call(&mut self, out: &mut Vec<Action>) {
+        if self.phase == CallPhase::Joining {
+            self.set_phase(CallPhase::InCall, out);
+        }
+    }
+
+    /// Back as host of a server that lost the room's lock or password (it restarted): sets
+    /// them again, so the room is not left open.
+    fn protect_again(&mut self, settings: RoomSettings, out: &mut Vec<Action>) {
+        if self.locked && !settings.locked {
+            self.send(ClientMessage::Lock { locked: true }, out);
+        }
+        if self.protection_password.is_some() && !settings.password {
+            let password = self.protection_password.clone();
+            self.send(ClientMessage::SetPassword { password }, out);
+        }
+    }
+
+    fn peer_left(&mut self, id: PeerId, why: &str, out: &mut Vec<Action>) {
+        self.connected.remove(&id);
+        self.unconnected.retain(|p| *p != id);
+        if self.tiles.remove(&id) {
+            out.push(Action::RemoveTile {
+                peer: id,
+                why: why.to_owned(),
+            });
+        }
+    }
+
+    fn ice_fetched(&mut self, config: Option<IceConfig>, out: &mut Vec<Action>) {
+        let first = self.ice == Ice::Fetching;
+        match config {
+            Some(config) => {
+                if let Some(seconds) = config.refresh_after_seconds {
+                    out.push(Action::Wake {
+                        after_ms: seconds.saturating_mul(1000),
+                        timer: Timer::IceRefresh,
+                    });
+                }
+                out.push(Action::UseIce(config));
+            }
+            // Without it, calls still connect within one network; a refresh tries again.
+            None if first => out.push(Action::UseIce(IceConfig::default())),
+            None => out.push(Action::Wake {
+                after_ms: ICE_RETRY_SECONDS * 1000,
+                timer: Timer::IceRefresh,
+            }),
+        }
+        if !first {
+            return;
+        }
+        self.ice = Ice::Ready;
+        for peer in std::mem::take(&mut self.unconnected) {
+            self.connect(peer, true, out);
+        }
+        for message in std::mem::take(&mut self.waiting) {
+            self.server(message, out);
+        }
+    }
+
+    fn timer(&mut self, timer: Timer, out: &mut Vec<Action>) {
+        match timer {
+            Timer::DrawCall => self.draw_call(out),
+            Timer::Reconcile => {
+                let Some(confirmed) = self.confirmed.take() else {
+                    return;
+                };
+                let gone: Vec<PeerId> = self
+                    .connected
+                    .iter()
+                    .filter(|id| !confirmed.contains(id))
+                    .copied()
+                    .collect();
+                for id in gone {
+                    self.peer_left(id, "left the call before it finished.", out);
+                }
+            }
+            Timer::Reconnect => {
+                if self.phase != CallPhase::Left && self.me.is_some() && !self.socket_open {
+                    out.push(Action::OpenSignaling);
+                }
+            }
+            Timer::IceRefresh => {
+                if self.phase == CallPhase::Left {
+                    return;
+                }
+                if let Some(resume) = self.resume.clone() {
+                    out.push(Action::FetchIce(resume));
+                }
+            }
+        }
+    }
+
+    /// The signaling connection closed. In the call, we reconnect (media between browsers goes
+    /// on meanwhile) unless the server closed it for a broken rule.
+    fn lost_server(&mut self, code: u16, jitter: f64, out: &mut Vec<Action>) {
+        self.socket_open = false;
+        if self.phase == CallPhase::Left {
+            return;
+        }
+        if self.me.is_none() {
+            if !self.alerting {
+                self.alert(Some("Could not reach the server. Try again.".into()), out);
+            }
+            self.set_phase(CallPhase::Lobby, out);
+            return;
+        }
+        if !reconnect::should_retry(code) {
+            let sentence = if code == crate::protocol::CLOSE_MESSAGE_TOO_BIG {
+                "The server closed the connection: a message was too big."
+            } else {
+                "The server closed the connection. People already in the call can still see and hear you."
+            };
+            if self.reconnecting {
+                self.reconnecting = false;
+                out.push(Action::Reconnecting(false));
+            }
+            self.alert(Some(sentence.into()), out);
+            return;
+        }
+        if !self.reconnecting {
+            self.reconnecting = true;
+            out.push(Action::Reconnecting(true));
+        }
+        let delay = reconnect::delay_ms(self.attempts, jitter);
+        self.attempts += 1;
+        out.push(Action::Wake {
+            after_ms: delay,
+            timer: Timer::Reconnect,
+        });
+    }
+
+    fn close_socket(&mut self, out: &mut Vec<Action>) {
+        self.socket_open = false;
+        out.push(Action::CloseSignaling);
+    }
+
+    /// Leaves the call: tells the server, closes every connection. Safe to call twice.
+    fn leave(&mut self, out: &mut Vec<Action>) {
+        if self.phase == CallPhase::Left {
+            return;
+        }
+        if self.me.is_some() && self.socket_open {
+            out.push(Action::Send(ClientMessage::Leave));
+        }
+        if self.socket_open {
+            self.close_socket(out);
+        }
+        self.connected.clear();
+        self.tiles.clear();
+        self.outbox.clear();
+        out.push(Action::CloseAll);
+        self.me = None;
+        out.push(Action::Me(None));
+        if self.reconnecting {
+            self.reconnecting = false;
+            out.push(Action::Reconnecting(false));
+        }
+        self.set_phase(CallPhase::Left, out);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,80 @@
+//! Making the connection to one participant, and wiring its events to the call.
+
+use super::Inner;
+use crate::call::link::ConnectionState;
+use crate::call::session::Input;
+use crate::client::peer::{PeerEvents, PeerLink};
+use crate::protocol::PeerId;
+use crate::state::call::slot;
+use leptos::prelude::*;
+use std::rc::{Rc, Weak};
+
+impl Inner {
+    /// Opens the connection to one participant; `we_offer` for those already in the room.
+    pub(super) fn connect(this: &Rc<Self>, remote: PeerId, we_offer: bool, polite: bool) {
+        let Some(tile) = this.state.remote(remote) else {
+            return;
+        };
+        let weak: Weak<Inner> = Rc::downgrade(this);
+        let events = PeerEvents {
+            send: Box::new({
+                let weak = weak.clone();
+                move |signal| {
+                    if let Some(inner) = weak.upgrade() {
+                        Inner::feed(&inner, Input::Outgoing { to: remote, signal });
+                    }
+                }
+            }),
+            on_stream: Box::new(move |stream| tile.stream.set(slot(Some(stream)))),
+            on_state: Box::new({
+                let weak = weak.clone();
+                move |state| {
+                    if state == ConnectionState::Failed
+                        && let Some(inner) = weak.upgrade()
+                    {
+                        let why = format!("The connection to {} was lost.", tile.name.get_value());
+                        inner.transfers.peer_gone(remote, &why);
+                    }
+                    tile.connection.set(state);
+                }
+            }),
+            on_message: Box::new({
+                let weak = weak.clone();
+                move |message| {
+                    if let Some(inner) = weak.upgrade() {
+                        Inner::on_peer_message(&inner, remote, message);
+                    }
+                }
+            }),
+            on_flood: Box::new({
+                let weak = weak.clone();
+                move || {
+                    if let Some(inner) = weak.upgrade() {
+                        Inner::on_flood(&inner, remote);
+                    }
+                }
+            }),
+            on_file_channel: Box::new(move |transfer, channel| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.transfers.on_file_channel(remote, transfer, channel);
+                }
+            }),
+        };
+        let local = crate::client::media::current_tracks(&this.state);
+        let ice = this.ice.borrow().clone();
+        let link = if we_offer {
+            PeerLink::offer_to(remote, polite, &ice, local, events)
+        } else {
+            PeerLink::answer_to(remote, polite, &ice, local, events)
+        };
+        match link {
+            Ok(link) => {
+                this.peers.borrow_mut().insert(remote, link);
+            }
+            Err(error) => {
+                leptos::logging::error!("cannot create a connection to {remote}: {error:?}");
+                tile.connection.set(ConnectionState::Failed);
+            }
+        }
+    }
+}

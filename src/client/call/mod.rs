@@ -1,0 +1,329 @@
+//! One person's presence in a meeting, in the browser: the web-sys shell around the pure
+//! [`CallCore`](crate::call::session::CallCore). Events (the signaling socket, server messages,
+//! timers, the ICE configuration, what the person does) go into the core; the [`Action`]s it
+//! returns are carried out here: the socket, a [`PeerLink`] per other participant, and the page's
+//! [`CallState`].
+//!
+//! ## Layout
+//! - this file: the [`Call`] handle, and carrying out the core's actions;
+//! - `links`: making a peer link and wiring its events;
+//! - `chat`: chat between participants, with per-participant budgets;
+//! - `sampler`: reading each connection's statistics for the tiles' indicators.
+
+mod chat;
+mod links;
+mod sampler;
+
+use super::peer::PeerLink;
+use super::signaling::{self, Signaling};
+use super::ticker::Ticker;
+use super::transfers::{Peers, TransferAction, Transfers};
+use crate::call::session::{Action, CallCore, Input};
+use crate::protocol::data::{PeerMessage, TransferId};
+use crate::protocol::{IceConfig, PeerId, RoomId, ServerMessage};
+use crate::state::call::CallState;
+use crate::state::chat::ChatLine;
+use crate::state::quality::Counters;
+use crate::state::transfers::TransferKey;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Event, File, RtcDataChannel};
+
+/// How often each connection's statistics are read, in milliseconds.
+const SAMPLE_EVERY_MS: i32 = 500;
+
+/// A joined (or joining) call. Dropping it leaves: every connection closes and the server is told.
+pub struct Call {
+    inner: Rc<Inner>,
+    /// Reads every connection's statistics for the speaking and quality indicators.
+    _sampler: Ticker,
+    /// Leaves when the tab is closed or reloaded, so the others see it at once.
+    on_pagehide: Closure<dyn FnMut(Event)>,
+}
+
+struct Inner {
+    /// The decisions.
+    core: RefCell<CallCore>,
+    /// The room joined.
+    room: RoomId,
+    /// STUN/TURN servers and credentials for new connections.
+    ice: RefCell<IceConfig>,
+    /// The UI state this call drives.
+    state: CallState,
+    /// A connection per other participant.
+    peers: RefCell<HashMap<PeerId, PeerLink>>,
+    /// The signaling connection.
+    signaling: RefCell<Option<Signaling>>,
+    /// The last counters read from each connection.
+    counters: RefCell<HashMap<PeerId, Counters>>,
+    /// Files going to and coming from the others.
+    transfers: Transfers,
+    /// Chat lines waiting for the next frame to be shown.
+    chat_pending: RefCell<Vec<ChatLine>>,
+}
+
+impl Call {
+    /// Connects to the server and joins `room`.
+    pub fn join(
+        room: RoomId,
+        name: String,
+        password: Option<String>,
+        state: CallState,
+    ) -> Result<Self, String> {
+        let core = CallCore::new(room.clone(), name, password, state.media_state());
+        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let peers: Weak<dyn Peers> = weak.clone();
+            Inner {
+                core: RefCell::new(core),
+                room,
+                ice: RefCell::new(IceConfig::default()),
+                state,
+                peers: RefCell::new(HashMap::new()),
+                signaling: RefCell::new(None),
+                counters: RefCell::new(HashMap::new()),
+                transfers: Transfers::new(state.transfers, peers),
+                chat_pending: RefCell::new(Vec::new()),
+            }
+        });
+        Inner::feed(&inner, Input::Join);
+
+        let weak = Rc::downgrade(&inner);
+        let on_pagehide = Closure::<dyn FnMut(Event)>::new(move |_| {
+            if let Some(inner) = weak.upgrade() {
+                Inner::feed(&inner, Input::Leave);
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+        }
+        let weak = Rc::downgrade(&inner);
+        let sampler = Ticker::every(SAMPLE_EVERY_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                Inner::sample(&inner);
+            }
+        });
+        Ok(Call {
+            inner,
+            _sampler: sampler,
+            on_pagehide,
+        })
+    }
+
+    /// Host only: lets nobody new in, or opens the room again.
+    pub fn set_locked(&self, locked: bool) {
+        Inner::feed(&self.inner, Input::Lock(locked));
+    }
+
+    /// Host only: requires a password from now on, or (`None`) no longer.
+    pub fn set_password(&self, password: Option<String>) {
+        Inner::feed(&self.inner, Input::SetPassword(password));
+    }
+
+    /// Host only: removes a participant from the room.
+    pub fn remove(&self, id: PeerId) {
+        Inner::feed(&self.inner, Input::Remove(id));
+    }
+
+    /// After a local media change: sends everyone the current tracks (replacing only those that
+    /// changed, without renegotiation) and tells the room our new media state.
+    pub fn media_changed(&self) {
+        let tracks = super::media::current_tracks(&self.inner.state);
+        for link in self.inner.peers.borrow().values() {
+            link.send_tracks(tracks.clone());
+        }
+        Inner::feed(&self.inner, Input::Media(self.inner.state.media_state()));
+    }
+
+    /// Offers files to everyone, or to one participant.
+    pub fn send_files(&self, files: &[File], to: Option<PeerId>) {
+        let recipients: Vec<(PeerId, String)> = self.inner.state.remotes.with_untracked(|tiles| {
+            tiles
+                .iter()
+                .filter(|t| to.is_none_or(|to| to == t.id))
+                .map(|t| (t.id, t.name.get_value()))
+                .collect()
+        });
+        if recipients.is_empty() {
+            self.inner
+                .state
+                .alert
+                .set(Some("There is nobody to send files to yet.".into()));
+            return;
+        }
+        self.inner.transfers.offer(files, &recipients);
+    }
+
+    /// Accepts, declines or cancels a transfer.
+    pub fn act_on_transfer(&self, key: TransferKey, action: TransferAction) {
+        self.inner.transfers.act(key, action);
+    }
+}
+
+impl Peers for Inner {
+    fn send(&self, to: PeerId, message: &PeerMessage) {
+        if let Some(link) = self.peers.borrow().get(&to) {
+            link.send(message);
+        }
+    }
+
+    fn open_file_channel(&self, to: PeerId, transfer: TransferId) -> Option<RtcDataChannel> {
+        Some(self.peers.borrow().get(&to)?.open_file_channel(transfer))
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(
+                "pagehide",
+                self.on_pagehide.as_ref().unchecked_ref(),
+            );
+        }
+        Inner::feed(&self.inner, Input::Leave);
+    }
+}
+
+impl Inner {
+    /// Hands an event to the core and carries out what it decides.
+    fn feed(this: &Rc<Self>, input: Input) {
+        let actions = this.core.borrow_mut().handle(input);
+        for action in actions {
+            Self::act(this, action);
+        }
+    }
+
+    fn act(this: &Rc<Self>, action: Action) {
+        let state = this.state;
+        match action {
+            Action::OpenSignaling => Self::open_signaling(this),
+            Action::CloseSignaling => this.close_signaling(),
+            Action::Send(message) => {
+                if let Some(socket) = this.signaling.borrow().as_ref() {
+                    socket.send(&message);
+                }
+            }
+            Action::FetchIce(resume) => Self::fetch_ice(this, resume),
+            Action::UseIce(config) => *this.ice.borrow_mut() = config,
+            Action::Wake { after_ms, timer } => {
+                let weak = Rc::downgrade(this);
+                wasm_bindgen_futures::spawn_local(async move {
+                    super::sleep(i32::try_from(after_ms).unwrap_or(i32::MAX)).await;
+                    if let Some(inner) = weak.upgrade() {
+                        Inner::feed(&inner, Input::Timer(timer));
+                    }
+                });
+            }
+            Action::AddTile(peer) => {
+                state.add_remote(peer.id, peer.name, peer.media);
+            }
+            Action::TileMedia(id, media) => {
+                if let Some(tile) = state.remote(id) {
+                    tile.media.set(media);
+                }
+            }
+            Action::RemoveTile { peer, why } => {
+                if let Some(tile) = state.remote(peer) {
+                    let why = format!("{} {why}", tile.name.get_value());
+                    this.transfers.peer_gone(peer, &why);
+                }
+                this.peers.borrow_mut().remove(&peer);
+                this.counters.borrow_mut().remove(&peer);
+                state.remove_remote(peer);
+            }
+            Action::ClearPeers => {
+                for id in this.peers.borrow().keys() {
+                    this.transfers
+                        .peer_gone(*id, "The connection to the server was lost.");
+                }
+                this.peers.borrow_mut().clear();
+                this.counters.borrow_mut().clear();
+                state.remotes.set(Vec::new());
+            }
+            Action::Connect {
+                peer,
+                we_offer,
+                polite,
+            } => Self::connect(this, peer, we_offer, polite),
+            Action::Deliver { from, signal } => {
+                if let Some(link) = this.peers.borrow().get(&from) {
+                    link.receive(signal);
+                }
+            }
+            Action::CloseAll => this.peers.borrow_mut().clear(),
+            // The page may be gone already (leaving as it unmounts): then nothing shows it.
+            Action::Settings(settings) => drop(state.settings.try_set(settings)),
+            Action::Phase(phase) => drop(state.phase.try_set(phase)),
+            Action::Me(me) => drop(state.me.try_set(me)),
+            Action::Alert(sentence) => drop(state.alert.try_set(sentence)),
+            Action::Reconnecting(on) => drop(state.reconnecting.try_set(on)),
+            Action::NeedsPassword(on) => drop(state.needs_password.try_set(on)),
+        }
+    }
+
+    /// Opens the signaling connection, reporting what happens to the core.
+    fn open_signaling(this: &Rc<Self>) {
+        let opened = signaling::url().and_then(|url| {
+            let weak = Rc::downgrade(this);
+            let on_open = move || {
+                if let Some(inner) = weak.upgrade() {
+                    Inner::feed(&inner, Input::SignalingOpen);
+                }
+            };
+            let weak = Rc::downgrade(this);
+            let on_message = move |message: ServerMessage| {
+                if let Some(inner) = weak.upgrade() {
+                    Inner::feed(&inner, Input::Server(message));
+                }
+            };
+            let weak = Rc::downgrade(this);
+            let on_close = move |code: u16, reason: String| {
+                if let Some(inner) = weak.upgrade() {
+                    leptos::logging::warn!("signaling closed: {code} {reason}");
+                    inner.close_signaling();
+                    let jitter = js_sys::Math::random();
+                    Inner::feed(&inner, Input::SignalingClosed { code, jitter });
+                }
+            };
+            Signaling::connect(&url, on_open, on_message, on_close)
+        });
+        match opened {
+            Ok(socket) => *this.signaling.borrow_mut() = Some(socket),
+            Err(error) => {
+                leptos::logging::warn!("cannot reach the server: {error:?}");
+                let jitter = js_sys::Math::random();
+                Inner::feed(this, Input::SignalingClosed { code: 1006, jitter });
+            }
+        }
+    }
+
+    /// Closes the signaling socket. Called from the socket's own handlers, so the socket (and
+    /// the handler running now) is dropped after the current event, not inside it.
+    fn close_signaling(&self) {
+        if let Some(socket) = self.signaling.borrow_mut().take() {
+            wasm_bindgen_futures::spawn_local(async move { drop(socket) });
+        }
+    }
+
+    /// Fetches the ICE configuration (only a member may) and hands it to the core.
+    fn fetch_ice(this: &Rc<Self>, resume: crate::protocol::Resume) {
+        let weak = Rc::downgrade(this);
+        let room = this.room.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let config = match crate::api::fetch_ice_config(room, resume).await {
+                Ok(config) => Some(config),
+                Err(error) => {
+                    leptos::logging::warn!("no ICE configuration from the server: {error}");
+                    None
+                }
+            };
+            if let Some(inner) = weak.upgrade() {
+                Inner::feed(&inner, Input::IceFetched(config));
+            }
+        });
+    }
+}
