@@ -1,57 +1,66 @@
 //! Room passwords: stored only as a salted Argon2id hash, checked in constant time.
 //!
 //! Each hash takes about 20 MiB and tens of milliseconds of CPU, on purpose. So that nobody can
-//! turn that into memory or CPU exhaustion, hashes run on [`HASH_WORKERS`] threads of their own,
-//! each reusing one buffer for every hash it computes (the server's memory for hashing is fixed
-//! at start of the first hash and never grows), and at most [`QUEUED_HASHES`] wait for them: more
-//! are refused at once with [`ErrorCode::Busy`]. How often a host may change the password and how
-//! fast a room or a client may guess are limited by the hub and by [`super::per_source`].
+//! turn that into memory or CPU exhaustion, at most [`HASH_WORKERS`] hashes run at once (on
+//! tokio's blocking threads), each in one of at most [`HASH_WORKERS`] buffers that are kept and
+//! reused (the server's memory for hashing is fixed at its first hashes and never grows), and at
+//! most [`QUEUED_HASHES`] wait for a turn: more are refused at once with [`ErrorCode::Busy`]. How
+//! often a host may change the password and how fast a room or a client may guess are limited by
+//! the hub and by [`super::per_source`].
 
 use crate::protocol::ErrorCode;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, Mutex, OnceLock};
-use tokio::sync::oneshot;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
 
-/// Threads computing hashes; each holds one Argon2 buffer (19 MiB with the default parameters).
+/// Hashes computed at once; each holds one Argon2 buffer (19 MiB with the default parameters).
 pub const HASH_WORKERS: usize = 2;
 
-/// Hashes that may wait for a worker; more are refused.
+/// Hashes that may wait for a turn; more are refused.
 pub const QUEUED_HASHES: usize = 16;
 
 /// A password hash in PHC string form (`$argon2id$v=19$...`), salt included.
 pub type StoredPassword = Arc<str>;
 
-/// Work for a hashing thread.
-enum Job {
-    Hash {
-        password: String,
-        reply: oneshot::Sender<StoredPassword>,
-    },
-    Verify {
-        password: String,
-        stored: StoredPassword,
-        reply: oneshot::Sender<bool>,
-    },
+/// Runs hashes a few at a time, in buffers it keeps.
+#[derive(Debug, Clone)]
+pub struct Hasher(Arc<Pool>);
+
+#[derive(Debug)]
+struct Pool {
+    /// One permit per hash allowed to run.
+    turns: Arc<Semaphore>,
+    /// Hashes admitted and not finished (running or waiting).
+    admitted: AtomicUsize,
+    /// Buffers not in use; never more than [`HASH_WORKERS`] exist.
+    buffers: Mutex<Vec<Vec<Block>>>,
 }
 
-/// Hands hashes to the worker threads, started on first use.
-#[derive(Debug, Clone, Default)]
-pub struct Hasher(Arc<OnceLock<SyncSender<Job>>>);
+impl Default for Hasher {
+    fn default() -> Self {
+        Hasher(Arc::new(Pool {
+            turns: Arc::new(Semaphore::new(HASH_WORKERS)),
+            admitted: AtomicUsize::new(0),
+            buffers: Mutex::new(Vec::new()),
+        }))
+    }
+}
 
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Job(..)")
+/// A hash admitted to the queue; leaving it (done or abandoned) frees the place.
+struct Admission(Arc<Pool>);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
 impl Hasher {
     /// Hashes a new password with a fresh random salt.
     pub async fn hash(&self, password: String) -> Result<StoredPassword, ErrorCode> {
-        let (reply, answer) = oneshot::channel();
-        self.submit(Job::Hash { password, reply })?;
-        answer.await.map_err(|_| ErrorCode::Busy)
+        self.run(move |memory| hash_with(&password, memory)).await
     }
 
     /// Whether `password` matches `stored`.
@@ -60,64 +69,54 @@ impl Hasher {
         password: String,
         stored: StoredPassword,
     ) -> Result<bool, ErrorCode> {
-        let (reply, answer) = oneshot::channel();
-        self.submit(Job::Verify {
-            password,
-            stored,
-            reply,
-        })?;
-        answer.await.map_err(|_| ErrorCode::Busy)
+        self.run(move |memory| verify_with(&password, &stored, memory))
+            .await
     }
 
-    fn submit(&self, job: Job) -> Result<(), ErrorCode> {
-        let jobs = self.0.get_or_init(start_workers);
-        match jobs.try_send(job) {
-            Ok(()) => Ok(()),
-            Err(TrySendError::Full(_)) => {
+    /// Runs `work` in a pooled buffer once a turn is free, or refuses it if too many wait.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
+    ) -> Result<T, ErrorCode> {
+        let admission = self.admit()?;
+        let turn = Arc::clone(&self.0.turns)
+            .acquire_owned()
+            .await
+            .map_err(|_| ErrorCode::Busy)?;
+        let pool = Arc::clone(&self.0);
+        tokio::task::spawn_blocking(move || {
+            let mut memory = super::lock(&pool.buffers)
+                .pop()
+                .unwrap_or_else(|| vec![Block::default(); Params::default().block_count()]);
+            let result = work(&mut memory);
+            super::lock(&pool.buffers).push(memory);
+            drop((turn, admission));
+            result
+        })
+        .await
+        .map_err(|_| ErrorCode::Busy)
+    }
+
+    fn admit(&self) -> Result<Admission, ErrorCode> {
+        let bound = HASH_WORKERS + QUEUED_HASHES;
+        let admitted = self
+            .0
+            .admitted
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < bound).then_some(n + 1)
+            });
+        match admitted {
+            Ok(_) => Ok(Admission(Arc::clone(&self.0))),
+            Err(_) => {
                 tracing::warn!("password hashing queue full; request refused");
                 Err(ErrorCode::Busy)
             }
-            Err(TrySendError::Disconnected(_)) => Err(ErrorCode::Busy),
         }
     }
-}
 
-/// Starts the hashing threads; they end when the last [`Hasher`] is dropped.
-fn start_workers() -> SyncSender<Job> {
-    let (jobs, queue) = sync_channel(QUEUED_HASHES);
-    let queue = Arc::new(Mutex::new(queue));
-    for n in 0..HASH_WORKERS {
-        let queue = Arc::clone(&queue);
-        let spawned = std::thread::Builder::new()
-            .name(format!("confab-hash-{n}"))
-            .spawn(move || work(&queue));
-        if let Err(error) = spawned {
-            tracing::error!(%error, "cannot start a password hashing thread");
-        }
-    }
-    jobs
-}
-
-/// One hashing thread: takes jobs until the queue closes, with one buffer for all of them.
-fn work(queue: &Mutex<Receiver<Job>>) {
-    let mut memory = vec![Block::default(); Params::default().block_count()];
-    loop {
-        let job = match super::lock(queue).recv() {
-            Ok(job) => job,
-            Err(_) => return,
-        };
-        match job {
-            Job::Hash { password, reply } => {
-                let _ = reply.send(hash_with(&password, &mut memory));
-            }
-            Job::Verify {
-                password,
-                stored,
-                reply,
-            } => {
-                let _ = reply.send(verify_with(&password, &stored, &mut memory));
-            }
-        }
+    /// Buffers the hasher holds (at most [`HASH_WORKERS`]).
+    pub fn buffers(&self) -> usize {
+        super::lock(&self.0.buffers).len()
     }
 }
 
@@ -266,6 +265,11 @@ mod tests {
         assert!(
             hasher.verify("pw0".into(), done[0].clone()).await.is_ok(),
             "the hasher still works afterwards"
+        );
+        assert!(
+            hasher.buffers() <= HASH_WORKERS,
+            "{} buffers kept",
+            hasher.buffers()
         );
     }
 }

@@ -21,6 +21,11 @@ pub fn test_state(limits: HubLimits) -> AppState {
 pub async fn serve_app(state: AppState) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    // Small messages go out at once, as on the real server (Nagle's algorithm would hold one
+    // behind the acknowledgement of the one before, up to 40 ms of real time).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr

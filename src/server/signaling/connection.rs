@@ -30,7 +30,6 @@ pub(super) async fn serve(
     _places: (OwnedSemaphorePermit, ConnectionSlot),
 ) {
     let limits = state.connection_limits;
-    let ping_every = state.keepalive.ping_every;
     let (sink, mut stream) = socket.split();
     let (tx, rx) = outbox();
     // Control frames (pings, the final close) jump the member queue.
@@ -42,9 +41,11 @@ pub(super) async fn serve(
     let mut shutdown = state.shutdown.subscribe();
     let renew_every = state.hub.limits().token_lifetime / 4;
     let mut renewals = interval_at(Instant::now() + renew_every, renew_every);
-    let mut checks = interval_at(Instant::now() + ping_every, ping_every);
+    let checks = tokio::time::sleep_until(Instant::from_std(policy.wake_at()));
+    tokio::pin!(checks);
     let mut fallen_behind = Box::pin(tx.fallen_behind());
     let close = loop {
+        checks.as_mut().reset(Instant::from_std(policy.wake_at()));
         tokio::select! {
             _ = async { let _ = shutdown.wait_for(|stopping| *stopping).await; } => {
                 break Some((CLOSE_GOING_AWAY, "server restarting"));
@@ -54,7 +55,8 @@ pub(super) async fn serve(
                 break Some((CLOSE_TRY_AGAIN_LATER, "not keeping up"));
             }
             _ = renewals.tick() => connection.renew_token(),
-            _ = checks.tick() => match policy.check(now()) {
+            () = &mut checks => match policy.check(now()) {
+                Check::Nothing => {}
                 Check::Dead => {
                     tracing::info!(peer = ?connection.peer(), "no pong; dropping dead connection");
                     break None;

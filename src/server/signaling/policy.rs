@@ -1,7 +1,7 @@
 //! One signaling connection's rules, as decisions: how fast it may send (a token bucket, and
 //! strikes for messages dropped in a row), how long it may stay without joining a room, and when
-//! it counts as dead (nothing heard, not even a pong). Pure: the connection task passes the time
-//! and acts on the verdicts.
+//! it counts as dead (nothing heard, not even a pong), and so when it must next be woken. Pure:
+//! the connection task passes the time and acts on the verdicts.
 
 use super::{ConnectionLimits, Keepalive};
 use crate::server::rate::TokenBucket;
@@ -21,9 +21,11 @@ pub enum Message {
     Close,
 }
 
-/// What the periodic check decides.
+/// What the check at [`Policy::wake_at`] decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Check {
+    /// Nothing is due.
+    Nothing,
     /// Send a ping.
     Ping,
     /// The client is gone (nothing heard for too long): drop the connection.
@@ -41,6 +43,7 @@ pub struct Policy {
     strikes: u32,
     last_heard: Instant,
     outside_since: Option<Instant>,
+    next_ping: Instant,
 }
 
 impl Policy {
@@ -53,6 +56,7 @@ impl Policy {
             strikes: 0,
             last_heard: now,
             outside_since: Some(now),
+            next_ping: now + keepalive.ping_every,
         }
     }
 
@@ -86,8 +90,18 @@ impl Policy {
         };
     }
 
-    /// The periodic check (every [`Keepalive::ping_every`]), at `now`.
-    pub fn check(&self, now: Instant) -> Check {
+    /// When [`Policy::check`] is next due: the next ping, the moment the client counts as dead
+    /// if nothing more is heard, or the end of its time to join, whichever comes first.
+    pub fn wake_at(&self) -> Instant {
+        let dead = self.last_heard + self.keepalive.dead_after;
+        let join = self
+            .outside_since
+            .map(|since| since + self.limits.join_within);
+        self.next_ping.min(dead).min(join.unwrap_or(dead))
+    }
+
+    /// The check at `now` (called at [`Policy::wake_at`], or any time).
+    pub fn check(&mut self, now: Instant) -> Check {
         if now.saturating_duration_since(self.last_heard) >= self.keepalive.dead_after {
             return Check::Dead;
         }
@@ -97,7 +111,11 @@ impl Policy {
         {
             return Check::JoinTimeout;
         }
-        Check::Ping
+        if now >= self.next_ping {
+            self.next_ping = now + self.keepalive.ping_every;
+            return Check::Ping;
+        }
+        Check::Nothing
     }
 }
 
@@ -159,14 +177,43 @@ mod tests {
     }
 
     #[test]
-    fn a_connection_outside_a_room_too_long_times_out() {
+    fn a_connection_outside_a_room_too_long_times_out_when_its_time_to_join_ends() {
         let t0 = Instant::now();
-        let policy = policy(t0);
+        let mut policy = policy(t0);
+        let within = ConnectionLimits::default().join_within;
+        policy.heard(t0 + Duration::from_secs(29));
         assert_eq!(policy.check(t0 + Duration::from_secs(29)), Check::Ping);
-        assert_eq!(
-            policy.check(t0 + ConnectionLimits::default().join_within),
-            Check::JoinTimeout
-        );
+        assert_eq!(policy.wake_at(), t0 + within, "woken at the deadline");
+        assert_eq!(policy.check(t0 + within), Check::JoinTimeout);
+    }
+
+    #[test]
+    fn pings_go_out_once_per_interval_however_often_it_is_checked() {
+        let t0 = Instant::now();
+        let mut policy = policy(t0);
+        policy.in_room(true, t0);
+        let every = Keepalive::default().ping_every;
+        assert_eq!(policy.wake_at(), t0 + every);
+        assert_eq!(policy.check(t0 + every / 2), Check::Nothing);
+        assert_eq!(policy.check(t0 + every), Check::Ping);
+        assert_eq!(policy.check(t0 + every), Check::Nothing);
+        assert_eq!(policy.wake_at(), t0 + every * 2);
+    }
+
+    #[test]
+    fn a_silent_client_is_checked_exactly_when_it_would_count_as_dead() {
+        let t0 = Instant::now();
+        let mut policy = policy(t0);
+        policy.in_room(true, t0);
+        let keepalive = Keepalive::default();
+        let mut now = t0;
+        while policy.wake_at() < t0 + keepalive.dead_after {
+            now = policy.wake_at();
+            assert_eq!(policy.check(now), Check::Ping);
+        }
+        assert_eq!(policy.wake_at(), t0 + keepalive.dead_after);
+        assert!(now < t0 + keepalive.dead_after);
+        assert_eq!(policy.check(policy.wake_at()), Check::Dead);
     }
 
     #[test]
@@ -177,9 +224,11 @@ mod tests {
         let later = t0 + Duration::from_secs(100);
         policy.heard(later);
         assert_eq!(policy.check(later), Check::Ping);
+        assert_ne!(policy.check(later), Check::JoinTimeout);
         policy.in_room(false, later);
         policy.heard(later + Duration::from_secs(29));
         assert_eq!(policy.check(later + Duration::from_secs(29)), Check::Ping);
+        assert_eq!(policy.wake_at(), later + Duration::from_secs(30));
         assert_eq!(
             policy.check(later + Duration::from_secs(30)),
             Check::JoinTimeout
@@ -195,5 +244,6 @@ mod tests {
         assert_eq!(policy.check(t0 + dead), Check::Dead);
         policy.heard(t0 + dead - Duration::from_secs(1));
         assert_eq!(policy.check(t0 + dead), Check::Ping);
+        assert_ne!(policy.check(t0 + dead), Check::Dead);
     }
 }

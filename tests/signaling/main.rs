@@ -1,199 +1,26 @@
-//! The signaling route over real WebSockets against a server on 127.0.0.1:0.
+//! The signaling route over real WebSockets against a server on 127.0.0.1:0. Behaviour that
+//! depends on time passing is in `clock`, on tokio's paused clock.
 #![cfg(feature = "ssr")]
 
+mod clock;
+#[path = "../common/mod.rs"]
+mod common;
+mod support;
+
+use common::test_state;
 use confab::protocol::{
-    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, SdpType, ServerMessage,
-    Signal,
+    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, ServerMessage, Signal,
 };
 use confab::server::hub::HubLimits;
 use confab::server::per_source::SourceLimits;
 use confab::server::signaling::{ConnectionLimits, Keepalive};
-mod common;
-
-use common::{serve_app, test_state};
-use confab::server::AppState;
 use futures_util::{SinkExt, StreamExt};
-use std::net::SocketAddr;
 use std::time::Duration;
+use support::*;
 use tokio::net::TcpStream;
+use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-/// How long a test waits for a message that should come.
-const PATIENCE: Duration = Duration::from_secs(5);
-
-struct Server {
-    addr: SocketAddr,
-    state: AppState,
-}
-
-async fn start(limits: HubLimits, keepalive: Keepalive) -> Server {
-    let mut state = test_state(limits);
-    state.keepalive = keepalive;
-    serve(state).await
-}
-
-async fn serve(state: AppState) -> Server {
-    let addr = serve_app(state.clone()).await;
-    Server { addr, state }
-}
-
-/// Room limits for the tests: a short resume grace, so a dropped peer is announced quickly.
-fn limits() -> HubLimits {
-    HubLimits {
-        resume_grace: Duration::from_millis(300),
-        ..HubLimits::default()
-    }
-}
-
-async fn start_default() -> Server {
-    start(limits(), Keepalive::default()).await
-}
-
-/// A server that keeps a dropped peer for 10 s, longer than any test waits to resume.
-async fn start_with_long_grace() -> Server {
-    let limits = HubLimits {
-        resume_grace: Duration::from_secs(10),
-        ..HubLimits::default()
-    };
-    start(limits, Keepalive::default()).await
-}
-
-fn join_message(room: &RoomId, name: &str) -> ClientMessage {
-    join_as(room, name, None, None)
-}
-
-fn join_as(
-    room: &RoomId,
-    name: &str,
-    password: Option<&str>,
-    resume: Option<Resume>,
-) -> ClientMessage {
-    ClientMessage::Join {
-        room: room.clone(),
-        name: name.into(),
-        media: MediaState::default(),
-        password: password.map(str::to_owned),
-        resume,
-    }
-}
-
-/// Waits for the server to close the socket and returns the close frame.
-async fn closed(socket: &mut Socket) -> CloseFrame {
-    tokio::time::timeout(PATIENCE, async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.expect("a close code"),
-                Some(Ok(_)) => continue,
-                other => panic!("expected a close frame, got {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("close within the patience window")
-}
-
-/// A signaling connection from the local address `ip` (a 127.0.0.0/8 address other than
-/// 127.0.0.1 stands for another client on another network).
-async fn connect_from_address(server: &Server, ip: &str) -> Socket {
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
-    socket
-        .bind(SocketAddr::new(ip.parse().unwrap(), 0))
-        .unwrap();
-    let stream = socket.connect(server.addr).await.unwrap();
-    let url = format!("ws://{}/signal", server.addr);
-    let (socket, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
-        .await
-        .unwrap();
-    socket
-}
-
-async fn connect(server: &Server) -> Socket {
-    let (socket, _) = connect_async(format!("ws://{}/signal", server.addr))
-        .await
-        .unwrap();
-    socket
-}
-
-async fn send(socket: &mut Socket, message: &ClientMessage) {
-    let text = serde_json::to_string(message).unwrap();
-    socket.send(Message::text(text)).await.unwrap();
-}
-
-async fn recv(socket: &mut Socket) -> ServerMessage {
-    loop {
-        let frame = tokio::time::timeout(PATIENCE, socket.next())
-            .await
-            .expect("a message within the patience window")
-            .expect("socket open")
-            .expect("readable frame");
-        match frame {
-            Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected frame {other:?}"),
-        }
-    }
-}
-
-/// Asserts nothing is waiting for `socket`: a request sent now is answered before anything else
-/// arrives. (The server handles each connection's messages in order and queues what others send
-/// it as they are handled, so whatever had been sent to it before is ahead of the answer.)
-async fn assert_silent(socket: &mut Socket) {
-    assert_eq!(
-        barrier(socket).await,
-        Vec::new(),
-        "expected nothing waiting"
-    );
-}
-
-/// Everything queued for `socket` before a request sent now is answered; the answer itself is
-/// taken.
-async fn barrier(socket: &mut Socket) -> Vec<ServerMessage> {
-    socket
-        .send(Message::text(r#"{"type":"barrier"}"#))
-        .await
-        .unwrap();
-    let mut before = Vec::new();
-    loop {
-        match recv(socket).await {
-            ServerMessage::Error {
-                code: ErrorCode::BadMessage,
-                message,
-            } if message.contains("barrier") => return before,
-            other => before.push(other),
-        }
-    }
-}
-
-/// Waits (yielding to the server's tasks) until `condition` holds, within the patience window.
-async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
-    tokio::time::timeout(PATIENCE, async {
-        while !condition() {
-            tokio::task::yield_now().await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("{what} did not happen"));
-}
-
-async fn join(socket: &mut Socket, room: &RoomId, name: &str) -> (PeerId, Vec<PeerInfo>) {
-    send(socket, &join_message(room, name)).await;
-    match recv(socket).await {
-        ServerMessage::Welcome { you, peers, .. } => (you, peers),
-        other => panic!("expected welcome, got {other:?}"),
-    }
-}
-
-fn offer(sdp: &str) -> Signal {
-    Signal::Description {
-        sdp_type: SdpType::Offer,
-        sdp: sdp.into(),
-    }
-}
 
 #[tokio::test]
 async fn second_peer_sees_first_and_signals_are_stamped_with_the_sender() {
@@ -367,19 +194,6 @@ async fn message_just_under_the_limit_is_accepted() {
 }
 
 #[tokio::test]
-async fn closing_the_socket_tells_the_room_the_peer_left() {
-    let server = start_default().await;
-    let room = server.state.hub.create_room();
-    let mut a = connect(&server).await;
-    let mut b = connect(&server).await;
-    let _ = join(&mut a, &room, "A").await;
-    let (b_id, _) = join(&mut b, &room, "B").await;
-    let _ = recv(&mut a).await;
-    drop(b);
-    assert_eq!(recv(&mut a).await, ServerMessage::PeerLeft { id: b_id });
-}
-
-#[tokio::test]
 async fn leave_tells_the_room_and_the_connection_can_join_again() {
     let server = start_default().await;
     let room = server.state.hub.create_room();
@@ -428,27 +242,6 @@ async fn joining_twice_is_refused() {
 }
 
 #[tokio::test]
-async fn a_client_that_stops_answering_pings_is_dropped_and_the_room_told() {
-    let server = start(
-        limits(),
-        Keepalive {
-            ping_every: Duration::from_millis(100),
-            dead_after: Duration::from_millis(350),
-        },
-    )
-    .await;
-    let room = server.state.hub.create_room();
-    let mut a = connect(&server).await;
-    let mut b = connect(&server).await;
-    let (a_id, _) = join(&mut a, &room, "A").await;
-    let _ = join(&mut b, &room, "B").await;
-    // A never reads again, so it never answers a ping. B keeps reading (and so answers pings).
-    assert_eq!(recv(&mut b).await, ServerMessage::PeerLeft { id: a_id });
-    assert_eq!(server.state.hub.member_count(&room), 1);
-    drop(a);
-}
-
-#[tokio::test]
 async fn health_check_answers_ok() {
     let server = start_default().await;
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
@@ -490,21 +283,6 @@ async fn media_state_reaches_the_room_and_later_joiners() {
     let (_, peers) = join(&mut c, &room, "C").await;
     let ada = peers.iter().find(|p| p.id == a_id).expect("A is listed");
     assert_eq!(ada.media, muted);
-}
-
-/// A browser handshake: the given `Origin`, sent to `server`.
-async fn connect_from(
-    server: &Server,
-    origin: &str,
-) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let mut request = format!("ws://{}/signal", server.addr)
-        .into_client_request()
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("origin", origin.parse().unwrap());
-    connect_async(request).await.map(|(socket, _)| socket)
 }
 
 #[tokio::test]
@@ -551,58 +329,6 @@ async fn an_origin_the_operator_lists_may_connect() {
             .await
             .is_err()
     );
-}
-
-/// A call in its own room: two joined peers. [`Bystanders::still_talk`] checks that a signal
-/// still goes from one to the other, i.e. whatever happened elsewhere did not touch this room.
-struct Bystanders {
-    a: Socket,
-    b: Socket,
-    b_id: PeerId,
-}
-
-impl Bystanders {
-    async fn join(server: &Server) -> Self {
-        let room = server.state.hub.create_room();
-        let mut a = connect(server).await;
-        let mut b = connect(server).await;
-        let _ = join(&mut a, &room, "Bystander A").await;
-        let (b_id, _) = join(&mut b, &room, "Bystander B").await;
-        let _ = recv(&mut a).await;
-        Bystanders { a, b, b_id }
-    }
-
-    async fn still_talk(&mut self) {
-        send(
-            &mut self.a,
-            &ClientMessage::Signal {
-                to: self.b_id,
-                signal: offer("still here"),
-            },
-        )
-        .await;
-        assert!(matches!(
-            recv(&mut self.b).await,
-            ServerMessage::Signal { .. }
-        ));
-    }
-}
-
-fn resume_of(welcome: &ServerMessage) -> Resume {
-    match welcome {
-        ServerMessage::Welcome {
-            you, resume_token, ..
-        } => Resume {
-            id: *you,
-            token: resume_token.clone(),
-        },
-        other => panic!("expected welcome, got {other:?}"),
-    }
-}
-
-async fn join_with(socket: &mut Socket, message: ClientMessage) -> ServerMessage {
-    send(socket, &message).await;
-    recv(socket).await
 }
 
 #[tokio::test]
@@ -764,20 +490,6 @@ async fn over_the_connection_cap_a_client_is_told_the_server_is_full_and_closed_
     .await;
     let mut later = connect(&server).await;
     let _ = join(&mut later, &server.state.hub.create_room(), "Later").await;
-}
-
-#[tokio::test]
-async fn a_connection_that_never_joins_is_closed() {
-    let mut state = test_state(limits());
-    state.keepalive.ping_every = Duration::from_millis(50);
-    state.connection_limits.join_within = Duration::from_millis(200);
-    let server = serve(state).await;
-    let mut idle = connect(&server).await;
-    assert_eq!(
-        recv(&mut idle).await,
-        ServerMessage::error(ErrorCode::JoinTimeout)
-    );
-    assert_eq!(closed(&mut idle).await.code, CloseCode::Policy);
 }
 
 #[tokio::test]
@@ -1115,11 +827,10 @@ async fn a_reader_that_falls_behind_is_closed_with_1013_and_resuming_gets_the_re
     assert_eq!(server.state.hub.member_count(&room), 2);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_reader_that_never_reads_again_frees_its_connection_and_the_room_is_told_it_left() {
     let mut state = test_state(limits());
     state.connections = std::sync::Arc::new(tokio::sync::Semaphore::new(10));
-    state.connection_limits.close_drain = Duration::from_millis(300);
     let server = serve(state).await;
     let room = server.state.hub.create_room();
     let mut b = connect_slow_reader(&server).await;
@@ -1127,12 +838,21 @@ async fn a_reader_that_never_reads_again_frees_its_connection_and_the_room_is_to
     let (mut a, _) = flood_a_reader_who_stopped(&server, &room, b_id).await;
 
     // B's socket is dropped after the drain time although B never answers: only A's
-    // connection holds a slot.
-    let connections = server.state.connections.clone();
-    eventually("the slow reader's connection slot given back", || {
-        connections.available_permits() == 9
-    })
-    .await;
+    // connection holds a slot. (The clock is paused: sleeping moves it, no real time passes.)
+    let drain = server.state.connection_limits.close_drain;
+    assert_eq!(server.state.connections.available_permits(), 8);
+    tokio::time::sleep(drain - Duration::from_secs(1)).await;
+    assert_eq!(
+        server.state.connections.available_permits(),
+        8,
+        "still draining"
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        server.state.connections.available_permits(),
+        9,
+        "the slow reader's connection slot given back"
+    );
     // And once its grace period is over, it has left.
     let left = tokio::time::timeout(PATIENCE, async {
         loop {
