@@ -11,7 +11,6 @@
 //!   perfect negotiation, ICE restarts), unit-tested natively.
 //! - [`client`]: the browser shells that carry them out (WebSocket, peer connections, media).
 //! - `server` (feature `ssr`): HTTPS, the room hub and the signaling route.
-//! - `load` (feature `ssr`): the `confab-load` load-test tool.
 
 // Leptos view types nest deeply; the default limit is too small for the meeting page.
 #![recursion_limit = "256"]
@@ -22,7 +21,6 @@ pub mod call;
 pub mod client;
 pub mod components;
 #[cfg(feature = "ssr")]
-pub mod load;
 pub mod pages;
 pub mod protocol;
 #[cfg(feature = "ssr")]

@@ -9,8 +9,8 @@
 mod binary;
 
 use binary::{Binary, free_port};
-use confab::load::transport::Target;
 use confab::protocol::{ClientMessage, MediaState, RoomId, ServerMessage};
+use confab_load::transport::Target;
 use futures_util::{SinkExt, StreamExt};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -349,7 +349,7 @@ async fn when_the_acme_server_fails_the_self_signed_certificate_stays_and_the_lo
     std::fs::remove_file(root).unwrap();
 }
 
-async fn next(socket: &mut confab::load::transport::Socket) -> ServerMessage {
+async fn next(socket: &mut confab_load::transport::Socket) -> ServerMessage {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await

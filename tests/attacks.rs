@@ -7,8 +7,8 @@
 mod binary;
 
 use binary::Binary;
-use confab::load::transport::{Socket, Target};
 use confab::protocol::{ClientMessage, ErrorCode, MediaState, Resume, RoomId, ServerMessage};
+use confab_load::transport::{Socket, Target};
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -7,8 +7,8 @@
 mod binary;
 
 use binary::{Binary, free_port};
-use confab::load::transport::Target;
 use confab::protocol::{ClientMessage, MediaState, RoomId, ServerMessage};
+use confab_load::transport::Target;
 use futures_util::{SinkExt, StreamExt};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
@@ -48,7 +48,7 @@ async fn presented(port: u16) -> CertificateDer<'static> {
         .unwrap_or_else(|_| panic!("no certificate: {output:?}"))
 }
 
-async fn joined(target: &Target) -> confab::load::transport::Socket {
+async fn joined(target: &Target) -> confab_load::transport::Socket {
     let mut socket = target.connect().await.unwrap();
     let join = ClientMessage::Join {
         room: RoomId::from_random_bytes(rand::random()),
@@ -68,7 +68,7 @@ async fn joined(target: &Target) -> confab::load::transport::Socket {
     socket
 }
 
-async fn next(socket: &mut confab::load::transport::Socket) -> ServerMessage {
+async fn next(socket: &mut confab_load::transport::Socket) -> ServerMessage {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
@@ -81,7 +81,7 @@ async fn next(socket: &mut confab::load::transport::Socket) -> ServerMessage {
     }
 }
 
-async fn still_answers(socket: &mut confab::load::transport::Socket) {
+async fn still_answers(socket: &mut confab_load::transport::Socket) {
     socket
         .send(Message::text(
             serde_json::to_string(&ClientMessage::Lock { locked: true }).unwrap(),
@@ -416,7 +416,7 @@ fn readme_nginx(dir: &Path, listen: u16, confab: u16) -> String {
 }
 
 /// A signaling connection to `url` from the local address `ip`.
-async fn connect_from(url: &str, ip: &str) -> confab::load::transport::Socket {
+async fn connect_from(url: &str, ip: &str) -> confab_load::transport::Socket {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket
         .bind(std::net::SocketAddr::new(ip.parse().unwrap(), 0))

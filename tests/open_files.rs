@@ -3,8 +3,8 @@
 //! the connection past what fits that the server is full instead of leaving it unanswered.
 #![cfg(feature = "ssr")]
 
-use confab::load::transport::Target;
 use confab::protocol::{ClientMessage, ErrorCode, MediaState, RoomId, ServerMessage};
+use confab_load::transport::Target;
 use futures_util::{SinkExt, StreamExt};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -67,7 +67,7 @@ impl Target {
             .then(|| tls_connector(insecure, Vec::new()))
             .transpose()?;
         Ok(Target {
-            url: format!("{scheme}://{authority}{}", crate::protocol::SIGNALING_PATH),
+            url: format!("{scheme}://{authority}{}", confab::protocol::SIGNALING_PATH),
             host,
             port,
             tls,

@@ -1,8 +1,8 @@
 //! `confab-load`: puts a Confab server under load and prints what it measured.
-//! See [`confab::load`].
+//! See the library, [`confab_load`].
 
 use clap::Parser;
-use confab::load::run::{Options, run};
+use confab_load::run::{Options, run};
 use std::process::ExitCode;
 
 /// Opens ROOMS × PEERS signaling connections to a Confab server, negotiates every pair, relays
@@ -65,7 +65,7 @@ async fn main() -> ExitCode {
                     serde_json::to_string_pretty(&report).expect("reports serialise")
                 );
             } else {
-                print!("{}", confab::load::report::table(&report));
+                print!("{}", confab_load::report::table(&report));
             }
             if report.lost + report.misrouted + report.out_of_order > 0 {
                 ExitCode::FAILURE

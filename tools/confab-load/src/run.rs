@@ -4,8 +4,8 @@
 use super::server::{ServerSample, ServerUsage};
 use super::stats::{LatencySummary, Ledger, summarise};
 use super::transport::Target;
-use crate::protocol::{ClientMessage, MediaState, PeerId, RoomId, SdpType, ServerMessage, Signal};
-use crate::server::outbox::{OUTBOX_BYTES, OUTBOX_MESSAGES};
+use confab::protocol::{ClientMessage, MediaState, PeerId, RoomId, SdpType, ServerMessage, Signal};
+use confab::server::outbox::{OUTBOX_BYTES, OUTBOX_MESSAGES};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};

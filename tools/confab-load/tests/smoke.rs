@@ -1,12 +1,11 @@
 //! A short run of the load tool against a real server on 127.0.0.1:0: every message accounted
 //! for, the negotiation complete, the server's own figures read. No timing is asserted.
-#![cfg(feature = "ssr")]
-
+#[path = "../../../tests/common/mod.rs"]
 mod common;
 
 use common::{serve_app, test_state};
-use confab::load::run::{Options, run};
 use confab::server::hub::HubLimits;
+use confab_load::run::{Options, run};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_short_load_run_delivers_every_message_once_in_order_to_its_target() {
@@ -39,7 +38,7 @@ async fn a_short_load_run_delivers_every_message_once_in_order_to_its_target() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let server = report.server.expect("this process can be read");
     assert!(server.rss_connected_kib > 0);
-    let table = confab::load::report::table(&report);
+    let table = confab_load::report::table(&report);
     assert!(
         table.contains("lost / misrouted / out of order  0 / 0 / 0"),
         "{table}"
