@@ -21,10 +21,9 @@
 
 use super::{CallPhase, Timer};
 use crate::protocol::{
-    ClientMessage, ErrorCode, IceConfig, MediaState, PeerId, PeerInfo, Resume, RoomId,
-    RoomSettings, ServerMessage, Signal,
+    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings,
+    ServerMessage, Signal,
 };
-use crate::state::reconnect;
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
 /// Messages for the server kept while reconnecting (candidates and offers of an ICE restart).
@@ -40,115 +39,6 @@ pub const DRAW_CALL_AT_LATEST_MS: u32 = 250;
 
 /// How soon to ask for the ICE configuration again when the server did not answer, in seconds.
 pub const ICE_RETRY_SECONDS: u32 = 30;
-
-/// What the shell is told to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    /// Open the signaling connection (report [`Input::SignalingOpen`] or
-    /// [`Input::SignalingClosed`]).
-    OpenSignaling,
-    /// Close it, quietly.
-    CloseSignaling,
-    /// Send this to the server.
-    Send(ClientMessage),
-    /// Fetch the ICE configuration with this proof of membership (report
-    /// [`Input::IceFetched`]).
-    FetchIce(Resume),
-    /// Use this ICE configuration for connections made from now on.
-    UseIce(IceConfig),
-    /// Feed [`Input::Timer`] back after this many milliseconds.
-    Wake {
-        /// The wait.
-        after_ms: u32,
-        /// What for.
-        timer: Timer,
-    },
-    /// Show a participant.
-    AddTile(PeerInfo),
-    /// Update a participant's announced media.
-    TileMedia(PeerId, MediaState),
-    /// Remove a participant (and everything going to or from it: `why` says why, for transfers
-    /// under way).
-    RemoveTile {
-        /// Who.
-        peer: PeerId,
-        /// Why, as a sentence.
-        why: String,
-    },
-    /// Remove every participant and connection (the server did not take us back as ourselves).
-    ClearPeers,
-    /// Open a connection to a participant; we make the offer with `we_offer`, and yield in a
-    /// collision with `polite`.
-    Connect {
-        /// Who.
-        peer: PeerId,
-        /// We offer (they were in the room before us).
-        we_offer: bool,
-        /// We yield when offers collide (we joined later).
-        polite: bool,
-    },
-    /// Hand negotiation data from a participant to its connection.
-    Deliver {
-        /// From whom.
-        from: PeerId,
-        /// What.
-        signal: Signal,
-    },
-    /// Close every connection.
-    CloseAll,
-    /// The room's host, lock and password changed.
-    Settings(RoomSettings),
-    /// The page shows this phase.
-    Phase(CallPhase),
-    /// Our id in the room (`None`: not in a room).
-    Me(Option<PeerId>),
-    /// A sentence for the person, or none.
-    Alert(Option<String>),
-    /// The server is away and we are trying to reach it.
-    Reconnecting(bool),
-    /// The lobby should ask for the meeting password.
-    NeedsPassword(bool),
-}
-
-/// What happened.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Input {
-    /// The person clicked Join.
-    Join,
-    /// The signaling connection opened.
-    SignalingOpen,
-    /// A message from the server.
-    Server(ServerMessage),
-    /// The signaling connection closed (or could not open: 1006), with a random number in
-    /// [0, 1) for the retry's jitter.
-    SignalingClosed {
-        /// The WebSocket close code.
-        code: u16,
-        /// Jitter for the retry delay.
-        jitter: f64,
-    },
-    /// The ICE configuration arrived (`None`: the server did not give one).
-    IceFetched(Option<IceConfig>),
-    /// A timer the core asked for went off.
-    Timer(Timer),
-    /// A connection of ours has negotiation data for its participant.
-    Outgoing {
-        /// For whom.
-        to: PeerId,
-        /// What.
-        signal: Signal,
-    },
-    /// The person changed what they send.
-    Media(MediaState),
-    /// Host only: lock or unlock.
-    Lock(bool),
-    /// Host only: set or remove the password.
-    SetPassword(Option<String>),
-    /// Host only: remove a participant.
-    Remove(PeerId),
-    /// The person left (Leave, closing the tab).
-    Leave,
-}
 
 /// The ICE configuration's progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -513,114 +403,6 @@ impl CallCore {
         }
     }
 
-    fn ice_fetched(&mut self, config: Option<IceConfig>, out: &mut Vec<Action>) {
-        let first = self.ice == Ice::Fetching;
-        match config {
-            Some(config) => {
-                if let Some(seconds) = config.refresh_after_seconds {
-                    out.push(Action::Wake {
-                        after_ms: seconds.saturating_mul(1000),
-                        timer: Timer::IceRefresh,
-                    });
-                }
-                out.push(Action::UseIce(config));
-            }
-            // Without it, calls still connect within one network; a refresh tries again.
-            None if first => out.push(Action::UseIce(IceConfig::default())),
-            None => out.push(Action::Wake {
-                after_ms: ICE_RETRY_SECONDS * 1000,
-                timer: Timer::IceRefresh,
-            }),
-        }
-        if !first {
-            return;
-        }
-        self.ice = Ice::Ready;
-        for peer in std::mem::take(&mut self.unconnected) {
-            self.connect(peer, true, out);
-        }
-        for message in std::mem::take(&mut self.waiting) {
-            self.server(message, out);
-        }
-    }
-
-    fn timer(&mut self, timer: Timer, out: &mut Vec<Action>) {
-        match timer {
-            Timer::DrawCall => self.draw_call(out),
-            Timer::Reconcile => {
-                let Some(confirmed) = self.confirmed.take() else {
-                    return;
-                };
-                let gone: Vec<PeerId> = self
-                    .connected
-                    .iter()
-                    .filter(|id| !confirmed.contains(id))
-                    .copied()
-                    .collect();
-                for id in gone {
-                    self.peer_left(id, "left the call before it finished.", out);
-                }
-            }
-            Timer::Reconnect => {
-                if self.phase != CallPhase::Left && self.me.is_some() && !self.socket_open {
-                    out.push(Action::OpenSignaling);
-                }
-            }
-            Timer::IceRefresh => {
-                if self.phase == CallPhase::Left {
-                    return;
-                }
-                if let Some(resume) = self.resume.clone() {
-                    out.push(Action::FetchIce(resume));
-                }
-            }
-        }
-    }
-
-    /// The signaling connection closed. In the call, we reconnect (media between browsers goes
-    /// on meanwhile) unless the server closed it for a broken rule.
-    fn lost_server(&mut self, code: u16, jitter: f64, out: &mut Vec<Action>) {
-        self.socket_open = false;
-        if self.phase == CallPhase::Left {
-            return;
-        }
-        if self.me.is_none() {
-            if !self.alerting {
-                self.alert(Some("Could not reach the server. Try again.".into()), out);
-            }
-            self.set_phase(CallPhase::Lobby, out);
-            return;
-        }
-        if !reconnect::should_retry(code) {
-            let sentence = if code == crate::protocol::CLOSE_MESSAGE_TOO_BIG {
-                "The server closed the connection: a message was too big."
-            } else {
-                "The server closed the connection. People already in the call can still see and hear you."
-            };
-            if self.reconnecting {
-                self.reconnecting = false;
-                out.push(Action::Reconnecting(false));
-            }
-            self.alert(Some(sentence.into()), out);
-            return;
-        }
-        if !self.reconnecting {
-            self.reconnecting = true;
-            out.push(Action::Reconnecting(true));
-        }
-        let delay = reconnect::delay_ms(self.attempts, jitter);
-        self.attempts += 1;
-        out.push(Action::Wake {
-            after_ms: delay,
-            timer: Timer::Reconnect,
-        });
-    }
-
-    fn close_socket(&mut self, out: &mut Vec<Action>) {
-        self.socket_open = false;
-        out.push(Action::CloseSignaling);
-    }
-
     /// Leaves the call: tells the server, closes every connection. Safe to call twice.
     fn leave(&mut self, out: &mut Vec<Action>) {
         if self.phase == CallPhase::Left {
@@ -646,5 +428,9 @@ impl CallCore {
     }
 }
 
+mod events;
+mod recovery;
 #[cfg(test)]
 mod tests;
+
+pub use events::{Action, Input};

@@ -1,4 +1,5 @@
 use super::*;
+use crate::protocol::IceConfig;
 use crate::protocol::{CLOSE_GOING_AWAY, CLOSE_POLICY, SdpType};
 
 fn room() -> RoomId {

@@ -18,11 +18,15 @@
 //! server restart, can use one.
 //!
 //! ## Layout
-//! - this file: the rooms map and every operation on it;
+//! - this file: the rooms map, joining, relaying and what everyone may ask;
+//! - `away`: members whose connection dropped, their grace, leaving and revocations;
+//! - `host`: what only the host may do (lock, password, removal);
 //! - [`room`]: one room's members, lock, password and budgets;
 //! - `member`: one participant and what waits for it while away;
 //! - [`revoked`]: the tokens no longer honoured.
 
+mod away;
+mod host;
 mod member;
 pub mod revoked;
 pub mod room;
@@ -37,7 +41,7 @@ use crate::protocol::{
     clean_name,
 };
 use axum::extract::ws::Utf8Bytes;
-use revoked::{Revocation, Revoked};
+use revoked::Revoked;
 use room::{Arrival, Room};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -358,73 +362,6 @@ impl Hub {
         self.remove_member(room_id, id, false, now);
     }
 
-    /// Marks a member whose connection ended as away, if `connection` still carries it; it
-    /// leaves at the first [`Hub::tick`] after the grace period unless it comes back. Returns
-    /// whether it was marked.
-    pub fn disconnect(
-        &self,
-        room_id: &RoomId,
-        id: PeerId,
-        connection: ConnectionId,
-        now: Instant,
-    ) -> bool {
-        let marked = self
-            .with_room(room_id, |room| match room.member_mut(id) {
-                Some(member) if member.connection == connection => {
-                    member.tx = None;
-                    true
-                }
-                _ => false,
-            })
-            .unwrap_or(false);
-        if marked {
-            let deadline = now + self.limits.resume_grace;
-            super::lock(&self.away).push(Reverse((deadline, room_id.clone(), id, connection)));
-        }
-        marked
-    }
-
-    /// Removes a member that is still away on `connection` (it did not come back in time), and
-    /// revokes its token.
-    pub fn expire(&self, room_id: &RoomId, id: PeerId, connection: ConnectionId, now: Instant) {
-        let mut rooms = self.lock(room_id);
-        let Some(room) = rooms.get_mut(room_id) else {
-            return;
-        };
-        let away = room
-            .member(id)
-            .is_some_and(|m| m.connection == connection && m.is_away());
-        if !away {
-            return;
-        }
-        if let Some(member) = room.remove(id) {
-            self.revoke(room_id, &member, false, now);
-        }
-        if room.members.is_empty() {
-            self.forget(&mut rooms, room_id);
-        }
-    }
-
-    /// Does what is due at `now`: members whose grace ran out leave, and revocations whose
-    /// tokens have expired are forgotten.
-    pub fn tick(&self, now: Instant) {
-        loop {
-            let due = {
-                let mut away = super::lock(&self.away);
-                match away.peek() {
-                    Some(Reverse((deadline, ..))) if *deadline <= now => away.pop(),
-                    _ => None,
-                }
-            };
-            let Some(Reverse((_, room, id, connection))) = due else {
-                break;
-            };
-            self.expire(&room, id, connection, now);
-        }
-        let unix = self.unix(now);
-        super::lock(&self.revoked).prune(unix);
-    }
-
     /// Records a member's new media state and tells the rest of its room.
     pub fn update_media(&self, room_id: &RoomId, id: PeerId, state: MediaState) {
         self.with_room(room_id, |room| {
@@ -478,71 +415,6 @@ impl Hub {
         }
     }
 
-    /// Host only: locks or unlocks the room.
-    pub fn set_locked(&self, room_id: &RoomId, by: PeerId, locked: bool) -> Result<(), ErrorCode> {
-        self.as_host(room_id, by, |room| room.locked = locked)
-    }
-
-    /// Host only: asks to change the room's password, which costs a hash. Refused for anyone but
-    /// the host, and for a host changing it too often.
-    pub fn may_change_password(
-        &self,
-        room_id: &RoomId,
-        by: PeerId,
-        now: Instant,
-    ) -> Result<(), ErrorCode> {
-        let mut rooms = self.lock(room_id);
-        let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
-        if room.host() != Some(by) {
-            return Err(ErrorCode::NotHost);
-        }
-        if room.password_changes.take(now) {
-            Ok(())
-        } else {
-            Err(ErrorCode::TooFast)
-        }
-    }
-
-    /// Host only: sets or clears the room password (already hashed).
-    pub fn set_password(
-        &self,
-        room_id: &RoomId,
-        by: PeerId,
-        password: Option<StoredPassword>,
-    ) -> Result<(), ErrorCode> {
-        self.as_host(room_id, by, |room| room.password = password)
-    }
-
-    /// Host only: removes a participant, who is told and disconnected and may not resume. The
-    /// revocation returned is what the server keeps on disk so that it outlives a restart.
-    pub fn remove(
-        &self,
-        room_id: &RoomId,
-        by: PeerId,
-        target: PeerId,
-        now: Instant,
-    ) -> Result<Revocation, ErrorCode> {
-        let mut rooms = self.lock(room_id);
-        let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
-        if room.host() != Some(by) {
-            return Err(ErrorCode::NotHost);
-        }
-        if target == by || room.member(target).is_none() {
-            return Err(ErrorCode::UnknownPeer);
-        }
-        if let Some(member) = room.member_mut(target)
-            && let Some(tx) = member.tx.take()
-        {
-            let _ = tx.try_send(encode(&ServerMessage::error(ErrorCode::Removed)));
-            let _ = tx.try_send(Outbound::Close(
-                crate::protocol::CLOSE_POLICY,
-                "removed by the host",
-            ));
-        }
-        let member = room.remove(target).expect("checked above");
-        Ok(self.revoke(room_id, &member, true, now))
-    }
-
     /// Whether `resume` proves its holder is a member of `room_id` now (present or away).
     pub fn is_member(&self, room_id: &RoomId, resume: &Resume, now: Instant) -> bool {
         let rooms = self.lock(room_id);
@@ -593,57 +465,11 @@ impl Hub {
             .unwrap_or(0)
     }
 
-    /// Revocations in force at `now` (with `removals_only`, only the host's removals): what the
-    /// server keeps on disk.
-    pub fn revocations(&self, now: Instant, removals_only: bool) -> Vec<Revocation> {
-        super::lock(&self.revoked).list(self.unix(now), removals_only)
-    }
-
-    /// Takes back revocations kept from before a restart.
-    pub fn restore_revocations(&self, list: Vec<Revocation>, now: Instant) {
-        let unix = self.unix(now);
-        let mut revoked = super::lock(&self.revoked);
-        for revocation in list {
-            revoked.insert(revocation, unix);
-        }
-    }
-
     fn may_resume(&self, room_id: &RoomId, resume: &Resume, now: Instant) -> bool {
         self.key
             .verify(room_id, resume.id, &resume.token, self.unix(now))
             .is_some()
             && !super::lock(&self.revoked).contains(room_id, resume.id)
-    }
-
-    fn revoke(
-        &self,
-        room_id: &RoomId,
-        member: &member::Member,
-        removed: bool,
-        now: Instant,
-    ) -> Revocation {
-        let revocation = Revocation {
-            room: room_id.clone(),
-            id: member.info.id,
-            expires: member.token_expires,
-            removed,
-        };
-        super::lock(&self.revoked).insert(revocation.clone(), self.unix(now));
-        revocation
-    }
-
-    /// Removes a member (leaving or timed out) and revokes its token.
-    fn remove_member(&self, room_id: &RoomId, id: PeerId, removed: bool, now: Instant) {
-        let mut rooms = self.lock(room_id);
-        let Some(room) = rooms.get_mut(room_id) else {
-            return;
-        };
-        if let Some(member) = room.remove(id) {
-            self.revoke(room_id, &member, removed, now);
-        }
-        if room.members.is_empty() {
-            self.forget(&mut rooms, room_id);
-        }
     }
 
     /// Takes a place for a new room made by `source`, or says why there is none.
@@ -667,23 +493,6 @@ impl Hub {
             return Err(ErrorCode::TooManyRooms);
         }
         *by_source.entry(source).or_insert(0) += 1;
-        Ok(())
-    }
-
-    fn as_host(
-        &self,
-        room_id: &RoomId,
-        by: PeerId,
-        change: impl FnOnce(&mut Room),
-    ) -> Result<(), ErrorCode> {
-        let mut rooms = self.lock(room_id);
-        let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
-        if room.host() != Some(by) {
-            return Err(ErrorCode::NotHost);
-        }
-        change(room);
-        let settings = room.settings();
-        room.broadcast(&ServerMessage::Settings { settings }, None);
         Ok(())
     }
 

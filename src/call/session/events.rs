@@ -1,0 +1,117 @@
+//! The core's vocabulary: what happens to it ([`Input`]) and what it asks its shell to do
+//! ([`Action`]).
+
+use crate::call::{CallPhase, Timer};
+use crate::protocol::{
+    ClientMessage, IceConfig, MediaState, PeerId, PeerInfo, Resume, RoomSettings, ServerMessage,
+    Signal,
+};
+
+/// What the shell is told to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Open the signaling connection (report [`Input::SignalingOpen`] or
+    /// [`Input::SignalingClosed`]).
+    OpenSignaling,
+    /// Close it, quietly.
+    CloseSignaling,
+    /// Send this to the server.
+    Send(ClientMessage),
+    /// Fetch the ICE configuration with this proof of membership (report
+    /// [`Input::IceFetched`]).
+    FetchIce(Resume),
+    /// Use this ICE configuration for connections made from now on.
+    UseIce(IceConfig),
+    /// Feed [`Input::Timer`] back after this many milliseconds.
+    Wake {
+        /// The wait.
+        after_ms: u32,
+        /// What for.
+        timer: Timer,
+    },
+    /// Show a participant.
+    AddTile(PeerInfo),
+    /// Update a participant's announced media.
+    TileMedia(PeerId, MediaState),
+    /// Remove a participant (and everything going to or from it: `why` says why, for transfers
+    /// under way).
+    RemoveTile {
+        /// Who.
+        peer: PeerId,
+        /// Why, as a sentence.
+        why: String,
+    },
+    /// Remove every participant and connection (the server did not take us back as ourselves).
+    ClearPeers,
+    /// Open a connection to a participant; we make the offer with `we_offer`, and yield in a
+    /// collision with `polite`.
+    Connect {
+        /// Who.
+        peer: PeerId,
+        /// We offer (they were in the room before us).
+        we_offer: bool,
+        /// We yield when offers collide (we joined later).
+        polite: bool,
+    },
+    /// Hand negotiation data from a participant to its connection.
+    Deliver {
+        /// From whom.
+        from: PeerId,
+        /// What.
+        signal: Signal,
+    },
+    /// Close every connection.
+    CloseAll,
+    /// The room's host, lock and password changed.
+    Settings(RoomSettings),
+    /// The page shows this phase.
+    Phase(CallPhase),
+    /// Our id in the room (`None`: not in a room).
+    Me(Option<PeerId>),
+    /// A sentence for the person, or none.
+    Alert(Option<String>),
+    /// The server is away and we are trying to reach it.
+    Reconnecting(bool),
+    /// The lobby should ask for the meeting password.
+    NeedsPassword(bool),
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// The person clicked Join.
+    Join,
+    /// The signaling connection opened.
+    SignalingOpen,
+    /// A message from the server.
+    Server(ServerMessage),
+    /// The signaling connection closed (or could not open: 1006), with a random number in
+    /// [0, 1) for the retry's jitter.
+    SignalingClosed {
+        /// The WebSocket close code.
+        code: u16,
+        /// Jitter for the retry delay.
+        jitter: f64,
+    },
+    /// The ICE configuration arrived (`None`: the server did not give one).
+    IceFetched(Option<IceConfig>),
+    /// A timer the core asked for went off.
+    Timer(Timer),
+    /// A connection of ours has negotiation data for its participant.
+    Outgoing {
+        /// For whom.
+        to: PeerId,
+        /// What.
+        signal: Signal,
+    },
+    /// The person changed what they send.
+    Media(MediaState),
+    /// Host only: lock or unlock.
+    Lock(bool),
+    /// Host only: set or remove the password.
+    SetPassword(Option<String>),
+    /// Host only: remove a participant.
+    Remove(PeerId),
+    /// The person left (Leave, closing the tab).
+    Leave,
+}
