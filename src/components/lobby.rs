@@ -54,7 +54,7 @@ pub fn Lobby(
                     id="display-name"
                     type="text"
                     autocomplete="name"
-                    maxlength="64"
+                    maxlength=crate::protocol::MAX_NAME_CHARS.to_string()
                     bind:value=name
                 />
                 <Show when=move || state.needs_password.get()>

@@ -239,13 +239,7 @@ pub fn parse_file_channel_label(label: &str) -> Option<TransferId> {
 
 /// Lowercase hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)] as char);
-        out.push(DIGITS[usize::from(byte & 0x0f)] as char);
-    }
-    out
+    data_encoding::HEXLOWER.encode(bytes)
 }
 
 #[cfg(test)]

@@ -11,6 +11,15 @@ use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
+/// Which routes browsers may use for media.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum IcePolicy {
+    /// Direct connections where possible, TURN where not.
+    All,
+    /// Always through TURN: participants never learn each other's addresses.
+    Relay,
+}
+
 /// Confab: a video-call server and web app in one program.
 ///
 /// Start it, open one of the printed links, and share the meeting link.
@@ -191,9 +200,8 @@ pub struct Config {
 
     /// `relay` sends every call through TURN, so participants never learn each other's IP
     /// addresses (more load on the TURN server); `all` lets browsers connect directly.
-    #[arg(long, env = "CONFAB_ICE_TRANSPORT_POLICY", default_value = "all",
-          value_parser = ["all", "relay"])]
-    pub ice_transport_policy: String,
+    #[arg(long, env = "CONFAB_ICE_TRANSPORT_POLICY", value_enum, default_value_t = IcePolicy::All)]
+    pub ice_transport_policy: IcePolicy,
 
     /// Most people in one room. Every participant sends their video to every other one, so
     /// upload bandwidth grows with this number.
@@ -364,7 +372,10 @@ impl Config {
         {
             problems.push(format!("--site-dir {} is not a folder", dir.display()));
         }
-        if self.ice_transport_policy == "relay" && self.no_turn && self.turn_urls.is_empty() {
+        if self.ice_transport_policy == IcePolicy::Relay
+            && self.no_turn
+            && self.turn_urls.is_empty()
+        {
             problems.push(
                 "--ice-transport-policy relay needs a TURN server: drop --no-turn or add --turn-url"
                     .to_owned(),
@@ -438,7 +449,7 @@ mod tests {
         assert_eq!(config.turn_listen, "0.0.0.0:3478".parse().unwrap());
         assert_eq!(config.turn_relay_ports, (49152, 65535));
         assert_eq!(config.turn_ttl, 3600);
-        assert_eq!(config.ice_transport_policy, "all");
+        assert_eq!(config.ice_transport_policy, IcePolicy::All);
         assert_eq!(config.max_connections_per_address, 500);
         assert_eq!(config.max_rooms_per_address, 100);
         assert_eq!(

@@ -352,7 +352,7 @@ async fn ice_and_turn(config: &Config) -> Result<(IceProvider, Option<TurnServer
         }),
         secret: Some(secret),
         ttl: Duration::from_secs(config.turn_ttl),
-        relay_only: config.ice_transport_policy == "relay",
+        relay_only: config.ice_transport_policy == super::config::IcePolicy::Relay,
     };
     Ok((ice, turn))
 }
