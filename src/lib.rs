@@ -20,7 +20,6 @@ pub mod app;
 pub mod call;
 pub mod client;
 pub mod components;
-#[cfg(feature = "ssr")]
 pub mod pages;
 pub mod protocol;
 #[cfg(feature = "ssr")]
