@@ -102,14 +102,14 @@ test('a message over the limit is refused with a sentence and the draft is kept'
   const long = 'x'.repeat(4001);
   await ann.getByRole('textbox', { name: 'Message' }).fill(long);
   await ann.getByRole('button', { name: 'Send', exact: true }).click();
-  await expect(ann.getByRole('region', { name: 'Chat' }).getByRole('alert')).toHaveText(
+  await expect(ann.getByRole('complementary', { name: 'Chat' }).getByRole('alert')).toHaveText(
     'Messages can be at most 4000 characters; this one has 4001.',
   );
   await expect(ann.getByRole('textbox', { name: 'Message' })).toHaveValue(long);
   // Trimmed to the limit, it goes.
   await ann.getByRole('textbox', { name: 'Message' }).fill('y'.repeat(4000));
   await ann.getByRole('textbox', { name: 'Message' }).press('Enter');
-  await expect(ann.getByRole('region', { name: 'Chat' }).getByRole('alert')).toBeHidden();
+  await expect(ann.getByRole('complementary', { name: 'Chat' }).getByRole('alert')).toBeHidden();
   await openChat(bob);
   await expect.poll(() => texts(bob)).toEqual(['y'.repeat(4000)]);
 });

@@ -44,7 +44,7 @@ test('switching microphone mid-call keeps the call playing, changes the sent tra
   const before = await sender(ada, 'audio');
   expect(before.trackId).not.toBeNull();
 
-  await ada.getByText('Devices', { exact: true }).click();
+  await ada.getByRole('button', { name: 'Devices' }).click();
   const chosen = await pickAnother(ada, 'Microphone');
 
   await expect.poll(async () => (await sender(ada, 'audio')).trackId).not.toBe(before.trackId);

@@ -10,7 +10,7 @@ type Upload = string | { name: string; mimeType: string; buffer: Buffer };
 async function openFiles(page: Page): Promise<void> {
   const button = page.getByRole('button', { name: /^Files/ });
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
-  await expect(page.getByRole('region', { name: 'Files' })).toBeVisible();
+  await expect(page.getByRole('complementary', { name: 'Files' })).toBeVisible();
 }
 
 /** Picks files in the Files panel for `to` ("Everyone" or a name). */
@@ -187,7 +187,7 @@ test('files dropped on the panel go to everyone; picked for one person, only to 
   const [ann, bob, cat] = pages;
   await allTogether(pages);
   await openFiles(ann);
-  await ann.getByRole('region', { name: 'Files' }).evaluate((zone) => {
+  await ann.getByRole('complementary', { name: 'Files' }).evaluate((zone) => {
     const data = new DataTransfer();
     data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
     const init = { dataTransfer: data, bubbles: true, cancelable: true };

@@ -49,9 +49,12 @@ test('connection quality shows good, and drops when the video is starved of band
 
 test('the statistics panel graphs the connection over time', async ({ person }) => {
   const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');
+  const options = tile(bob, 'Ada').getByRole('button', { name: 'Options for Ada' });
   const toggle = tile(bob, 'Ada').getByRole('button', { name: 'Connection statistics' });
+  await options.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   await toggle.click();
+  await options.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   const panel = bob.getByRole('region', { name: 'Connection statistics for Ada' });
   for (const graph of ['Bitrate in', 'Bitrate out', 'Round-trip time', 'Packet loss', 'Frame rate', 'Resolution']) {
@@ -66,6 +69,10 @@ test('the statistics panel graphs the connection over time', async ({ person }) 
       .evaluate((line) => (line.getAttribute('points') ?? '').split(' ').filter(Boolean).length);
   const before = await points();
   await expect.poll(points).toBeGreaterThan(before);
+  // The name stays readable beside the statistics.
+  const caption = tile(bob, 'Ada').locator('figcaption');
+  const [name, stats] = [(await caption.boundingBox())!, (await panel.boundingBox())!];
+  expect(name.y >= stats.y + stats.height || name.x + name.width <= stats.x, 'statistics clear of the name').toBe(true);
   await toggle.click();
   await expect(panel).toHaveCount(0);
 });

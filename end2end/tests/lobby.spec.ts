@@ -98,7 +98,7 @@ test('with the camera blocked, a person is told why and can still join to see an
   try {
     const dee = await person({ browser: strict, camera: false });
     await openLobby(dee, link, 'Dee');
-    await expect(dee.getByRole('status')).toContainText('Camera and microphone are blocked');
+    await expect(dee.getByRole('status').filter({ hasText: 'Camera and microphone are blocked' })).toBeVisible();
     await dee.getByRole('button', { name: 'Join', exact: true }).click();
     await expectVideoPlaying(dee, 'Ada');
     await expectFramesRising(dee, 1);
@@ -158,7 +158,8 @@ test('the seventh person is told the room is full', async ({ person }) => {
   const late = await person();
   await openLobby(late, link, 'Late');
   await late.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(late.getByRole('alert').filter({ hasText: 'This room is full.' })).toBeVisible();
+  await expect(late.getByRole('heading', { name: 'This meeting is full' })).toBeVisible();
+  await late.getByRole('button', { name: 'Try again' }).click();
   await expect(late.getByRole('button', { name: 'Join', exact: true })).toBeEnabled();
 });
 

@@ -1,6 +1,7 @@
 // Room privacy as people meet it: the host sets a password, locks the meeting and removes
 // someone; everyone else sees what the host did.
-import { expect, join, meeting, openLobby, setMeetingPassword, test, tile } from './support';
+import type { Page } from '@playwright/test';
+import { expect, meeting, openLobby, setMeetingPassword, test, tile } from './support';
 
 test('a meeting with a password lets in only those who type it', async ({ person }) => {
   const { link, pages } = await meeting(person, 'Host');
@@ -21,33 +22,45 @@ test('a meeting with a password lets in only those who type it', async ({ person
   await expect(tile(host, 'Guest')).toBeVisible();
   await expect(guest.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
   // Only the host has host controls.
-  await expect(guest.getByText('Host controls')).toHaveCount(0);
+  await expect(guest.getByRole('button', { name: 'Host controls' })).toHaveCount(0);
 });
 
 test('the host removes someone from a locked meeting, and they cannot come back', async ({ person }) => {
   const { link, pages } = await meeting(person, 'Host', 'Guest');
   const [host, guest] = pages;
   await expect(tile(host, 'Guest')).toBeVisible();
-  await host.getByText('Host controls').click();
+  await host.getByRole('button', { name: 'Host controls' }).click();
   await host.getByRole('button', { name: 'Lock meeting' }).click();
   await expect(host.getByRole('button', { name: 'Unlock meeting' })).toHaveAttribute('aria-pressed', 'true');
   await expect(guest.getByRole('status').filter({ hasText: 'Meeting locked' })).toBeVisible();
 
+  // Removing asks first; Cancel keeps the person.
   await host.getByRole('button', { name: 'Remove Guest' }).click();
-  await expect(guest.getByRole('alert')).toHaveText('The host removed you from the meeting.');
-  await expect(guest.getByRole('button', { name: 'Rejoin' })).toBeVisible();
+  const confirm = host.getByRole('alertdialog', { name: 'Remove Guest?' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(tile(host, 'Guest')).toBeVisible();
+  await host.getByRole('button', { name: 'Remove Guest' }).click();
+  await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(guest.getByRole('heading', { name: 'You were removed from the meeting' })).toBeVisible();
+  await expect(guest.getByRole('button', { name: 'Try again' })).toHaveCount(0);
   await expect(tile(host, 'Guest')).toHaveCount(0);
 
-  await guest.getByRole('button', { name: 'Rejoin' }).click();
-  await guest.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(guest.getByRole('alert')).toHaveText('The host has locked this meeting: nobody new can join.');
-
+  // The link again: the meeting is locked, and it says so.
+  await joinRefused(guest, link);
   const latecomer = await person();
-  await openLobby(latecomer, link, 'Late');
-  await latecomer.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(latecomer.getByRole('alert')).toHaveText('The host has locked this meeting: nobody new can join.');
+  await joinRefused(latecomer, link);
 
   await host.getByRole('button', { name: 'Unlock meeting' }).click();
-  await join(latecomer, link, 'Late');
+  await latecomer.getByRole('button', { name: 'Try again' }).click();
+  await latecomer.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(latecomer.getByRole('button', { name: 'Leave' })).toBeVisible();
   await expect(tile(host, 'Late')).toBeVisible();
 });
+
+/** Opens the link, asks to join, and is shown that the meeting is locked. */
+async function joinRefused(page: Page, link: string): Promise<void> {
+  await openLobby(page, link, 'Late');
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'This meeting is locked' })).toBeVisible();
+}

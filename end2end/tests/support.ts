@@ -146,9 +146,10 @@ export async function meeting(
 
 /** The host protects the meeting with a password from the host controls (the page says so). */
 export async function setMeetingPassword(host: Page, password: string): Promise<void> {
-  await host.getByText('Host controls').click();
+  await host.getByRole('button', { name: 'Host controls' }).click();
   await host.getByLabel('New meeting password').fill(password);
   await host.getByRole('button', { name: 'Set password' }).click();
+  await host.getByRole('button', { name: 'Close host controls' }).click();
   await expect(host.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
 }
 

@@ -24,7 +24,8 @@ use crate::protocol::{
     ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings,
     ServerMessage, Signal,
 };
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use crate::state::problem::Problem;
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 /// Messages for the server kept while reconnecting (candidates and offers of an ICE restart).
 pub const OUTBOX_LIMIT: usize = 256;
@@ -66,8 +67,8 @@ pub struct CallCore {
     waiting: Vec<ServerMessage>,
     /// Those in the room when we joined, to connect to once the ICE configuration is here.
     unconnected: Vec<PeerId>,
-    /// Participants shown.
-    tiles: BTreeSet<PeerId>,
+    /// Participants shown, with their names.
+    tiles: BTreeMap<PeerId, String>,
     /// Participants we have a connection to.
     connected: BTreeSet<PeerId>,
     socket_open: bool,
@@ -79,7 +80,7 @@ pub struct CallCore {
     /// What we, as host, last asked for (a restarted server forgets both).
     locked: bool,
     protection_password: Option<String>,
-    /// An alert is showing.
+    /// An alert or a problem is showing.
     alerting: bool,
 }
 
@@ -97,7 +98,7 @@ impl CallCore {
             ice: Ice::Unknown,
             waiting: Vec::new(),
             unconnected: Vec::new(),
-            tiles: BTreeSet::new(),
+            tiles: BTreeMap::new(),
             connected: BTreeSet::new(),
             socket_open: false,
             reconnecting: false,
@@ -140,6 +141,9 @@ impl CallCore {
         let mut out = Vec::new();
         match input {
             Input::Join => {
+                if self.alerting {
+                    self.problem(None, &mut out);
+                }
                 self.set_phase(CallPhase::Joining, &mut out);
                 out.push(Action::OpenSignaling);
             }
@@ -194,6 +198,12 @@ impl CallCore {
     fn alert(&mut self, sentence: Option<String>, out: &mut Vec<Action>) {
         self.alerting = sentence.is_some();
         out.push(Action::Alert(sentence));
+    }
+
+    /// Shows a problem screen; what happens after (the socket closing) does not replace it.
+    pub(super) fn problem(&mut self, problem: Option<Problem>, out: &mut Vec<Action>) {
+        self.alerting = problem.is_some();
+        out.push(Action::Problem(problem));
     }
 
     /// Sends to the server; while it is away (and we were in the call), keeps the message for
@@ -261,12 +271,13 @@ impl CallCore {
                     return;
                 }
                 let id = peer.id;
-                self.tiles.insert(id);
+                out.push(Action::Toast(format!("{} joined", peer.name)));
+                self.tiles.insert(id, peer.name.clone());
                 out.push(Action::AddTile(peer));
                 self.connect(id, false, out);
             }
             ServerMessage::PeerMedia { id, state } => {
-                if self.tiles.contains(&id) {
+                if self.tiles.contains_key(&id) {
                     out.push(Action::TileMedia(id, state));
                 }
             }
@@ -282,6 +293,7 @@ impl CallCore {
                 if code == ErrorCode::Removed {
                     self.close_socket(out);
                     self.leave(out);
+                    self.problem(Problem::of(code), out);
                 } else if self.me.is_none() {
                     // The join itself was refused (e.g. the room is full): back to the lobby.
                     self.close_socket(out);
@@ -293,6 +305,10 @@ impl CallCore {
                     );
                     out.push(Action::NeedsPassword(needs));
                     self.set_phase(CallPhase::Lobby, out);
+                    if let Some(problem) = Problem::of(code) {
+                        self.problem(Some(problem), out);
+                        return;
+                    }
                 }
                 self.alert(Some(message), out);
             }
@@ -346,7 +362,7 @@ impl CallCore {
                 continue;
             }
             let id = peer.id;
-            if self.tiles.insert(id) {
+            if self.tiles.insert(id, peer.name.clone()).is_none() {
                 out.push(Action::AddTile(peer));
             }
             if self.ice == Ice::Ready {
@@ -395,7 +411,8 @@ impl CallCore {
     fn peer_left(&mut self, id: PeerId, why: &str, out: &mut Vec<Action>) {
         self.connected.remove(&id);
         self.unconnected.retain(|p| *p != id);
-        if self.tiles.remove(&id) {
+        if let Some(name) = self.tiles.remove(&id) {
+            out.push(Action::Toast(format!("{name} left")));
             out.push(Action::RemoveTile {
                 peer: id,
                 why: why.to_owned(),

@@ -13,6 +13,7 @@
 //!   chat messages go out and come in there.
 
 pub mod call;
+pub mod capabilities;
 pub mod data_channel;
 pub mod devices;
 pub mod file_receive;
@@ -25,6 +26,7 @@ pub mod peer;
 pub mod progress;
 pub mod screen_share;
 pub mod signaling;
+pub mod size;
 pub mod stats;
 pub mod ticker;
 pub mod tracks;

@@ -1,67 +1,129 @@
-//! The call: everyone's tiles, the controls, and the chat and files panels beside them.
+//! The call screen: the control bar, everyone's tiles laid out for the space there is (a grid,
+//! or a large stage and a filmstrip when a tile is pinned or a screen is shared), and the open
+//! panel beside them (or over them on a narrow screen). It fills the window and never scrolls.
 
+use crate::components::actions::services;
 use crate::components::chat_panel::ChatPanel;
 use crate::components::device_pickers::DevicePickers;
 use crate::components::files_panel::FilesPanel;
 use crate::components::host_controls::HostControls;
-use crate::components::media_controls::MediaControls;
+use crate::components::invite::Invite;
+use crate::components::settings_panel::SettingsPanel;
+use crate::components::side_panel::{SidePanel, close};
+use crate::components::toolbar::Toolbar;
 use crate::components::video_tile::VideoTile;
-use crate::protocol::PeerId;
-use crate::state::call::CallState;
-use crate::state::call::DeviceKind;
-use crate::state::transfers::TransferAction;
-use crate::state::transfers::TransferKey;
+use crate::state::call::{CallState, TileKey};
+use crate::state::grid::{TILE_ASPECT, fit};
+use crate::state::panel::Panel;
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use web_sys::File;
 
-/// The grid of tiles (yours first) and the call controls.
+/// Pixels between tiles (as in the stylesheet).
+const GAP: f64 = 8.0;
+
+/// Below this width, with one other person, your own tile is a small one in the corner.
+const CORNER_SELF_BELOW: f64 = 600.0;
+
+/// Tallest a filmstrip tile gets, in pixels.
+const STRIP_HEIGHT: f64 = 96.0;
+
+/// The call screen.
 #[component]
 pub fn CallView(
     /// The meeting page's state.
     state: CallState,
-    /// Called when the person clicks Leave.
-    on_leave: Callback<()>,
-    /// Mutes or unmutes the microphone.
-    on_toggle_mic: Callback<()>,
-    /// Turns the camera off or on.
-    on_toggle_camera: Callback<()>,
-    /// Switches to another camera, microphone or speaker.
-    on_pick_device: Callback<(DeviceKind, String)>,
-    /// Starts or stops sharing the screen.
-    on_toggle_sharing: Callback<()>,
-    /// Sends a chat message to everyone or one person.
-    on_send_chat: Callback<(String, Option<PeerId>), Result<(), String>>,
-    /// Offers files to everyone or one person.
-    on_send_files: Callback<(Vec<File>, Option<PeerId>)>,
-    /// Accepts, declines or cancels a transfer.
-    on_transfer_action: Callback<(TransferKey, TransferAction)>,
-    /// Host: locks or unlocks the meeting.
-    on_lock: Callback<bool>,
-    /// Host: sets or removes the meeting password.
-    on_set_password: Callback<Option<String>>,
-    /// Host: removes a participant.
-    on_remove: Callback<PeerId>,
 ) -> impl IntoView {
-    let chat = state.chat;
-    let transfers = state.transfers;
-    let chat_name = move || match chat.unread.get() {
-        0 => "Chat".to_owned(),
-        n => format!("Chat, {n} unread"),
-    };
-    let files_name = move || match transfers.waiting_for_us() {
-        0 => "Files".to_owned(),
-        n => format!("Files, {n} waiting"),
-    };
-    let count = move || state.remotes.with(|r| r.len()) + 1;
-    // Which tile is shown large: "you" or a peer's id.
-    let pinned = RwSignal::new(None::<String>);
+    let escape = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
+        if event.key() == "Escape" && state.panel.get_untracked().is_some() {
+            event.prevent_default();
+            close(state);
+        }
+    });
+    on_cleanup(move || escape.remove());
+    let is_host = state.is_host();
     view! {
-        <section class="call" aria-label="Call">
-            <div class="call-body">
+        <section class="call" aria-label="Call" class:panel-open=move || state.panel.with(Option::is_some)>
+            <Toolbar state />
+            <Tiles state />
+            <div class="panels">
+                <SidePanel state panel=Panel::Chat>
+                    <ChatPanel state />
+                </SidePanel>
+                <SidePanel state panel=Panel::Files>
+                    <FilesPanel state />
+                </SidePanel>
+                <Show when=move || is_host.get()>
+                    <SidePanel state panel=Panel::Host>
+                        <HostControls state />
+                    </SidePanel>
+                </Show>
+                <SidePanel state panel=Panel::Devices>
+                    <DevicePickers state />
+                </SidePanel>
+                <SidePanel state panel=Panel::Settings>
+                    <SettingsPanel state />
+                </SidePanel>
+            </div>
+        </section>
+    }
+}
+
+/// Everyone's tiles, sized to the space they have.
+#[component]
+fn Tiles(state: CallState) -> impl IntoView {
+    let area = NodeRef::<leptos::html::Div>::new();
+    // The area's size, once measured (the server renders for a typical laptop).
+    let size = RwSignal::new((1280.0_f64, 640.0_f64));
+    let watch_size = services().watch_size;
+    Effect::new(move |watched: Option<bool>| {
+        if watched == Some(true) {
+            return true;
+        }
+        match area.get() {
+            Some(element) => {
+                watch_size(&element, Callback::new(move |wh| size.set(wh)));
+                true
+            }
+            None => false,
+        }
+    });
+    let count = move || state.remotes.with(Vec::len) + 1;
+    let stage = state.stage();
+    let alone = move || state.remotes.with(Vec::is_empty);
+    let corner_self =
+        move || stage.get().is_none() && count() == 2 && size.get().0 < CORNER_SELF_BELOW;
+    let layout = move || {
+        let (width, height) = size.get();
+        let n = count();
+        if stage.get().is_some() {
+            // A filmstrip of the others under the stage, as large as fits in one row.
+            let others = (n - 1).max(1);
+            let strip_width = ((width - GAP * (others - 1) as f64) / others as f64)
+                .min(STRIP_HEIGHT * TILE_ASPECT)
+                .floor()
+                .max(1.0);
+            let strip_height = (strip_width / TILE_ASPECT).floor();
+            format!(
+                "--cols:{others};--tile-w:{strip_width}px;--tile-h:{strip_height}px;--stage-h:{}px",
+                (height - strip_height - GAP).max(0.0).floor()
+            )
+        } else {
+            let shown = if corner_self() { 1 } else { n };
+            let f = fit(shown, width, height, GAP, TILE_ASPECT);
+            format!(
+                "--cols:{};--tile-w:{}px;--tile-h:{}px",
+                f.columns, f.width, f.height
+            )
+        }
+    };
+    let you = TileKey::You;
+    view! {
+        <div class="tiles-area" node_ref=area>
             <div
-                class="grid"
-                class:has-pinned=move || pinned.with(Option::is_some)
-                style:--tiles=move || count().to_string()
+                class="tiles"
+                class:staged=move || stage.get().is_some()
+                class:corner-self=corner_self
+                style=layout
             >
                 <VideoTile
                     label="You"
@@ -69,8 +131,8 @@ pub fn CallView(
                     media=state.own_media()
                     speaking=state.own_speaking()
                     local=true
-                    key="you"
-                    pinned=pinned
+                    pinning=(you, state.pinned)
+                    staged=Signal::derive(move || stage.get() == Some(you))
                 />
                 <For each=move || state.remotes.get() key=|tile| tile.id let:tile>
                     <VideoTile
@@ -81,53 +143,19 @@ pub fn CallView(
                         speaking=tile.speaking.into()
                         quality=tile.quality
                         history=tile.history
-                        key=tile.id.to_string()
-                        pinned=pinned
+                        pinning=(TileKey::Peer(tile.id), state.pinned)
+                        staged=Signal::derive(move || stage.get() == Some(TileKey::Peer(tile.id)))
                         status=tile.connection
                     />
                 </For>
             </div>
-            <aside class="side" hidden=move || !chat.open.get() && !transfers.open.get()>
-                <ChatPanel state on_send=on_send_chat />
-                <FilesPanel state on_send=on_send_files on_action=on_transfer_action />
-            </aside>
-            </div>
-            <div class="controls">
-                <MediaControls state on_toggle_mic on_toggle_camera />
-                <button class="toggle" class:on=move || state.sharing.get() on:click=move |_| on_toggle_sharing.run(())>
-                    {move || if state.sharing.get() { "Stop sharing" } else { "Share screen" }}
-                </button>
-                <button
-                    class="toggle"
-                    aria-label=chat_name
-                    aria-expanded=move || chat.open.get().to_string()
-                    on:click=move |_| chat.set_open(!chat.open.get_untracked())
-                >
-                    "Chat"
-                    <Show when=move || { chat.unread.get() > 0 }>
-                        <span class="count" aria-hidden="true">{move || chat.unread.get()}</span>
-                    </Show>
-                </button>
-                <button
-                    class="toggle"
-                    aria-label=files_name
-                    aria-expanded=move || transfers.open.get().to_string()
-                    on:click=move |_| transfers.open.update(|open| *open = !*open)
-                >
-                    "Files"
-                    <Show when=move || { transfers.waiting_for_us() > 0 }>
-                        <span class="count" aria-hidden="true">{move || transfers.waiting_for_us()}</span>
-                    </Show>
-                </button>
-                <HostControls state on_lock on_set_password on_remove />
-                <details class="device-menu">
-                    <summary>"Devices"</summary>
-                    <DevicePickers state on_pick=on_pick_device />
-                </details>
-                <button class="danger" on:click=move |_| on_leave.run(())>
-                    "Leave"
-                </button>
-            </div>
-        </section>
+            <Show when=alone>
+                <section class="alone" aria-labelledby="alone-heading">
+                    <h2 id="alone-heading">"You're the only one here"</h2>
+                    <p>"Share this link with the people you want in the meeting."</p>
+                    <Invite />
+                </section>
+            </Show>
+        </div>
     }
 }

@@ -9,18 +9,17 @@ use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
 
-/// The chat panel, shown while `state.chat.open`.
+/// The chat: the messages, and a form to send one to everyone or one person.
 #[component]
 pub fn ChatPanel(
     /// The meeting page's state.
     state: CallState,
-    /// Sends a message to everyone (`None`) or one person; an error is a sentence to show.
-    on_send: Callback<(String, Option<PeerId>), Result<(), String>>,
 ) -> impl IntoView {
+    let on_send = crate::components::actions::actions().send_chat;
     let draft = RwSignal::new(String::new());
     let to = RwSignal::new(None::<PeerId>);
     let problem = RwSignal::new(None::<String>);
-    let log = NodeRef::<html::Ol>::new();
+    let log = NodeRef::<html::Div>::new();
 
     // Keep the newest message in view.
     Effect::new(move |_| {
@@ -51,13 +50,14 @@ pub fn ChatPanel(
     };
 
     view! {
-        <section class="panel chat" aria-label="Chat" hidden=move || !state.chat.open.get()>
-            <h2>"Chat"</h2>
-            <ol class="chat-log" role="log" aria-label="Chat messages" node_ref=log>
-                <For each=move || state.chat.lines.get() key=|line| line.seq let:line>
-                    <ChatMessage line />
-                </For>
-            </ol>
+        <div class="chat">
+            <div class="chat-log" role="log" aria-label="Chat messages" node_ref=log>
+                <ol>
+                    <For each=move || state.chat.lines.get() key=|line| line.seq let:line>
+                        <ChatMessage line />
+                    </For>
+                </ol>
+            </div>
             <form class="chat-form" on:submit=on_submit>
                 <RecipientPicker state label="Send message to" id="chat-to" chosen=to />
                 <textarea
@@ -71,7 +71,7 @@ pub fn ChatPanel(
                 <button type="submit">"Send"</button>
             </form>
             <p role="alert" class="error">{move || problem.get()}</p>
-        </section>
+        </div>
     }
 }
 

@@ -1,32 +1,43 @@
-//! Camera, microphone and speaker pickers.
+//! Choosing the camera, microphone and speaker, and why one is missing.
 
+use crate::components::actions::actions;
 use crate::state::call::{CallState, DeviceKind};
 use leptos::prelude::*;
 
-/// A picker per kind of device the browser lists (speakers only where it can route sound).
+/// A picker per kind of device there is to choose from, and what is wrong with any.
 #[component]
 pub fn DevicePickers(
     /// The meeting page's state.
     state: CallState,
-    /// Called with the kind and id of a newly chosen device.
-    on_pick: Callback<(DeviceKind, String)>,
 ) -> impl IntoView {
+    let problems = move || {
+        let mut list: Vec<String> = Vec::new();
+        for problem in [state.camera_problem.get(), state.mic_problem.get()]
+            .into_iter()
+            .flatten()
+        {
+            if !list.contains(&problem) {
+                list.push(problem);
+            }
+        }
+        list
+    };
     view! {
         <div class="devices">
-            <DevicePicker state kind=DeviceKind::Camera on_pick />
-            <DevicePicker state kind=DeviceKind::Microphone on_pick />
-            <DevicePicker state kind=DeviceKind::Speaker on_pick />
+            <DevicePicker state kind=DeviceKind::Camera />
+            <DevicePicker state kind=DeviceKind::Microphone />
+            <DevicePicker state kind=DeviceKind::Speaker />
+            <For each=problems key=|p| p.clone() let:problem>
+                <p class="media-problem">{problem}</p>
+            </For>
         </div>
     }
 }
 
-/// One labelled picker.
+/// One kind's picker, shown when there is a device of that kind.
 #[component]
-fn DevicePicker(
-    state: CallState,
-    kind: DeviceKind,
-    on_pick: Callback<(DeviceKind, String)>,
-) -> impl IntoView {
+fn DevicePicker(state: CallState, kind: DeviceKind) -> impl IntoView {
+    let on_pick = actions().pick_device;
     let id = format!("device-{}", kind.noun().to_lowercase());
     let options = move || {
         state

@@ -4,8 +4,6 @@ use crate::components::recipient_picker::RecipientPicker;
 use crate::components::transfer_row::TransferRow;
 use crate::protocol::PeerId;
 use crate::state::call::CallState;
-use crate::state::transfers::TransferAction;
-use crate::state::transfers::TransferKey;
 use leptos::ev::{DragEvent, Event};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,11 +14,9 @@ use web_sys::{File, FileList, HtmlInputElement};
 pub fn FilesPanel(
     /// The meeting page's state.
     state: CallState,
-    /// Offers files to everyone (`None`) or one person.
-    on_send: Callback<(Vec<File>, Option<PeerId>)>,
-    /// Accepts, declines or cancels a transfer.
-    on_action: Callback<(TransferKey, TransferAction)>,
 ) -> impl IntoView {
+    let actions = crate::components::actions::actions();
+    let (on_send, on_action) = (actions.send_files, actions.transfer_action);
     let to = RwSignal::new(None::<PeerId>);
     let dragging = RwSignal::new(false);
     let offer = move |list: Option<FileList>| {
@@ -51,22 +47,22 @@ pub fn FilesPanel(
             .with(|items| items.iter().any(|i| i.status.with(|s| s.is_over())))
     };
     view! {
-        <section
-            class="panel files"
+        <div
+            class="files"
             class:dragging=move || dragging.get()
-            aria-label="Files"
-            hidden=move || !state.transfers.open.get()
             on:dragover=on_dragover
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
-            <h2>"Files"</h2>
             <RecipientPicker state label="Send files to" id="files-to" chosen=to />
             <label class="file-pick">
                 "Choose files to send"
                 <input type="file" multiple on:change=on_pick />
             </label>
-            <p class="hint">"…or drop files here. They go straight to the other browsers, never through the server."</p>
+            <p class="hint">
+                {move || if state.touch.get() { "" } else { "…or drop files here. " }}
+                "They go straight to the other browsers, never through the server."
+            </p>
             <ul class="transfers" aria-label="Transfers">
                 <For each=move || state.transfers.items.get() key=|item| item.key let:item>
                     <TransferRow item on_action />
@@ -75,7 +71,7 @@ pub fn FilesPanel(
             <Show when=has_finished>
                 <button on:click=move |_| state.transfers.clear_finished()>"Clear finished"</button>
             </Show>
-        </section>
+        </div>
     }
 }
 

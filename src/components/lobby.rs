@@ -3,7 +3,6 @@
 use crate::components::device_pickers::DevicePickers;
 use crate::components::media_controls::MediaControls;
 use crate::components::video_tile::VideoTile;
-use crate::state::call::DeviceKind;
 use crate::state::call::{CallState, Phase};
 use leptos::prelude::*;
 
@@ -16,15 +15,8 @@ pub fn Lobby(
     name: RwSignal<String>,
     /// The meeting password being typed (asked for once the server says it needs one).
     password: RwSignal<String>,
-    /// Called when the person clicks Join.
-    on_join: Callback<()>,
-    /// Mutes or unmutes the microphone.
-    on_toggle_mic: Callback<()>,
-    /// Turns the camera off or on.
-    on_toggle_camera: Callback<()>,
-    /// Switches to another camera, microphone or speaker.
-    on_pick_device: Callback<(DeviceKind, String)>,
 ) -> impl IntoView {
+    let on_join = crate::components::actions::actions().join;
     let joining = move || state.phase.get() == Phase::Joining;
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -44,10 +36,10 @@ pub fn Lobby(
                 <meter min="0" max="0.3" low="0.02" value=move || state.mic_level.get().min(0.3)></meter>
             </label>
             <p role="status" class="media-problem">{move || state.media_problem.get()}</p>
-            <div class="controls">
-                <MediaControls state on_toggle_mic on_toggle_camera />
+            <div class="lobby-controls" role="group" aria-label="Camera and microphone">
+                <MediaControls state />
             </div>
-            <DevicePickers state on_pick=on_pick_device />
+            <DevicePickers state />
             <form class="join-form" on:submit=submit>
                 <label for="display-name">"Your name"</label>
                 <input

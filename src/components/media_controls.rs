@@ -1,5 +1,9 @@
-//! Microphone and camera buttons, with keyboard shortcuts.
+//! Microphone and camera buttons, with their keyboard shortcuts (which can be turned off in
+//! Settings). When a device is blocked or missing the button says so, is marked disabled, and
+//! pressing it explains why and asks the browser again.
 
+use crate::components::actions::actions;
+use crate::components::icons::{Icon, IconSvg};
 use crate::state::call::CallState;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -15,13 +19,11 @@ pub const CAMERA_SHORTCUT: &str = "V";
 pub fn MediaControls(
     /// The meeting page's state.
     state: CallState,
-    /// Mutes or unmutes the microphone.
-    on_toggle_mic: Callback<()>,
-    /// Turns the camera off or on.
-    on_toggle_camera: Callback<()>,
 ) -> impl IntoView {
+    let actions = actions();
     let shortcuts = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
-        if event.repeat()
+        if !state.shortcuts.get_untracked()
+            || event.repeat()
             || event.ctrl_key()
             || event.meta_key()
             || event.alt_key()
@@ -30,35 +32,103 @@ pub fn MediaControls(
             return;
         }
         let key = event.key().to_ascii_uppercase();
-        if key == MIC_SHORTCUT {
+        if key == MIC_SHORTCUT && state.mic_problem.get_untracked().is_none() {
             event.prevent_default();
-            on_toggle_mic.run(());
-        } else if key == CAMERA_SHORTCUT {
+            actions.toggle_mic.run(());
+        } else if key == CAMERA_SHORTCUT && state.camera_problem.get_untracked().is_none() {
             event.prevent_default();
-            on_toggle_camera.run(());
+            actions.toggle_camera.run(());
         }
     });
     on_cleanup(move || shortcuts.remove());
 
     view! {
+        <DeviceButton
+            state
+            problem=state.mic_problem
+            on=state.mic_on
+            unavailable="Microphone unavailable"
+            short="Mic"
+            label=mic_label
+            short_label=|on| if on { "Mute" } else { "Unmute" }
+            icons=(Icon::Mic, Icon::MicOff)
+            shortcut=MIC_SHORTCUT
+            toggle=actions.toggle_mic
+            problem_id="mic-problem"
+        />
+        <DeviceButton
+            state
+            problem=state.camera_problem
+            on=state.camera_on
+            unavailable="Camera unavailable"
+            short="Camera"
+            label=camera_label
+            short_label=|_| "Camera"
+            icons=(Icon::Camera, Icon::CameraOff)
+            shortcut=CAMERA_SHORTCUT
+            toggle=actions.toggle_camera
+            problem_id="camera-problem"
+        />
+    }
+}
+
+/// One device's button.
+#[component]
+fn DeviceButton(
+    state: CallState,
+    problem: RwSignal<Option<String>>,
+    on: RwSignal<bool>,
+    unavailable: &'static str,
+    short: &'static str,
+    label: fn(bool) -> &'static str,
+    short_label: fn(bool) -> &'static str,
+    icons: (Icon, Icon),
+    shortcut: &'static str,
+    toggle: Callback<()>,
+    problem_id: &'static str,
+) -> impl IntoView {
+    let blocked = move || problem.with(Option::is_some);
+    let name = move || {
+        if blocked() {
+            unavailable.to_owned()
+        } else {
+            label(on.get()).to_owned()
+        }
+    };
+    let click = move |_| {
+        // Blocked or missing: say why, and ask the browser again.
+        if let Some(reason) = problem.get_untracked() {
+            state.toasts.push(reason);
+        }
+        toggle.run(());
+    };
+    view! {
         <button
-            class="toggle"
-            class:off=move || !state.mic_on.get()
-            aria-keyshortcuts=MIC_SHORTCUT
-            title=move || format!("{} ({MIC_SHORTCUT})", mic_label(state.mic_on.get()))
-            on:click=move |_| on_toggle_mic.run(())
+            type="button"
+            class="bar-button"
+            class:off=move || blocked() || !on.get()
+            aria-label=name
+            aria-disabled=move || blocked().then_some("true")
+            aria-describedby=move || blocked().then_some(problem_id)
+            aria-keyshortcuts=move || (!blocked() && state.shortcuts.get()).then_some(shortcut)
+            title=move || {
+                if state.shortcuts.get() && !blocked() {
+                    format!("{} ({shortcut})", name())
+                } else {
+                    name()
+                }
+            }
+            on:click=click
         >
-            {move || mic_label(state.mic_on.get())}
+            {move || {
+                let icon = if on.get() && !blocked() { icons.0 } else { icons.1 };
+                view! { <IconSvg icon /> }
+            }}
+            <span class="bar-label">
+                {move || if blocked() { short } else { short_label(on.get()) }}
+            </span>
         </button>
-        <button
-            class="toggle"
-            class:off=move || !state.camera_on.get()
-            aria-keyshortcuts=CAMERA_SHORTCUT
-            title=move || format!("{} ({CAMERA_SHORTCUT})", camera_label(state.camera_on.get()))
-            on:click=move |_| on_toggle_camera.run(())
-        >
-            {move || camera_label(state.camera_on.get())}
-        </button>
+        <span id=problem_id class="visually-hidden">{move || problem.get()}</span>
     }
 }
 

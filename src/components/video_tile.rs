@@ -1,9 +1,12 @@
-//! A participant's tile: their video and name, a placeholder when their camera is off, and a
-//! muted-microphone mark.
+//! A participant's tile: their video and name, their initial when there is no picture, a
+//! muted-microphone mark, and one "Options" button revealing what can be done with the tile
+//! (pin, fullscreen, picture in picture, statistics), so tiles never crowd with buttons.
 
+use crate::components::actions::services;
+use crate::components::icons::{Icon, IconSvg};
 use crate::components::stats_panel::StatsPanel;
 use crate::protocol::MediaState;
-use crate::state::call::StreamSlot;
+use crate::state::call::{StreamSlot, TileKey};
 use crate::state::quality::{Quality, Sample};
 use leptos::html::Video;
 use leptos::prelude::*;
@@ -22,7 +25,7 @@ pub fn VideoTile(
     /// Whether this is your own camera.
     #[prop(optional)]
     local: bool,
-    /// A short connection status, shown while not connected.
+    /// The connection's state, shown while not connected.
     #[prop(optional, into)]
     status: Option<Signal<crate::call::link::ConnectionState>>,
     /// The speaker to play this tile's sound on (empty: system default).
@@ -36,48 +39,31 @@ pub fn VideoTile(
     /// The connection's recent statistics (remote tiles).
     #[prop(optional)]
     history: Option<RwSignal<VecDeque<Sample>>>,
-    /// This tile's key in `pinned`.
-    #[prop(optional, into)]
-    key: String,
-    /// Which tile of the grid is shown large, if any (no Pin button without a grid).
+    /// Which tile this is, and which is pinned: with them, the tile has its options (the
+    /// lobby's preview has none).
     #[prop(optional)]
-    pinned: Option<RwSignal<Option<String>>>,
+    pinning: Option<(TileKey, RwSignal<Option<TileKey>>)>,
+    /// Whether this tile is the one shown large.
+    #[prop(optional, into)]
+    staged: Signal<bool>,
 ) -> impl IntoView {
     let video = NodeRef::<Video>::new();
-    let show_stats = RwSignal::new(false);
     let figure = NodeRef::<leptos::html::Figure>::new();
-    let is_pinned = {
-        let key = key.clone();
-        Signal::derive(move || {
-            pinned.is_some_and(|pinned| pinned.with(|p| p.as_deref() == Some(key.as_str())))
-        })
-    };
-    let toggle_pin = move |_| {
-        if let Some(pinned) = pinned {
-            pinned.set((!is_pinned.get_untracked()).then(|| key.clone()));
-        }
-    };
-    let fullscreen = move |_| {
-        if let Some(figure) = figure.get() {
-            crate::client::layout::toggle_fullscreen(&figure);
-        }
-    };
-    let picture_in_picture = move |_| {
-        if let Some(video) = video.get() {
-            crate::client::layout::toggle_picture_in_picture(&video);
-        }
-    };
+    let show_stats = RwSignal::new(false);
     Effect::new(move |_| {
         let stream = stream.get();
         if let Some(element) = video.get() {
             element.set_src_object(stream.as_ref());
         }
     });
-    Effect::new(move |_| {
-        if let (Some(speaker), Some(element)) = (speaker, video.get()) {
-            crate::client::devices::route_audio(&element, &speaker.get());
-        }
-    });
+    if let Some(speaker) = speaker {
+        let route_audio = services().route_audio;
+        Effect::new(move |_| {
+            if let Some(element) = video.get() {
+                route_audio(&element, &speaker.get());
+            }
+        });
+    }
     let status_text = move || {
         status
             .map(|s| s.get())
@@ -100,7 +86,7 @@ pub fn VideoTile(
         <figure
             node_ref=figure
             class="tile"
-            class:pinned=move || is_pinned.get()
+            class:staged=move || staged.get()
             class:local=local
             class:screen=move || media.get().screen
             class:camera-off=camera_off
@@ -118,7 +104,7 @@ pub fn VideoTile(
             <figcaption>
                 <Show when=move || !media.get().audio>
                     <span class="mic-off" role="img" aria-label="Microphone off">
-                        <MicOffIcon />
+                        <IconSvg icon=Icon::MicOff />
                     </span>
                 </Show>
                 <bdi>{label}</bdi>
@@ -128,34 +114,117 @@ pub fn VideoTile(
                 <span class="status">{status_text}</span>
                 {quality.map(|quality| view! { <QualityBars quality /> })}
             </figcaption>
-            <div class="tile-actions">
-                <Show when=move || pinned.is_some()>
-                    <button
-                        aria-pressed=move || is_pinned.get().to_string()
-                        on:click=toggle_pin.clone()
-                    >
-                        "Pin"
-                    </button>
-                </Show>
-                <button on:click=fullscreen>"Fullscreen"</button>
-                <button on:click=picture_in_picture>"Picture in picture"</button>
-            </div>
+            {pinning
+                .map(|(key, pinned)| {
+                    view! { <TileOptions label key pinned figure video show_stats has_stats=history.is_some() /> }
+                })}
             {history
                 .map(|history| {
                     view! {
-                        <button
-                            class="stats-toggle"
-                            aria-expanded=move || show_stats.get().to_string()
-                            on:click=move |_| show_stats.update(|s| *s = !*s)
-                        >
-                            "Connection statistics"
-                        </button>
                         <Show when=move || show_stats.get()>
                             <StatsPanel name=label history />
                         </Show>
                     }
                 })}
         </figure>
+    }
+}
+
+/// "Options for Ada", and the tile's buttons it reveals.
+#[component]
+fn TileOptions(
+    label: Signal<String>,
+    key: TileKey,
+    pinned: RwSignal<Option<TileKey>>,
+    figure: NodeRef<leptos::html::Figure>,
+    video: NodeRef<Video>,
+    show_stats: RwSignal<bool>,
+    has_stats: bool,
+) -> impl IntoView {
+    let services = services();
+    let open = RwSignal::new(false);
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    let is_pinned = move || pinned.get() == Some(key);
+    let close = move || {
+        open.set(false);
+        if let Some(button) = toggle.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    view! {
+        <div
+            class="tile-options"
+            on:keydown=move |event| {
+                if event.key() == "Escape" && open.get_untracked() {
+                    event.stop_propagation();
+                    close();
+                }
+            }
+        >
+            <button
+                type="button"
+                class="icon-button"
+                node_ref=toggle
+                aria-label=move || format!("Options for {}", label.get())
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <IconSvg icon=Icon::More />
+            </button>
+            <div class="tile-menu" hidden=move || !open.get()>
+                <button
+                    type="button"
+                    aria-pressed=move || is_pinned().to_string()
+                    on:click=move |_| {
+                        pinned.set((!is_pinned()).then_some(key));
+                        close();
+                    }
+                >
+                    <IconSvg icon=Icon::Pin />
+                    "Pin"
+                </button>
+                <button
+                    type="button"
+                    on:click=move |_| {
+                        if let Some(figure) = figure.get_untracked() {
+                            (services.toggle_fullscreen)(&figure);
+                        }
+                        open.set(false);
+                    }
+                >
+                    <IconSvg icon=Icon::Fullscreen />
+                    "Fullscreen"
+                </button>
+                <button
+                    type="button"
+                    on:click=move |_| {
+                        if let Some(video) = video.get_untracked() {
+                            (services.toggle_picture_in_picture)(&video);
+                        }
+                        open.set(false);
+                    }
+                >
+                    <IconSvg icon=Icon::PictureInPicture />
+                    "Picture in picture"
+                </button>
+                {has_stats
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                aria-expanded=move || show_stats.get().to_string()
+                                on:click=move |_| {
+                                    show_stats.update(|s| *s = !*s);
+                                    open.set(false);
+                                }
+                            >
+                                <IconSvg icon=Icon::Stats />
+                                "Connection statistics"
+                            </button>
+                        }
+                    })}
+            </div>
+        </div>
     }
 }
 
@@ -182,19 +251,5 @@ fn QualityBars(quality: Signal<Option<Quality>>) -> impl IntoView {
                 </span>
             }
         })
-    }
-}
-
-/// A crossed-out microphone.
-#[component]
-fn MicOffIcon() -> impl IntoView {
-    view! {
-        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-            <path
-                fill="currentColor"
-                d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2z"
-            />
-            <path stroke="currentColor" stroke-width="2" d="M4 4l16 16" />
-        </svg>
     }
 }

@@ -5,10 +5,18 @@ use crate::client::devices::{self, DeviceWatcher};
 use crate::client::level_meter::LevelMeter;
 use crate::client::media;
 use crate::client::screen_share::ScreenShare;
+use crate::client::tracks::Kind;
+use crate::client::{capabilities, layout, size};
+use crate::components::actions::{MeetingActions, Services};
+use crate::components::host_controls::Protection;
+use crate::components::invite::Invite;
+use crate::components::notices::{ReconnectingBanner, Toasts};
+use crate::components::problem_screen::ProblemScreen;
 use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::protocol::{PeerId, RoomId};
 use crate::state::call::DeviceKind;
 use crate::state::call::{CallState, Phase, slot};
+use crate::state::problem::Problem;
 use crate::state::transfers::TransferAction;
 use crate::state::transfers::TransferKey;
 use leptos::prelude::*;
@@ -18,6 +26,9 @@ use web_sys::File;
 
 /// Where the display name is remembered between visits.
 const NAME_KEY: &str = "confab.name";
+
+/// Where turning the keyboard shortcuts off is remembered.
+const SHORTCUTS_KEY: &str = "confab.shortcuts";
 
 /// `/room/:id`: a meeting, or a clear message when the link is broken.
 #[component]
@@ -47,7 +58,6 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let state = CallState::new();
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let link = RwSignal::new(String::new());
     // Browser-only values, none on the server (see `slot`).
     let call = StoredValue::new(slot(None::<Call>));
     let screen = StoredValue::new(slot(None::<ScreenShare>));
@@ -70,14 +80,19 @@ fn Meeting(room: RoomId) -> impl IntoView {
         level_meter.set_value(slot(meter));
     });
 
-    // Browser only (effects never run on the server): remembered name, the link, the camera.
+    // Browser only (effects never run on the server): remembered name and choices, what this
+    // device can do, the camera.
     Effect::new(move |_| {
-        if let Some(window) = web_sys::window() {
-            link.set(window.location().href().unwrap_or_default());
-            if let Some(saved) = local_storage().and_then(|s| s.get_item(NAME_KEY).ok().flatten()) {
+        if let Some(storage) = local_storage() {
+            if let Some(saved) = storage.get_item(NAME_KEY).ok().flatten() {
                 name.set(saved);
             }
+            if storage.get_item(SHORTCUTS_KEY).ok().flatten().as_deref() == Some("off") {
+                state.shortcuts.set(false);
+            }
         }
+        state.can_share_screen.set(capabilities::can_share_screen());
+        state.touch.set(capabilities::touch());
         for kind in [
             DeviceKind::Camera,
             DeviceKind::Microphone,
@@ -91,6 +106,16 @@ fn Meeting(room: RoomId) -> impl IntoView {
         open_media(state);
     });
 
+    // Remembers turning the shortcuts off (or on again).
+    Effect::new(move |first: Option<()>| {
+        let on = state.shortcuts.get();
+        if first.is_some()
+            && let Some(storage) = local_storage()
+        {
+            let _ = storage.set_item(SHORTCUTS_KEY, if on { "on" } else { "off" });
+        }
+    });
+
     let join = Callback::new({
         let room = room.clone();
         move |()| {
@@ -101,6 +126,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                 let _ = storage.set_item(NAME_KEY, display_name.trim());
             }
             state.alert.set(None);
+            state.problem.set(None);
             state.phase.set(Phase::Joining);
             match Call::join(room, display_name, password, state) {
                 Ok(joined) => call.set_value(slot(Some(joined))),
@@ -123,6 +149,8 @@ fn Meeting(room: RoomId) -> impl IntoView {
         call.set_value(slot(None));
         end_share();
         state.remotes.set(Vec::new());
+        state.set_panel(None);
+        state.pinned.set(None);
         release_media(state);
         state.phase.set(Phase::Left);
     });
@@ -140,9 +168,15 @@ fn Meeting(room: RoomId) -> impl IntoView {
         Ok(()) => media_changed(),
         Err(problem) => state.alert.set(Some(problem.to_string())),
     };
+    // A device that could not be opened is asked for again by its button: once it opens, its
+    // problem is gone.
     let toggle_mic = Callback::new(move |()| {
         spawn_local(async move {
-            report(media::set_microphone(&state, !state.mic_on.get_untracked()).await);
+            let result = media::set_microphone(&state, !state.mic_on.get_untracked()).await;
+            if result.is_ok() && state.mic_on.get_untracked() {
+                state.mic_problem.set(None);
+            }
+            report(result);
         });
     });
     let toggle_camera = Callback::new(move |()| {
@@ -150,7 +184,13 @@ fn Meeting(room: RoomId) -> impl IntoView {
             media::turn_camera_off(&state);
             media_changed();
         } else {
-            spawn_local(async move { report(media::turn_camera_on(&state).await) });
+            spawn_local(async move {
+                let result = media::turn_camera_on(&state).await;
+                if result.is_ok() {
+                    state.camera_problem.set(None);
+                }
+                report(result);
+            });
         }
     });
     let stop_sharing = Callback::new(move |()| {
@@ -224,11 +264,45 @@ fn Meeting(room: RoomId) -> impl IntoView {
     });
     let remove = Callback::new(move |id: PeerId| with_call(&|call| call.remove(id)));
 
-    let rejoin = move |_| {
+    let rejoin = Callback::new(move |()| {
+        call.set_value(slot(None));
         state.alert.set(None);
+        state.problem.set(None);
         state.phase.set(Phase::Lobby);
-        open_media(state);
-    };
+        if state.local_stream.with_untracked(|s| s.is_none()) {
+            open_media(state);
+        }
+    });
+    let copy_link = Callback::new(move |()| {
+        if let Some(window) = web_sys::window() {
+            let link = window.location().href().unwrap_or_default();
+            let _ = window.navigator().clipboard().write_text(&link);
+            state.toasts.push("Link copied");
+        }
+    });
+
+    provide_context(MeetingActions {
+        join,
+        leave,
+        rejoin,
+        toggle_mic,
+        toggle_camera,
+        toggle_sharing,
+        pick_device,
+        send_chat,
+        send_files,
+        transfer_action,
+        lock,
+        set_password,
+        remove,
+        copy_link,
+    });
+    provide_context(Services {
+        toggle_fullscreen: layout::toggle_fullscreen,
+        toggle_picture_in_picture: layout::toggle_picture_in_picture,
+        route_audio: devices::route_audio,
+        watch_size: size::watch,
+    });
 
     // Only the browser has a call, devices or a stream to release; the server holds none of
     // them (see `slot`).
@@ -249,63 +323,56 @@ fn Meeting(room: RoomId) -> impl IntoView {
 
     // The lobby stays on screen while Join is under way (its button says so), and comes back if
     // the server refuses: the same elements throughout, so its preview video never restarts.
-    let screen = Memo::new(move |_| match state.phase.get() {
-        Phase::Lobby | Phase::Joining => Screen::Lobby,
-        Phase::InCall => Screen::Call,
-        Phase::Left => Screen::Left,
+    let screen = Memo::new(move |_| match (state.problem.get(), state.phase.get()) {
+        (Some(problem), _) => Screen::Problem(problem),
+        (None, Phase::Lobby | Phase::Joining) => Screen::Lobby,
+        (None, Phase::InCall) => Screen::Call,
+        (None, Phase::Left) => Screen::Left,
     });
+    let in_call = move || screen.get() == Screen::Call;
 
     view! {
-        <section class="meeting">
+        <section class="meeting" class:in-call=in_call>
             <header class="meeting-header">
                 <a class="brand" href="/">"Confab"</a>
-                <label for="meeting-link">"Meeting link"</label>
-                <input id="meeting-link" type="text" readonly prop:value=move || link.get() />
-                <button on:click=move |_| copy_link(&link.get_untracked())>"Copy link"</button>
+                <Show when=in_call>
+                    <Protection state />
+                </Show>
+                // Invite from the header, unless the call shows it (while you are alone).
+                <Show when=move || {
+                    screen.get() == Screen::Lobby
+                        || (in_call() && state.remotes.with(|r| !r.is_empty()))
+                }>
+                    {move || {
+                        if in_call() {
+                            view! {
+                                <button type="button" on:click=move |_| copy_link.run(())>
+                                    "Copy link"
+                                </button>
+                            }
+                                .into_any()
+                        } else {
+                            view! { <Invite /> }.into_any()
+                        }
+                    }}
+                </Show>
             </header>
             <p role="alert" class="error">{move || state.alert.get()}</p>
-            <Show when=move || state.reconnecting.get()>
-                <p role="status" class="reconnecting">"Reconnecting to the server…"</p>
-            </Show>
+            <ReconnectingBanner state />
+            <Toasts state />
             {move || match screen.get() {
-                Screen::Lobby => {
-                    view! {
-                        <Lobby
-                            state
-                            name
-                            password
-                            on_join=join
-                            on_toggle_mic=toggle_mic
-                            on_toggle_camera=toggle_camera
-                            on_pick_device=pick_device
-                        />
-                    }
-                        .into_any()
-                }
-                Screen::Call => {
-                    view! {
-                        <CallView
-                            state
-                            on_leave=leave
-                            on_toggle_mic=toggle_mic
-                            on_toggle_camera=toggle_camera
-                            on_toggle_sharing=toggle_sharing
-                            on_pick_device=pick_device
-                            on_send_chat=send_chat
-                            on_send_files=send_files
-                            on_transfer_action=transfer_action
-                            on_lock=lock
-                            on_set_password=set_password
-                            on_remove=remove
-                        />
-                    }
-                        .into_any()
-                }
+                Screen::Problem(problem) => view! { <ProblemScreen problem /> }.into_any(),
+                Screen::Lobby => view! { <Lobby state name password /> }.into_any(),
+                Screen::Call => view! { <CallView state /> }.into_any(),
                 Screen::Left => view! {
-                    <section class="left">
-                        <h1>"You left the meeting"</h1>
-                        <button class="primary" on:click=rejoin>"Rejoin"</button>
-                        <a href="/">"Start page"</a>
+                    <section class="left page" aria-labelledby="left-heading">
+                        <h1 id="left-heading">"You left the meeting"</h1>
+                        <div class="next-steps">
+                            <button type="button" class="primary" on:click=move |_| rejoin.run(())>
+                                "Rejoin"
+                            </button>
+                            <a href="/">"Start page"</a>
+                        </div>
                     </section>
                 }.into_any(),
             }}
@@ -316,6 +383,8 @@ fn Meeting(room: RoomId) -> impl IntoView {
 /// What the meeting page shows below its header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Screen {
+    /// Why the meeting cannot go on, and what to do.
+    Problem(Problem),
     /// The lobby, before and while joining.
     Lobby,
     /// The call.
@@ -335,10 +404,34 @@ fn open_media(state: CallState) {
     spawn_local(async move {
         match media::open_camera_and_microphone(&state).await {
             Ok(stream) => {
-                state.media_problem.set(None);
                 media::adopt_initial_stream(&state, stream);
+                let (mic, camera) = (state.mic_problem, state.camera_problem);
+                let has = |kind| {
+                    state
+                        .local_stream
+                        .with_untracked(|s| s.as_ref().and_then(|s| media::first_track(s, kind)))
+                        .is_some()
+                };
+                mic.set((!has(Kind::Audio)).then(|| {
+                    "No microphone could be opened: connect one, or allow it in the browser's site settings.".to_owned()
+                }));
+                camera.set((!has(Kind::Video)).then(|| {
+                    "No camera could be opened: connect one, or allow it in the browser's site settings.".to_owned()
+                }));
+                let missing = [mic.get_untracked(), camera.get_untracked()];
+                state
+                    .media_problem
+                    .set(missing.into_iter().flatten().next());
             }
-            Err(problem) => state.media_problem.set(Some(problem.to_string())),
+            Err(problem) => {
+                // Nothing is sent: nothing may say it is on, here or in others' view of us.
+                state.mic_on.set(false);
+                state.camera_on.set(false);
+                let sentence = problem.to_string();
+                state.mic_problem.set(Some(sentence.clone()));
+                state.camera_problem.set(Some(sentence.clone()));
+                state.media_problem.set(Some(sentence));
+            }
         }
         state.media_ready.set(true);
         refresh_devices(state);
@@ -355,12 +448,6 @@ fn release_media(state: CallState) {
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn copy_link(link: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(link);
-    }
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -3,7 +3,10 @@
 
 use crate::protocol::{MediaState, PeerId, RoomSettings};
 use crate::state::chat::ChatState;
+use crate::state::panel::Panel;
+use crate::state::problem::Problem;
 use crate::state::quality::{Quality, Sample, is_speaking};
+use crate::state::toasts::Toasts;
 use crate::state::transfers::TransferState;
 use leptos::prelude::*;
 use leptos::reactive::send_wrapper_ext::SendOption;
@@ -65,6 +68,15 @@ pub struct DeviceOption {
     pub id: String,
     /// The name shown.
     pub label: String,
+}
+
+/// Which tile: yours or a participant's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TileKey {
+    /// Your own camera (or screen).
+    You,
+    /// A remote participant.
+    Peer(PeerId),
 }
 
 /// One remote participant's tile.
@@ -133,6 +145,24 @@ pub struct CallState {
     pub chat: ChatState,
     /// Files sent and received.
     pub transfers: TransferState,
+    /// The panel open beside the call, if any.
+    pub panel: RwSignal<Option<Panel>>,
+    /// The tile shown large, if any.
+    pub pinned: RwSignal<Option<TileKey>>,
+    /// Notices that go away by themselves.
+    pub toasts: Toasts,
+    /// Why the meeting is shown as a problem instead of the lobby or the call.
+    pub problem: RwSignal<Option<Problem>>,
+    /// Why the camera cannot be used (blocked or missing), as a sentence.
+    pub camera_problem: RwSignal<Option<String>>,
+    /// Why the microphone cannot be used (blocked or missing), as a sentence.
+    pub mic_problem: RwSignal<Option<String>>,
+    /// Whether the single-key shortcuts (M, V) are on.
+    pub shortcuts: RwSignal<bool>,
+    /// Whether this browser can share a screen (phones mostly cannot).
+    pub can_share_screen: RwSignal<bool>,
+    /// Whether the main pointer is a finger (no hovering, no dragging files).
+    pub touch: RwSignal<bool>,
 }
 
 impl CallState {
@@ -160,7 +190,54 @@ impl CallState {
             needs_password: RwSignal::new(false),
             chat: ChatState::new(),
             transfers: TransferState::new(),
+            panel: RwSignal::new(None),
+            pinned: RwSignal::new(None),
+            toasts: Toasts::new(),
+            problem: RwSignal::new(None),
+            camera_problem: RwSignal::new(None),
+            mic_problem: RwSignal::new(None),
+            shortcuts: RwSignal::new(true),
+            can_share_screen: RwSignal::new(false),
+            touch: RwSignal::new(false),
         }
+    }
+
+    /// Opens `panel`, or closes it if it is open (one panel at a time). Chat read marks and the
+    /// files panel's waiting count follow.
+    pub fn toggle_panel(&self, panel: Panel) {
+        self.set_panel(crate::state::panel::toggled(
+            self.panel.get_untracked(),
+            panel,
+        ));
+    }
+
+    /// Shows `panel` (or none).
+    pub fn set_panel(&self, panel: Option<Panel>) {
+        self.panel.set(panel);
+        self.chat.set_open(panel == Some(Panel::Chat));
+        self.transfers.open.set(panel == Some(Panel::Files));
+    }
+
+    /// The tile shown large: the pinned one, else a shared screen (someone else's first).
+    pub fn stage(&self) -> Signal<Option<TileKey>> {
+        let state = *self;
+        Signal::derive(move || {
+            if let Some(pinned) = state.pinned.get() {
+                let present = match pinned {
+                    TileKey::You => true,
+                    TileKey::Peer(id) => state.remotes.with(|r| r.iter().any(|t| t.id == id)),
+                };
+                if present {
+                    return Some(pinned);
+                }
+            }
+            let sharing = state
+                .remotes
+                .with(|r| r.iter().find(|t| t.media.with(|m| m.screen)).map(|t| t.id));
+            sharing
+                .map(TileKey::Peer)
+                .or_else(|| state.sharing.get().then_some(TileKey::You))
+        })
     }
 
     /// What we are sending, as announced to the others.

@@ -6,13 +6,19 @@
 //! - [`links`]: finding links in chat text; [`progress`]: transfer sizes, speeds, time left.
 //! - [`quality`]: connection-quality rules (rates, good/fair/poor).
 //! - [`reconnect`]: when and how soon to reconnect to the server.
+//! - [`grid`]: how the tiles fill the window; [`panel`]: the call screen's panels;
+//!   [`toasts`]: notices that go by themselves; [`problem`]: screens for a refused or lost meeting.
 //! - [`peer_budget`]: how much another browser may send us before we drop what it sends.
 
 pub mod call;
 pub mod chat;
+pub mod grid;
 pub mod links;
+pub mod panel;
 pub mod peer_budget;
+pub mod problem;
 pub mod progress;
 pub mod quality;
 pub mod reconnect;
+pub mod toasts;
 pub mod transfers;

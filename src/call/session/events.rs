@@ -6,6 +6,7 @@ use crate::protocol::{
     ClientMessage, IceConfig, MediaState, PeerId, PeerInfo, Resume, RoomSettings, ServerMessage,
     Signal,
 };
+use crate::state::problem::Problem;
 
 /// What the shell is told to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +71,10 @@ pub enum Action {
     Me(Option<PeerId>),
     /// A sentence for the person, or none.
     Alert(Option<String>),
+    /// Show a short notice that goes away by itself ("Ada joined").
+    Toast(String),
+    /// Show (or clear) a problem screen in place of the lobby or the call.
+    Problem(Option<Problem>),
     /// The server is away and we are trying to reach it.
     Reconnecting(bool),
     /// The lobby should ask for the meeting password.

@@ -4,6 +4,7 @@
 use super::{Action, CallCore, ICE_RETRY_SECONDS, Ice};
 use crate::call::{CallPhase, Timer};
 use crate::protocol::{IceConfig, PeerId};
+use crate::state::problem::Problem;
 use crate::state::reconnect;
 
 impl CallCore {
@@ -80,7 +81,7 @@ impl CallCore {
         }
         if self.me.is_none() {
             if !self.alerting {
-                self.alert(Some("Could not reach the server. Try again.".into()), out);
+                self.problem(Some(Problem::Unreachable), out);
             }
             self.set_phase(CallPhase::Lobby, out);
             return;

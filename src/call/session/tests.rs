@@ -1,6 +1,7 @@
 use super::*;
 use crate::protocol::IceConfig;
 use crate::protocol::{CLOSE_GOING_AWAY, CLOSE_POLICY, SdpType};
+use crate::state::problem::Problem;
 
 fn room() -> RoomId {
     RoomId::from_random_bytes([3; 16])
@@ -325,15 +326,18 @@ fn signals_reach_only_connections_we_have() {
 }
 
 #[test]
-fn someone_leaving_removes_their_tile_and_connection() {
+fn someone_leaving_is_announced_and_their_tile_and_connection_go() {
     let (mut core, _) = in_room(1, vec![info(2, "Bob")]);
     let actions = core.handle(Input::Server(ServerMessage::PeerLeft { id: PeerId(2) }));
     assert!(matches!(
         actions.as_slice(),
-        [Action::RemoveTile {
-            peer: PeerId(2),
-            ..
-        }]
+        [
+            Action::Toast(_),
+            Action::RemoveTile {
+                peer: PeerId(2),
+                ..
+            }
+        ]
     ));
     assert_eq!(core.connected().count(), 0);
     assert!(
@@ -502,10 +506,13 @@ fn after_a_server_restart_those_not_back_within_the_grace_period_are_gone() {
     let actions = core.handle(Input::Timer(Timer::Reconcile));
     assert!(matches!(
         actions.as_slice(),
-        [Action::RemoveTile {
-            peer: PeerId(3),
-            ..
-        }]
+        [
+            Action::Toast(_),
+            Action::RemoveTile {
+                peer: PeerId(3),
+                ..
+            }
+        ]
     ));
     assert_eq!(core.connected().collect::<Vec<_>>(), vec![PeerId(2)]);
 }
@@ -583,7 +590,7 @@ fn a_refused_join_goes_back_to_the_lobby_and_asks_for_the_password_when_that_was
 }
 
 #[test]
-fn an_unreachable_server_on_joining_leaves_the_person_in_the_lobby_with_a_sentence() {
+fn an_unreachable_server_on_joining_shows_its_problem_and_try_again_clears_it() {
     let mut core = core("Guest");
     core.handle(Input::Join);
     let actions = core.handle(Input::SignalingClosed {
@@ -593,10 +600,70 @@ fn an_unreachable_server_on_joining_leaves_the_person_in_the_lobby_with_a_senten
     assert_eq!(
         actions,
         vec![
-            Action::Alert(Some("Could not reach the server. Try again.".into())),
+            Action::Problem(Some(Problem::Unreachable)),
             Action::Phase(CallPhase::Lobby)
         ]
     );
+    let again = core.handle(Input::Join);
+    assert_eq!(again[0], Action::Problem(None));
+    assert!(again.contains(&Action::OpenSignaling));
+}
+
+#[test]
+fn a_full_room_shows_its_problem_and_the_socket_closing_after_does_not_replace_it() {
+    let mut core = core("Guest");
+    core.handle(Input::Join);
+    core.handle(Input::SignalingOpen);
+    let actions = core.handle(Input::Server(ServerMessage::error(ErrorCode::RoomFull)));
+    assert!(actions.contains(&Action::Problem(Some(Problem::RoomFull))));
+    assert!(
+        !actions.iter().any(|a| matches!(a, Action::Alert(Some(_)))),
+        "the screen says it; no alert besides"
+    );
+    let closed = core.handle(Input::SignalingClosed {
+        code: 1000,
+        jitter: 0.5,
+    });
+    assert!(
+        !closed.iter().any(|a| matches!(a, Action::Problem(_))),
+        "{closed:?}"
+    );
+}
+
+#[test]
+fn a_wrong_password_stays_in_the_lobby_with_a_sentence_not_a_problem_screen() {
+    let mut core = core("Guest");
+    core.handle(Input::Join);
+    core.handle(Input::SignalingOpen);
+    let actions = core.handle(Input::Server(ServerMessage::error(
+        ErrorCode::WrongPassword,
+    )));
+    assert!(actions.contains(&Action::NeedsPassword(true)));
+    assert!(!actions.iter().any(|a| matches!(a, Action::Problem(_))));
+    assert!(actions.iter().any(|a| matches!(a, Action::Alert(Some(_)))));
+}
+
+#[test]
+fn being_removed_leaves_the_call_and_shows_why() {
+    let (mut core, _) = in_room(1, vec![info(2, "Bob")]);
+    let actions = core.handle(Input::Server(ServerMessage::error(ErrorCode::Removed)));
+    assert!(actions.contains(&Action::Phase(CallPhase::Left)));
+    assert!(actions.contains(&Action::Problem(Some(Problem::Removed))));
+}
+
+#[test]
+fn a_newcomer_is_announced_by_name_but_those_already_there_are_not() {
+    let (mut core, actions) = in_room(1, vec![info(2, "Bob")]);
+    assert!(
+        !actions.iter().any(|a| matches!(a, Action::Toast(_))),
+        "Bob was there before us: {actions:?}"
+    );
+    let actions = core.handle(Input::Server(ServerMessage::PeerJoined {
+        peer: info(3, "Cleo"),
+    }));
+    assert!(actions.contains(&Action::Toast("Cleo joined".into())));
+    let actions = core.handle(Input::Server(ServerMessage::PeerLeft { id: PeerId(3) }));
+    assert!(actions.contains(&Action::Toast("Cleo left".into())));
 }
 
 #[test]

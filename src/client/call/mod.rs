@@ -260,6 +260,12 @@ impl Inner {
             Action::Phase(phase) => drop(state.phase.try_set(phase)),
             Action::Me(me) => drop(state.me.try_set(me)),
             Action::Alert(sentence) => drop(state.alert.try_set(sentence)),
+            Action::Toast(text) => {
+                if !state.toasts.items.is_disposed() {
+                    state.toasts.push(text);
+                }
+            }
+            Action::Problem(problem) => drop(state.problem.try_set(problem)),
             Action::Reconnecting(on) => drop(state.reconnecting.try_set(on)),
             Action::NeedsPassword(on) => drop(state.needs_password.try_set(on)),
         }

@@ -1,0 +1,79 @@
+//! The panels of the call screen: which one is open (one at a time) and how each is named.
+
+/// A panel beside (or, on a narrow screen, over) the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Panel {
+    /// The room's chat.
+    Chat,
+    /// Files sent and received.
+    Files,
+    /// The host's controls: lock, password, participants.
+    Host,
+    /// Camera, microphone and speaker.
+    Devices,
+    /// Preferences: keyboard shortcuts.
+    Settings,
+}
+
+impl Panel {
+    /// Every panel, in the toolbar's order.
+    pub const ALL: [Panel; 5] = [
+        Panel::Chat,
+        Panel::Files,
+        Panel::Host,
+        Panel::Devices,
+        Panel::Settings,
+    ];
+
+    /// The panel's heading (and its toggle's name, without counts).
+    pub fn title(self) -> &'static str {
+        match self {
+            Panel::Chat => "Chat",
+            Panel::Files => "Files",
+            Panel::Host => "Host controls",
+            Panel::Devices => "Devices",
+            Panel::Settings => "Settings",
+        }
+    }
+
+    /// Its close button's name.
+    pub fn close_label(self) -> String {
+        format!("Close {}", self.title().to_lowercase())
+    }
+
+    /// A stable id for its heading and toggle (`panel-chat`, ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            Panel::Chat => "panel-chat",
+            Panel::Files => "panel-files",
+            Panel::Host => "panel-host",
+            Panel::Devices => "panel-devices",
+            Panel::Settings => "panel-settings",
+        }
+    }
+}
+
+/// The open panel after pressing `panel`'s toggle: it opens, or closes if it was open.
+pub fn toggled(open: Option<Panel>, panel: Panel) -> Option<Panel> {
+    (open != Some(panel)).then_some(panel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_toggle_opens_its_panel_in_place_of_another_and_closes_its_own() {
+        assert_eq!(toggled(None, Panel::Chat), Some(Panel::Chat));
+        assert_eq!(toggled(Some(Panel::Files), Panel::Chat), Some(Panel::Chat));
+        assert_eq!(toggled(Some(Panel::Chat), Panel::Chat), None);
+    }
+
+    #[test]
+    fn close_buttons_are_named_after_their_panel() {
+        assert_eq!(Panel::Host.close_label(), "Close host controls");
+        assert_eq!(Panel::Chat.close_label(), "Close chat");
+        let ids: std::collections::HashSet<_> = Panel::ALL.iter().map(|p| p.id()).collect();
+        assert_eq!(ids.len(), Panel::ALL.len());
+    }
+}
