@@ -195,11 +195,18 @@ export async function tourCallScreen(
   await stop('tile-options', observers, theOther);
   for (const o of observers) {
     await statistics(o).click();
-    await expect(statistics(o)).toHaveAttribute('aria-expanded', 'true');
+    await expect(
+      tile(o.page, o.other).getByRole('region', { name: `Connection statistics for ${o.other}` }),
+    ).toBeVisible();
   }
   await stop('statistics-open', observers, theOther);
+  // Each of a tile's options closes them once pressed: open them again to hide the statistics.
   for (const o of observers) {
+    await showTileOptions(o.page, o.other);
     await statistics(o).click();
+    await expect(
+      tile(o.page, o.other).getByRole('region', { name: `Connection statistics for ${o.other}` }),
+    ).toHaveCount(0);
     await showTileOptions(o.page, o.other, false);
   }
 

@@ -41,7 +41,7 @@ test('the call screen fits a 1366x768 desktop and a 390x844 phone in every state
   await tourCallScreen(person, browser, async ({ page, screen, state, tile: name }) => {
     const label = `${state} (${screen.name})`;
     await test.step(label, async () => {
-      await fits(page, label);
+      await fits(page, label, { menuOpen: state === 'tile-options' });
       // With a panel or a dialog open the tiles may sit under it; otherwise all are on screen.
       if (state.startsWith('call-') || state === 'pinned' || state === 'screen-share') {
         await expectTilesOnScreen(page, { soft: true, label });

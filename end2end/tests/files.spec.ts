@@ -187,7 +187,9 @@ test('files dropped on the panel go to everyone; picked for one person, only to 
   const [ann, bob, cat] = pages;
   await allTogether(pages);
   await openFiles(ann);
-  await ann.getByRole('complementary', { name: 'Files' }).evaluate((zone) => {
+  // Dropped on the panel's text, as a person would drop them on the panel.
+  const panel = ann.getByRole('complementary', { name: 'Files' });
+  await panel.getByText('or drop files here', { exact: false }).evaluate((zone) => {
     const data = new DataTransfer();
     data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
     const init = { dataTransfer: data, bubbles: true, cancelable: true };

@@ -219,11 +219,12 @@ export function leaveButton(page: Page): Locator {
  * serious, and the microphone button and Leave are on screen. Soft: a failure is recorded under
  * `label` and the test goes on, so one run lists every state that does not fit.
  */
-export async function fits(page: Page, label: string): Promise<void> {
+export async function fits(page: Page, label: string, { menuOpen = false } = {}): Promise<void> {
   const check = { soft: true, label };
   await settle(page);
   await expectNoVerticalScroll(page, check);
-  await expectNoOverlaps(page, check);
+  // An open menu is drawn over what is next to it, as menus are: only then may controls overlap.
+  if (!menuOpen) await expectNoOverlaps(page, check);
   await checkAxe(page, label, check);
   await expectInViewport(page, micButton(page), check);
   await expectInViewport(page, leaveButton(page), check);

@@ -40,6 +40,17 @@ pub fn CallView(
         }
     });
     on_cleanup(move || escape.remove());
+    // A file offered to us opens the files panel, unless another panel is open (its count on
+    // the Files button says it waits).
+    Effect::new(move |_| {
+        if state.transfers.open.get() {
+            match state.panel.get_untracked() {
+                None => state.set_panel(Some(Panel::Files)),
+                Some(Panel::Files) => {}
+                Some(_) => state.transfers.open.set(false),
+            }
+        }
+    });
     let is_host = state.is_host();
     view! {
         <section class="call" aria-label="Call" class:panel-open=move || state.panel.with(Option::is_some)>

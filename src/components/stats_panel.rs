@@ -16,7 +16,12 @@ pub fn StatsPanel(
         Signal::derive(move || history.with(|h| h.iter().map(pick).collect::<Vec<f64>>()))
     };
     view! {
-        <section class="stats" aria-label=move || format!("Connection statistics for {}", name.get())>
+        // Focusable: on a small tile it scrolls, and keyboard users scroll it too.
+        <section
+            class="stats"
+            tabindex="0"
+            aria-label=move || format!("Connection statistics for {}", name.get())
+        >
             <Sparkline title="Bitrate in" unit="kbit/s" values=series(|s| s.kbps_in) />
             <Sparkline title="Bitrate out" unit="kbit/s" values=series(|s| s.kbps_out) />
             <Sparkline

@@ -43,9 +43,12 @@ pub fn RoomPage() -> impl IntoView {
     move || match room() {
         Some(room) => view! { <Meeting room /> }.into_any(),
         None => view! {
-            <section class="page">
-                <h1>"This meeting link is not valid"</h1>
-                <p>"Check the link you were sent, or "<a href="/">"start a new meeting"</a>"."</p>
+            <section class="page" aria-labelledby="invalid-heading">
+                <h1 id="invalid-heading">"This meeting link is not valid"</h1>
+                <p>"Check the link you were sent: it may be cut short or mistyped."</p>
+                <div class="next-steps">
+                    <a href="/">"Start a new meeting"</a>
+                </div>
             </section>
         }
         .into_any(),
