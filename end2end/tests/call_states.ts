@@ -70,6 +70,8 @@ export async function pin(page: Page, name: string, pinned = true): Promise<void
   await showTileOptions(page, name);
   const button = tile(page, name).getByRole('button', { name: 'Pin', exact: true });
   await button.click();
+  // Pressing an option closes the options; opened again, Pin says whether the tile is pinned.
+  await showTileOptions(page, name);
   await expect(button).toHaveAttribute('aria-pressed', String(pinned));
   await showTileOptions(page, name, false);
 }

@@ -453,7 +453,9 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-#[cfg(all(test, feature = "ssr"))]
+// Not when the browser's features are on too (the front tests, whose dev-dependencies turn `ssr`
+// on as well): there effects run as in a browser, which is not what the server does.
+#[cfg(all(test, feature = "ssr", not(feature = "hydrate")))]
 mod tests {
     use super::*;
 
