@@ -234,7 +234,11 @@ export async function tourCallScreen(
   for (const o of observers) await expectStage(o.page);
   await stop('screen-share');
   await cy.getByRole('button', { name: 'Stop sharing', exact: true }).click();
-  for (const o of observers) await expectNoStage(o.page);
+  await expect(cy.getByRole('button', { name: 'Share screen', exact: true })).toBeVisible();
+  for (const o of observers) {
+    await expect(tile(o.page, 'Cy').getByText('(screen share)')).toHaveCount(0);
+    await expectNoStage(o.page);
+  }
 
   for (const panel of ['Chat', 'Files', 'Devices', 'Settings'] as const) {
     for (const o of observers) await openPanel(o.page, panel);

@@ -237,6 +237,17 @@ test('alone in a meeting, Copy link copies the meeting link and says so', async 
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 });
 
+test('a link that could not be copied is not said to be copied', async ({ person }) => {
+  const { pages: [ada] } = await meeting(person, 'Ada');
+  // As when the browser refuses the page the clipboard.
+  await ada.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+  });
+  await ada.getByRole('button', { name: 'Copy link', exact: true }).first().click();
+  await expect(ada.getByRole('status').filter({ hasText: 'Could not copy the link' })).toBeVisible();
+  await expect(ada.getByRole('status').filter({ hasText: 'Link copied' })).toHaveCount(0);
+});
+
 test('people coming and going are announced', async ({ person }) => {
   const { link, pages: [ada] } = await meeting(person, 'Ada');
   const bob = await person();

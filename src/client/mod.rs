@@ -14,6 +14,7 @@
 
 pub mod call;
 pub mod capabilities;
+pub mod clipboard;
 pub mod data_channel;
 pub mod devices;
 pub mod file_receive;

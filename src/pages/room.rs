@@ -6,7 +6,7 @@ use crate::client::level_meter::LevelMeter;
 use crate::client::media;
 use crate::client::screen_share::ScreenShare;
 use crate::client::tracks::Kind;
-use crate::client::{capabilities, layout, size};
+use crate::client::{capabilities, clipboard, layout, size};
 use crate::components::actions::{MeetingActions, Services};
 use crate::components::host_controls::Protection;
 use crate::components::invite::Invite;
@@ -277,11 +277,15 @@ fn Meeting(room: RoomId) -> impl IntoView {
         }
     });
     let copy_link = Callback::new(move |()| {
-        if let Some(window) = web_sys::window() {
-            let link = window.location().href().unwrap_or_default();
-            let _ = window.navigator().clipboard().write_text(&link);
-            state.toasts.push("Link copied");
-        }
+        let Some(link) = web_sys::window().and_then(|w| w.location().href().ok()) else {
+            return;
+        };
+        spawn_local(async move {
+            state.toasts.push(match clipboard::copy(&link).await {
+                Ok(()) => "Link copied",
+                Err(()) => "Could not copy the link: select it and copy it yourself",
+            });
+        });
     });
 
     provide_context(MeetingActions {
