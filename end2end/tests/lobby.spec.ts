@@ -1,5 +1,7 @@
 // Getting into a meeting: the start page, broken links, a blocked camera, a full room.
+import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -174,9 +176,54 @@ test('the app arrives compressed', async ({ person }) => {
     return { encoded: entry.encodedBodySize, decoded: entry.decodedBodySize };
   });
   // Brotli or gzip from the release build: under half the bundle's size crosses the network.
-  // (Revalidation is a socket test: Chromium keeps nothing from a self-signed origin.)
   expect(bundle.encoded).toBeGreaterThan(0);
   expect(bundle.encoded).toBeLessThan(bundle.decoded / 2);
+});
+
+test('a repeat visit downloads none of the app again: each file is revalidated, nothing more', async () => {
+  // Chromium caches nothing from an origin whose certificate it had to be told to ignore, so this
+  // browser trusts the server's certificate by its key, as it would trust a real one.
+  const port = Number(process.env.CONFAB_E2E_CACHE_PORT ?? 3454);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-cache-'));
+  const server = await startConfab({ port, dataDir });
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-profile-'));
+  const pem = fs.readFileSync(path.join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
+  const key = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  const spki = createHash('sha256').update(key).digest('base64');
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CONFAB_CHROMIUM ?? '/usr/bin/chromium',
+    args: [...chromiumArgs, `--ignore-certificate-errors-spki-list=${spki}`],
+  });
+  try {
+    /** Opens the meeting link in a new tab: the bytes each file of the app took off the network. */
+    const visit = async () => {
+      const page = await browser.newPage();
+      const network = await browser.newCDPSession(page);
+      await network.send('Network.enable');
+      const urls = new Map<string, string>();
+      const bytes = new Map<string, number>();
+      network.on('Network.responseReceived', (e) => urls.set(e.requestId, new URL(e.response.url).pathname));
+      network.on('Network.loadingFinished', (e) => bytes.set(e.requestId, e.encodedDataLength));
+      await page.goto(`https://localhost:${port}/room/abcdefghijklmnopqrstuvwxyz`);
+      await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+      await expect.poll(() => [...urls.values()].filter((u) => u.startsWith('/pkg/')).length).toBe(3);
+      await expect.poll(() => [...urls.keys()].every((id) => bytes.has(id))).toBe(true);
+      await page.close();
+      const app: Record<string, number> = {};
+      for (const [id, url] of urls) if (url.startsWith('/pkg/')) app[url] = bytes.get(id)!;
+      return app;
+    };
+    const first = await visit();
+    expect(first['/pkg/confab.wasm']).toBeGreaterThan(100_000);
+    const again = await visit();
+    // A 304's headers, a few dozen bytes, for each of the WASM, JS and CSS.
+    expect(Object.keys(again).sort()).toEqual(['/pkg/confab.css', '/pkg/confab.js', '/pkg/confab.wasm']);
+    for (const [url, size] of Object.entries(again)) expect(size, url).toBeLessThan(500);
+  } finally {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 test('in a call, the browser holds one connection to the server: signaling rides on the page\'s HTTP/2 connection', async ({ person }) => {
