@@ -282,6 +282,10 @@ pub enum ServerMessage {
         /// This join resumed an earlier presence: keep existing connections.
         #[serde(default)]
         resumed: bool,
+        /// Your ICE configuration, so that connections can start without asking for it (absent
+        /// from servers that do not send it: then it is fetched, see `api::fetch_ice_config`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ice: Option<IceConfig>,
     },
     /// A fresh resume token, replacing the one from [`ServerMessage::Welcome`] before it
     /// expires; sent now and then while the connection stays up.
@@ -475,7 +479,8 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
-/// A participant's ICE configuration, fetched from the server after joining.
+/// A participant's ICE configuration, sent with the welcome and fetched again before its TURN
+/// credentials expire.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IceConfig {
     /// STUN/TURN servers, with this participant's TURN credentials.
@@ -617,6 +622,15 @@ mod tests {
     }
 
     #[test]
+    fn a_welcome_from_a_server_that_sends_no_ice_configuration_still_reads() {
+        let json = r#"{"type":"welcome","you":1,"peers":[],"resume_token":"t","settings":{"host":1,"locked":false,"password":false}}"#;
+        let Ok(ServerMessage::Welcome { ice, resumed, .. }) = serde_json::from_str(json) else {
+            panic!("not read: {json}");
+        };
+        assert_eq!((ice, resumed), (None, false));
+    }
+
+    #[test]
     fn server_messages_round_trip_through_json() {
         let messages = [
             ServerMessage::Welcome {
@@ -633,6 +647,15 @@ mod tests {
                     password: true,
                 },
                 resumed: false,
+                ice: Some(IceConfig {
+                    servers: vec![IceServer {
+                        urls: vec!["turn:meet.example.org:3478".into()],
+                        username: Some("1700000000:p2".into()),
+                        credential: Some("secret".into()),
+                    }],
+                    relay_only: false,
+                    refresh_after_seconds: Some(1800),
+                }),
             },
             ServerMessage::Settings {
                 settings: RoomSettings::default(),

@@ -53,6 +53,7 @@ fn join(
             tx,
             connection,
             source: Source::UNKNOWN,
+            ice: None,
         },
         now(),
     )
@@ -315,6 +316,7 @@ impl Model {
                     resume_token: String::new(),
                     settings,
                     resumed: false,
+                    ice: None,
                 });
                 self.conns[conn].member = Some((room, joined.id));
                 self.conns[conn].last = Some((room, joined.id));
@@ -455,6 +457,7 @@ impl Model {
             resume_token: String::new(),
             settings,
             resumed: true,
+            ice: None,
         });
         let held = std::mem::take(&mut self.held[conn]);
         self.expected[conn].extend(held);

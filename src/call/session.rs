@@ -219,23 +219,31 @@ impl CallCore {
         }
     }
 
-    fn server(&mut self, message: ServerMessage, out: &mut Vec<Action>) {
+    fn server(&mut self, mut message: ServerMessage, out: &mut Vec<Action>) {
         if self.ice == Ice::Fetching {
             self.waiting.push(message);
             return;
         }
+        // The first welcome brings the ICE configuration, or (from a server that does not send
+        // it) is the moment to fetch it: only a member may. The welcome itself is handled first;
+        // the connections it asks for wait for the configuration.
+        let mut arrived = None;
         if let ServerMessage::Welcome {
-            you, resume_token, ..
-        } = &message
+            you,
+            resume_token,
+            ice,
+            ..
+        } = &mut message
             && self.ice == Ice::Unknown
         {
-            // Only a member may fetch it, so it is asked for now. The welcome itself is handled
-            // meanwhile; the connections it asks for, and later messages, wait for it.
             self.ice = Ice::Fetching;
-            out.push(Action::FetchIce(Resume {
-                id: *you,
-                token: resume_token.clone(),
-            }));
+            match ice.take() {
+                Some(config) => arrived = Some(config),
+                None => out.push(Action::FetchIce(Resume {
+                    id: *you,
+                    token: resume_token.clone(),
+                })),
+            }
         }
         match message {
             ServerMessage::Welcome {
@@ -244,6 +252,7 @@ impl CallCore {
                 resume_token,
                 settings,
                 resumed,
+                ice: _,
             } => {
                 self.resume = Some(Resume {
                     id: you,
@@ -312,6 +321,9 @@ impl CallCore {
                 }
                 self.alert(Some(message), out);
             }
+        }
+        if let Some(config) = arrived {
+            self.ice_fetched(Some(config), out);
         }
     }
 

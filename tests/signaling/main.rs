@@ -690,7 +690,10 @@ async fn ice_configuration_with_turn_credentials_is_given_to_members_only() {
     let mut socket = connect(&server).await;
     send(&mut socket, &join_message(&room, "Ada")).await;
     let ServerMessage::Welcome {
-        you, resume_token, ..
+        you,
+        resume_token,
+        ice,
+        ..
     } = recv(&mut socket).await
     else {
         panic!("expected welcome");
@@ -700,6 +703,19 @@ async fn ice_configuration_with_turn_credentials_is_given_to_members_only() {
         token: resume_token,
     };
 
+    // The welcome brings it (for the host the socket reached), so connections need not wait.
+    let ice = ice.expect("the welcome carries the ICE configuration");
+    let turn = &ice.servers[0];
+    let host = server.addr.ip();
+    assert_eq!(turn.urls[1], format!("turn:{host}:3478?transport=udp"));
+    let username = turn.username.clone().unwrap();
+    assert!(username.ends_with(&format!(":{you}")), "{username}");
+    assert_eq!(
+        turn.credential.as_deref(),
+        Some(TurnSecret::new("s").password(&username).as_str())
+    );
+
+    // Asked for later (to refresh it), it comes from the server function.
     let (status, body) = ice_config(&server, &room, &member).await;
     assert_eq!(status, 200, "{body}");
     let config: confab::protocol::IceConfig = serde_json::from_str(&body).unwrap();

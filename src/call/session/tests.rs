@@ -26,6 +26,7 @@ fn welcome(you: u64, peers: Vec<PeerInfo>, resumed: bool) -> Input {
         resume_token: format!("token-{you}"),
         settings: RoomSettings::default(),
         resumed,
+        ice: None,
     })
 }
 
@@ -114,6 +115,55 @@ fn the_newcomer_offers_to_everyone_already_there_once_the_ice_configuration_is_h
         connects(&actions),
         vec![(PeerId(1), true), (PeerId(2), true)]
     );
+}
+
+#[test]
+fn a_welcome_that_brings_the_ice_configuration_connects_at_once_without_asking_for_it() {
+    let mut core = core("Cat");
+    core.handle(Input::Join);
+    core.handle(Input::SignalingOpen);
+    let Input::Server(ServerMessage::Welcome {
+        you,
+        peers,
+        resume_token,
+        settings,
+        resumed,
+        ..
+    }) = welcome(3, vec![info(1, "Ann"), info(2, "Bob")], false)
+    else {
+        unreachable!()
+    };
+    let actions = core.handle(Input::Server(ServerMessage::Welcome {
+        you,
+        peers,
+        resume_token,
+        settings,
+        resumed,
+        ice: Some(ice()),
+    }));
+    assert!(
+        !actions.iter().any(|a| matches!(a, Action::FetchIce(_))),
+        "nothing to fetch: {actions:?}"
+    );
+    let used = actions
+        .iter()
+        .position(|a| *a == Action::UseIce(ice()))
+        .expect("the configuration is used");
+    let first_connect = actions
+        .iter()
+        .position(|a| matches!(a, Action::Connect { .. }))
+        .expect("connections start");
+    assert!(used < first_connect, "configured before connecting");
+    assert_eq!(
+        connects(&actions),
+        vec![(PeerId(1), true), (PeerId(2), true)]
+    );
+    // A later message is handled at once, not held for a configuration already here.
+    let actions = core.handle(Input::Server(ServerMessage::PeerMedia {
+        id: PeerId(1),
+        state: MediaState::default(),
+    }));
+    assert!(actions.contains(&Action::TileMedia(PeerId(1), MediaState::default())));
 }
 
 #[test]
@@ -557,6 +607,7 @@ fn a_host_back_on_a_restarted_server_locks_and_protects_the_room_again() {
             password: false,
         },
         resumed: true,
+        ice: None,
     }));
     assert_eq!(
         sent(&actions),

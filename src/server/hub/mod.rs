@@ -37,8 +37,8 @@ use super::password::StoredPassword;
 use super::resume::ResumeKey;
 use super::source::Source;
 use crate::protocol::{
-    ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings, ServerMessage, Signal,
-    clean_name,
+    ErrorCode, IceConfig, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings,
+    ServerMessage, Signal, clean_name,
 };
 use axum::extract::ws::Utf8Bytes;
 use revoked::Revoked;
@@ -138,6 +138,17 @@ pub struct JoinRequest {
     pub connection: ConnectionId,
     /// The client the connection comes from.
     pub source: Source,
+    /// Makes the joiner's ICE configuration, once its id is known, for the welcome.
+    pub ice: Option<IceFor>,
+}
+
+/// Makes a member's ICE configuration (its TURN credentials name its id).
+pub struct IceFor(pub Box<dyn FnOnce(PeerId) -> IceConfig + Send>);
+
+impl std::fmt::Debug for IceFor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IceFor(..)")
+    }
 }
 
 /// What a successful join returns to the joining connection.
@@ -270,6 +281,7 @@ impl Hub {
             tx,
             connection,
             source,
+            ice,
         } = request;
         let mut rooms = self.lock(&room_id);
         let resume = resume.filter(|r| self.may_resume(&room_id, r, now));
@@ -325,6 +337,7 @@ impl Hub {
                 resume_token: joined.resume_token.clone(),
                 settings: joined.settings,
                 resumed,
+                ice: ice.map(|make| (make.0)(id)),
             });
             for frame in std::iter::once(welcome).chain(member.take_held()) {
                 member.deliver(frame);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::protocol::SdpType;
+use crate::protocol::{IceServer, SdpType};
 use crate::server::outbox::{OUTBOX_BYTES, OUTBOX_MESSAGES, Outbox, outbox, outbox_with};
 use crate::server::password;
 use crate::server::source::Source;
@@ -29,6 +29,7 @@ fn request(room: &RoomId, name: &str, tx: OutboxSender) -> JoinRequest {
         tx,
         connection: 0,
         source: Source::UNKNOWN,
+        ice: None,
     }
 }
 
@@ -69,6 +70,33 @@ fn welcome(rx: &mut Outbox) -> ServerMessage {
         "{welcome:?}"
     );
     welcome
+}
+
+#[test]
+fn the_welcome_carries_the_ice_configuration_made_for_the_joiners_id() {
+    let hub = hub();
+    let room = hub.create_room();
+    let (tx, mut rx) = member();
+    let joined = hub
+        .join(
+            JoinRequest {
+                ice: Some(IceFor(Box::new(|id| IceConfig {
+                    servers: vec![IceServer {
+                        urls: vec!["turn:example.org".into()],
+                        username: Some(format!("for-{id}")),
+                        credential: None,
+                    }],
+                    ..IceConfig::default()
+                }))),
+                ..request(&room, "A", tx)
+            },
+            t0(),
+        )
+        .unwrap();
+    let ServerMessage::Welcome { ice: Some(ice), .. } = welcome(&mut rx) else {
+        panic!("no ICE configuration in the welcome");
+    };
+    assert_eq!(ice.servers[0].username, Some(format!("for-{}", joined.id)));
 }
 
 /// A (the host) and B in `room`, welcomes taken, A's news of B drained.

@@ -27,6 +27,7 @@ pub(super) async fn serve(
     socket: WebSocket,
     state: AppState,
     source: Source,
+    host: Option<String>,
     _places: (OwnedSemaphorePermit, ConnectionSlot),
 ) {
     let limits = state.connection_limits;
@@ -36,7 +37,7 @@ pub(super) async fn serve(
     let (control_tx, control_rx) = mpsc::channel::<Message>(4);
     let mut writer = write(sink, rx, control_rx);
 
-    let mut connection = Connection::new(&state, source, tx.clone());
+    let mut connection = Connection::new(&state, source, host, tx.clone());
     let mut policy = Policy::new(limits, state.keepalive, now());
     let mut shutdown = state.shutdown.subscribe();
     let renew_every = state.hub.limits().token_lifetime / 4;

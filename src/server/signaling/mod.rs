@@ -124,6 +124,7 @@ pub async fn upgrade(
             .into_response();
     }
     let source = client.map_or(Source::UNKNOWN, |c| Source::of(c.0.0));
+    let host = host.map(str::to_owned);
     let slot = state
         .per_source
         .connect(source, tokio::time::Instant::now().into_std());
@@ -147,7 +148,7 @@ pub async fn upgrade(
             let _in_flight = activity.map(|a| a.0.0.begin());
             match permit {
                 Ok((permit, slot)) => {
-                    connection::serve(socket, state, source, (permit, slot)).await
+                    connection::serve(socket, state, source, host, (permit, slot)).await
                 }
                 Err(code) => {
                     state.metrics.refuse(code);

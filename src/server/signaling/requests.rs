@@ -6,7 +6,7 @@ use crate::protocol::{
     ClientMessage, ErrorCode, MAX_PASSWORD_CHARS, PeerId, RoomId, ServerMessage,
 };
 use crate::server::AppState;
-use crate::server::hub::{Admission, ConnectionId, Hub, JoinRequest};
+use crate::server::hub::{Admission, ConnectionId, Hub, IceFor, JoinRequest};
 use crate::server::outbox::OutboxSender;
 use crate::server::source::Source;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ pub(super) struct Connection {
     id: ConnectionId,
     /// The client it comes from.
     source: Source,
+    /// The host the page reached the server by (its TURN URLs name the same host).
+    host: Option<String>,
     tx: OutboxSender,
     membership: Option<Membership>,
 }
@@ -35,16 +37,31 @@ pub(super) fn now() -> std::time::Instant {
 }
 
 impl Connection {
-    /// A connection of `state`'s server from `source`, queueing into `tx`, in no room yet.
-    pub(super) fn new(state: &AppState, source: Source, tx: OutboxSender) -> Self {
+    /// A connection of `state`'s server from `source` (which reached it as `host`), queueing
+    /// into `tx`, in no room yet.
+    pub(super) fn new(
+        state: &AppState,
+        source: Source,
+        host: Option<String>,
+        tx: OutboxSender,
+    ) -> Self {
         Connection {
             hub: state.hub.clone(),
             id: state.hub.connection_id(),
             source,
+            host,
             state: state.clone(),
             tx,
             membership: None,
         }
+    }
+
+    /// The joiner's ICE configuration, made once the hub has given it its id.
+    fn ice_for(&self) -> IceFor {
+        let (ice, host) = (self.state.ice.clone(), self.host.clone());
+        IceFor(Box::new(move |id| {
+            ice.config_for(id, host.as_deref(), std::time::SystemTime::now())
+        }))
     }
 
     /// The member this connection carries, if it joined.
@@ -212,6 +229,7 @@ impl Connection {
             tx: self.tx.clone(),
             connection: self.id,
             source: self.source,
+            ice: Some(self.ice_for()),
         };
         match self.hub.join(request, now()) {
             Ok(joined) => {
