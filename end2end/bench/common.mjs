@@ -15,7 +15,10 @@ export const flag = (name) => args.includes(`--${name}`);
 
 /** The repository, the release server in it, and the browser. */
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-export const binary = path.join(root, 'target/release/confab');
+// The release build, or the binary CONFAB_E2E_BIN names (to measure two builds in one session).
+export const binary = process.env.CONFAB_E2E_BIN
+  ? path.resolve(root, process.env.CONFAB_E2E_BIN)
+  : path.join(root, 'target/release/confab');
 export const chromiumPath = process.env.CONFAB_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Progress to stderr, unless the result goes out as JSON (then stdout holds only that). */

@@ -69,7 +69,8 @@ const instrumentCall = () => {
     }
   };
 
-  // The ICE configuration comes from a server function once the server has welcomed us.
+  // The ICE configuration comes with the welcome; a server that does not send it is asked through
+  // a server function once it has welcomed us.
   const nativeFetch = window.fetch.bind(window);
   window.fetch = (input, init) => {
     const url = String(input?.url ?? input);

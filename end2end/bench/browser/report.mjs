@@ -93,7 +93,12 @@ export function printTable(r, pkg) {
   if (first.length < sides.length) {
     out(`          * the page ran its first callback only after a later frame: that figure is late by up to a frame (~33 ms)`);
   }
-  out(`   ICE configuration fetched over ${[...new Set(c.runs.map((x) => x.ice_config_protocol))].join(', ')}`);
+  const fetchedOver = [...new Set(c.runs.map((x) => x.ice_config_protocol).filter(Boolean))];
+  out(
+    fetchedOver.length
+      ? `   ICE configuration fetched over ${fetchedOver.join(', ')}`
+      : '   ICE configuration came with the welcome (no request)',
+  );
   out('\n   where the time goes (A: Ada, in the call; B: Bob, joining)');
   header('');
   for (const [key, label] of STAGES) if (c.stages[key]) row(label, c.stages[key]);
