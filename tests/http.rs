@@ -258,3 +258,22 @@ async fn a_path_that_is_neither_page_nor_file_gets_the_not_found_page() {
     assert!(response.starts_with("HTTP/1.1 404"), "{response}");
     assert!(body(&response).contains("<html"), "{response}");
 }
+
+#[tokio::test]
+async fn a_meeting_link_is_drawn_as_a_qr_code_for_the_host_the_browser_reached() {
+    let id = "abcdefghijklmnopqrstuvwxyz";
+    let request = format!(
+        "GET /room/{id}/qr.svg HTTP/1.1\r\nHost: meet.example.org:8443\r\nConnection: close\r\n\r\n"
+    );
+    let response = exchange(request.as_bytes()).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert_eq!(header(&response, "content-type"), Some("image/svg+xml"));
+    let body = response.split("\r\n\r\n").nth(1).unwrap();
+    let expected =
+        confab::server::qr::svg_of(&format!("https://meet.example.org:8443/room/{id}")).unwrap();
+    assert_eq!(body, expected);
+
+    let bad =
+        b"GET /room/not-a-room/qr.svg HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    assert!(exchange(bad).await.starts_with("HTTP/1.1 404"));
+}

@@ -1,6 +1,7 @@
 // The call screen as a person meets it on a laptop and on a phone: it fits the screen in every
 // state, its controls are a toolbar reached before the tiles, its panels close with Escape, and
 // it says what is going on (people coming and going, a copied link, a blocked camera).
+import jsQR from 'jsqr';
 import { chromiumArgs } from '../playwright.config';
 import { expect, join, meeting, startMeeting, test, tile } from './support';
 import {
@@ -235,6 +236,29 @@ test('alone in a meeting, Copy link copies the meeting link and says so', async 
   await alone.getByRole('button', { name: 'Copy link', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  // This is the phone: no QR code to scan with itself.
+  await expect(alone.getByRole('img', { name: 'QR code of the meeting link' })).toHaveCount(0);
+});
+
+test('alone on a computer, the meeting link is also a QR code that reads back as the link', async ({ person }) => {
+  const { link, pages: [ada] } = await meeting(person, 'Ada');
+  const alone = ada.getByRole('region', { name: /^You['’]re the only one here$/ });
+  const qr = alone.getByRole('img', { name: 'QR code of the meeting link' });
+  await expect(qr).toBeVisible();
+  // The picture as a camera would see it, read by a decoder of its own.
+  const side = 300;
+  const pixels = await qr.evaluate(async (img: HTMLImageElement, side) => {
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = side;
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, side, side);
+    context.drawImage(img, 0, 0, side, side);
+    return Array.from(context.getImageData(0, 0, side, side).data);
+  }, side);
+  const code = jsQR(Uint8ClampedArray.from(pixels), side, side);
+  expect(code?.data).toBe(link);
 });
 
 test('a link that could not be copied is not said to be copied', async ({ person }) => {

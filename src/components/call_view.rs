@@ -164,7 +164,8 @@ fn Tiles(state: CallState) -> impl IntoView {
                 <section class="alone" aria-labelledby="alone-heading">
                     <h2 id="alone-heading">"You're the only one here"</h2>
                     <p>"Share this link with the people you want in the meeting."</p>
-                    <Invite />
+                    // A QR code to join from a phone, unless this is the phone.
+                    <Invite qr=Signal::derive(move || !state.touch.get()) />
                 </section>
             </Show>
         </div>

@@ -1,18 +1,22 @@
-//! The meeting link, in a field to read or select, and a button that copies it.
+//! The meeting link, in a field to read or select, and a button that copies it; where asked, also
+//! as a QR code (drawn by the server) that a phone's camera opens straight into the lobby.
 
 use crate::components::actions::actions;
 use leptos::prelude::*;
 
-/// The link is the page's own address.
+/// The link is the page's own address. `qr`: whether to show its QR code too.
 #[component]
-pub fn Invite() -> impl IntoView {
+pub fn Invite(#[prop(optional, into)] qr: Option<Signal<bool>>) -> impl IntoView {
     let actions = actions();
     let link = RwSignal::new(String::new());
+    let path = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let Some(window) = web_sys::window() {
             link.set(window.location().href().unwrap_or_default());
+            path.set(window.location().pathname().unwrap_or_default());
         }
     });
+    let show_qr = move || qr.is_some_and(|qr| qr.get()) && !path.get().is_empty();
     view! {
         <div class="invite">
             <label for="meeting-link">"Meeting link"</label>
@@ -20,6 +24,17 @@ pub fn Invite() -> impl IntoView {
             <button type="button" on:click=move |_| actions.copy_link.run(())>
                 "Copy link"
             </button>
+            <Show when=show_qr>
+                <div class="qr">
+                    <img
+                        src=move || format!("{}/qr.svg", path.get())
+                        alt="QR code of the meeting link"
+                        width="160"
+                        height="160"
+                    />
+                    <p>"Scan it with a phone to join from there."</p>
+                </div>
+            </Show>
         </div>
     }
 }

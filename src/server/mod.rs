@@ -10,7 +10,7 @@
 //!   queue from the hub to one connection; [`password`]: room
 //!   passwords; [`resume`]: tokens for coming back after a dropped connection or a restart.
 //! - [`rate`]: the token bucket behind the rate limits.
-//! - [`join`]: the start page's join form without JavaScript.
+//! - [`join`]: the start page's join form without JavaScript; [`qr`]: a meeting link as a QR code.
 //! - [`signaling`]: the WebSocket route, one task per connection; [`origin`]: which pages may
 //!   open it; [`signal_frame`]: relaying a signal as the browser wrote it.
 //! - [`turn`]: the embedded STUN/TURN server; [`ice`]: the ICE configuration (with TURN
@@ -34,6 +34,7 @@ pub mod origin;
 pub mod outbox;
 pub mod password;
 pub mod per_source;
+pub mod qr;
 pub mod rate;
 pub mod redirect;
 pub mod resume;
@@ -309,6 +310,7 @@ pub fn router(state: AppState) -> Router {
         .route(SIGNALING_PATH, any(signaling::upgrade))
         .route("/healthz", get(|| async { "ok" }))
         .route("/join", get(join::join))
+        .route("/room/{id}/qr.svg", get(qr::meeting_qr))
         .route("/start", post(start::start))
         .leptos_routes_with_context(
             &state,
