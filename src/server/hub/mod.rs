@@ -18,7 +18,8 @@
 //! server restart, can use one.
 //!
 //! ## Layout
-//! - this file: the rooms map, joining, relaying and what everyone may ask;
+//! - this file: the rooms map, relaying and what everyone may ask;
+//! - `join`: what a join needs, password guesses, joining and resume-token renewal;
 //! - `away`: members whose connection dropped, their grace, leaving and revocations;
 //! - `host`: what only the host may do (lock, password, removal);
 //! - [`room`]: one room's members, lock, password and budgets;
@@ -27,22 +28,20 @@
 
 mod away;
 mod host;
+mod join;
 mod member;
 pub mod revoked;
 pub mod room;
 
+pub use join::{Admission, IceFor, JoinRequest, Joined};
+
 use super::outbox::Outbound;
-use super::outbox::OutboxSender;
-use super::password::StoredPassword;
 use super::resume::ResumeKey;
 use super::source::Source;
-use crate::protocol::{
-    ErrorCode, IceConfig, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings,
-    ServerMessage, Signal, clean_name,
-};
+use crate::protocol::{ErrorCode, MediaState, PeerId, Resume, RoomId, ServerMessage, Signal};
 use axum::extract::ws::Utf8Bytes;
 use revoked::Revoked;
-use room::{Arrival, Room};
+use room::Room;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasher, RandomState};
@@ -119,62 +118,6 @@ pub struct Hub {
     epoch: (Instant, u64),
 }
 
-/// A request to join a room.
-#[derive(Debug)]
-pub struct JoinRequest {
-    /// The room.
-    pub room: RoomId,
-    /// Display name, as typed.
-    pub name: String,
-    /// What the joiner sends.
-    pub media: MediaState,
-    /// Come back as an earlier member.
-    pub resume: Option<Resume>,
-    /// The room password hash the joiner's password was checked against, if it gave one.
-    pub password_checked: Option<StoredPassword>,
-    /// The joiner's queue.
-    pub tx: OutboxSender,
-    /// The joiner's connection.
-    pub connection: ConnectionId,
-    /// The client the connection comes from.
-    pub source: Source,
-    /// Makes the joiner's ICE configuration, once its id is known, for the welcome.
-    pub ice: Option<IceFor>,
-}
-
-/// Makes a member's ICE configuration (its TURN credentials name its id).
-pub struct IceFor(pub Box<dyn FnOnce(PeerId) -> IceConfig + Send>);
-
-impl std::fmt::Debug for IceFor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("IceFor(..)")
-    }
-}
-
-/// What a successful join returns to the joining connection.
-#[derive(Debug)]
-pub struct Joined {
-    /// The id of the member.
-    pub id: PeerId,
-    /// The other members of the room.
-    pub peers: Vec<PeerInfo>,
-    /// The member came back under its earlier id.
-    pub resumed: bool,
-    /// Its resume token.
-    pub resume_token: String,
-    /// The room's settings.
-    pub settings: RoomSettings,
-}
-
-/// What a join needs before [`Hub::join`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Admission {
-    /// Nothing: the room is open, or the joiner proves it is still a member.
-    Open,
-    /// The joiner must give the password matching this hash.
-    Password(StoredPassword),
-}
-
 /// Serialises a server message once.
 pub fn encode(message: &ServerMessage) -> Outbound {
     // ServerMessage holds only strings, numbers and enums: serialising it cannot fail.
@@ -235,139 +178,6 @@ impl Hub {
     /// itself takes no memory until someone joins, so creating ids cannot fill the server.
     pub fn create_room(&self) -> RoomId {
         RoomId::from_random_bytes(rand::random())
-    }
-
-    /// What joining `room_id` needs: a password, unless the room has none or the joiner holds a
-    /// valid resume token.
-    pub fn admission(&self, room_id: &RoomId, resume: Option<&Resume>, now: Instant) -> Admission {
-        let rooms = self.lock(room_id);
-        let Some(room) = rooms.get(room_id) else {
-            return Admission::Open;
-        };
-        match &room.password {
-            Some(_) if resume.is_some_and(|r| self.may_resume(room_id, r, now)) => Admission::Open,
-            Some(hash) => Admission::Password(hash.clone()),
-            None => Admission::Open,
-        }
-    }
-
-    /// Whether the room still takes a password guess now (wrong ones are paid for with
-    /// [`Hub::wrong_guess`]); a room that does not exist takes any.
-    pub fn may_guess(&self, room_id: &RoomId, now: Instant) -> bool {
-        let mut rooms = self.lock(room_id);
-        rooms
-            .get_mut(room_id)
-            .is_none_or(|room| room.guesses.has_token(now))
-    }
-
-    /// Counts a wrong password guess against the room.
-    pub fn wrong_guess(&self, room_id: &RoomId, now: Instant) {
-        if let Some(room) = self.lock(room_id).get_mut(room_id) {
-            room.guesses.charge(1, now);
-        }
-    }
-
-    /// Adds a member to a room (the first member brings the room into being, which also keeps
-    /// links working across restarts) and tells the others; or, with a valid resume token,
-    /// gives a returning member its place back. The member's queue receives the
-    /// [`ServerMessage::Welcome`] first, then anything held for it while it was away.
-    pub fn join(&self, request: JoinRequest, now: Instant) -> Result<Joined, ErrorCode> {
-        let JoinRequest {
-            room: room_id,
-            name,
-            media,
-            resume,
-            password_checked,
-            tx,
-            connection,
-            source,
-            ice,
-        } = request;
-        let mut rooms = self.lock(&room_id);
-        let resume = resume.filter(|r| self.may_resume(&room_id, r, now));
-        if !rooms.contains_key(&room_id) {
-            self.make_room(source)?;
-            rooms.insert(room_id.clone(), Room::new(source, now));
-        }
-        let room = rooms.get_mut(&room_id).expect("made above");
-        let token_expires = self.unix(now) + self.limits.token_lifetime.as_secs();
-        let mut arrival = Arrival {
-            info: PeerInfo {
-                id: PeerId(0),
-                name: clean_name(&name),
-                media,
-            },
-            tx,
-            connection,
-            source,
-            token_expires,
-        };
-        let result = match resume {
-            Some(Resume { id, .. }) => {
-                arrival.info.id = id;
-                room.rejoin(arrival, &self.limits)
-            }
-            None => {
-                arrival.info.id = PeerId(self.next_peer.fetch_add(1, Ordering::Relaxed));
-                room.admit(arrival, password_checked, &self.limits)
-            }
-        };
-        let (id, resumed) = match result {
-            Ok(joined) => joined,
-            Err(code) => {
-                if room.members.is_empty() {
-                    self.forget(&mut rooms, &room_id);
-                }
-                return Err(code);
-            }
-        };
-        let joined = Joined {
-            id,
-            peers: room.others(id),
-            resumed,
-            resume_token: self.key.token(&room_id, id, token_expires),
-            settings: room.settings(),
-        };
-        // The welcome goes first, then what was held while away, all under the lock, so that
-        // nothing another member sends can overtake them.
-        if let Some(member) = room.member_mut(id) {
-            let welcome = encode(&ServerMessage::Welcome {
-                you: id,
-                peers: joined.peers.clone(),
-                resume_token: joined.resume_token.clone(),
-                settings: joined.settings,
-                resumed,
-                ice: ice.map(|make| (make.0)(id)),
-            });
-            for frame in std::iter::once(welcome).chain(member.take_held()) {
-                member.deliver(frame);
-            }
-        }
-        Ok(joined)
-    }
-
-    /// Gives a connected member a fresh resume token (its connection calls this every quarter
-    /// of [`HubLimits::token_lifetime`]). Returns false if `connection` no longer carries it.
-    pub fn renew_token(
-        &self,
-        room_id: &RoomId,
-        id: PeerId,
-        connection: ConnectionId,
-        now: Instant,
-    ) -> bool {
-        let expires = self.unix(now) + self.limits.token_lifetime.as_secs();
-        let token = self.key.token(room_id, id, expires);
-        let mut rooms = self.lock(room_id);
-        let Some(member) = rooms.get_mut(room_id).and_then(|room| room.member_mut(id)) else {
-            return false;
-        };
-        if member.connection != connection || member.is_away() {
-            return false;
-        }
-        member.token_expires = expires;
-        member.deliver(encode(&ServerMessage::ResumeToken {
-            resume_token: token,
-        }))
     }
 
     /// Removes a member who left on purpose, tells the rest of its room and revokes its token.
@@ -476,13 +286,6 @@ impl Hub {
             .get(&source)
             .copied()
             .unwrap_or(0)
-    }
-
-    fn may_resume(&self, room_id: &RoomId, resume: &Resume, now: Instant) -> bool {
-        self.key
-            .verify(room_id, resume.id, &resume.token, self.unix(now))
-            .is_some()
-            && !super::lock(&self.revoked).contains(room_id, resume.id)
     }
 
     /// Takes a place for a new room made by `source`, or says why there is none.

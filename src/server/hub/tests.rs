@@ -1,6 +1,9 @@
 use super::*;
+use crate::protocol::{IceConfig, PeerInfo};
 use crate::protocol::{IceServer, SdpType};
-use crate::server::outbox::{OUTBOX_BYTES, OUTBOX_MESSAGES, Outbox, outbox, outbox_with};
+use crate::server::outbox::{
+    OUTBOX_BYTES, OUTBOX_MESSAGES, Outbox, OutboxSender, outbox, outbox_with,
+};
 use crate::server::password;
 use crate::server::source::Source;
 use std::time::Duration;
