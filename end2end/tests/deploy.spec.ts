@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { confabBinary, startConfab } from '../server';
-import { allTogether, expect, expectVideoPlaying, join, startMeeting, test } from './support';
+import { allTogether, expect, expectVideoPlaying, hangUp, join, startMeeting, test } from './support';
 
 const root = path.resolve(__dirname, '..', '..');
 const port = (offset: number) => Number(process.env.CONFAB_E2E_PORT ?? 3443) + offset;
@@ -41,6 +41,7 @@ test('the binary copied alone to an empty folder serves the app', async ({ perso
     // The page loads its code and works.
     const page = await person();
     await startMeeting(page, server.url);
+    await hangUp(page);
   } finally {
     await server.stop();
     fs.rmSync(folder, { recursive: true, force: true });
@@ -89,7 +90,7 @@ test('a call through nginx in front of --behind-proxy', async ({ person }) => {
     await expectVideoPlaying(bob, 'Ann');
     // Confab saw the browsers' address as nginx forwarded it.
     expect(server.log()).toMatch(/peer joined.*source=127\.0\.0\.1/);
-    await Promise.all([ann, bob].map((page) => page.close()));
+    await hangUp(ann, bob);
   } finally {
     nginx.kill();
     await server.stop();
@@ -135,7 +136,7 @@ test('a call through Caddy in front of --behind-proxy', async ({ person }) => {
     expect(server.log()).toMatch(/peer joined.*source=127\.0\.0\.1/);
     // The people hang up before the proxy goes: a proxy that stops closes their sockets itself,
     // and the server's own close then reaches the browsers too late.
-    await Promise.all([ann, bob].map((page) => page.close()));
+    await hangUp(ann, bob);
   } finally {
     caddy.kill();
     await server.stop();

@@ -11,6 +11,7 @@ import {
   expect,
   expectFramesRising,
   expectVideoPlaying,
+  hangUp,
   join,
   meeting,
   openLobby,
@@ -241,6 +242,7 @@ test('in a call, the browser holds one connection to the server: signaling rides
         .split('\n')
         .filter((line) => line.includes('chrom'));
     await expect.poll(() => browserConnections().length).toBe(1);
+    await hangUp(page);
   } finally {
     await server.stop();
   }

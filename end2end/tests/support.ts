@@ -121,6 +121,14 @@ export const test = base.extend<{ person: (options?: PersonOptions) => Promise<P
 });
 export { expect };
 
+/**
+ * Closes the pages, each hanging up as a closed tab does: before a test stops a server (or a
+ * proxy) they still use, so that no page logs the refused reconnection that would follow.
+ */
+export async function hangUp(...pages: Page[]): Promise<void> {
+  await Promise.all(pages.map((page) => page.close()));
+}
+
 /** Starts a meeting from the home page (of the server at `base`, default the one under test) and returns its link. */
 export async function startMeeting(page: Page, base = ''): Promise<string> {
   await page.goto(`${base}/`);

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Page } from '@playwright/test';
 import { startConfab } from '../server';
-import { expect, expectVideoPlaying, join, selectedCandidates, startMeeting, test } from './support';
+import { expect, expectVideoPlaying, hangUp, join, selectedCandidates, startMeeting, test } from './support';
 
 /** Ports of their own, apart from the shared server's. */
 const PORT = Number(process.env.CONFAB_E2E_TURN_PORT ?? 3452);
@@ -59,6 +59,7 @@ test('a call forced through the embedded TURN relay plays video over a relayed p
       expect(pair.local.type).toBe('relay');
       expect(pair.remote.type).toBe('relay');
     }
+    await hangUp(...pages);
   } finally {
     await server.stop();
   }
@@ -124,6 +125,7 @@ test('a call through an external coturn uses the credentials Confab issues', asy
       expect(pair.local.port).toBeGreaterThanOrEqual(COTURN_RELAY_PORTS[0]);
       expect(pair.local.port).toBeLessThanOrEqual(COTURN_RELAY_PORTS[1]);
     }
+    await hangUp(...pages);
   } finally {
     await server.stop();
     coturn.kill('SIGTERM');
@@ -154,6 +156,7 @@ test('with a wrong shared secret coturn refuses the credentials and no relayed c
       expect(local).toBe(0);
       expect(await page.evaluate(() => (window as any).__confabPeerConnections[0].connectionState)).not.toBe('connected');
     }
+    await hangUp(ada, bo);
   } finally {
     await server.stop();
     coturn.kill('SIGTERM');
