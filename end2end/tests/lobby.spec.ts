@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs } from '../playwright.config';
 import { startConfab } from '../server';
+import { fillRoom } from './call_states';
 import {
   expect,
   expectFramesRising,
@@ -141,22 +142,7 @@ test('a refused Join leaves the lobby as it was: the same preview video, still p
 test('the seventh person is told the room is full', async ({ person }) => {
   const host = await person();
   const link = await startMeeting(host);
-  const room = link.split('/').pop()!;
-  // Six participants over the signaling protocol itself (cheaper than six more browsers).
-  const joined = await host.evaluate(async (room) => {
-    const url = `wss://${location.host}/signal`;
-    const welcomes = Array.from({ length: 6 }, (_, i) =>
-      new Promise<string>((resolve, reject) => {
-        const socket = new WebSocket(url);
-        (window as any).__keep = [...((window as any).__keep ?? []), socket];
-        socket.onopen = () => socket.send(JSON.stringify({ type: 'join', room, name: `P${i}` }));
-        socket.onmessage = (event) => resolve(JSON.parse(event.data).type);
-        socket.onerror = () => reject(new Error('socket failed'));
-      }),
-    );
-    return Promise.all(welcomes);
-  }, room);
-  expect(joined).toEqual(Array(6).fill('welcome'));
+  await fillRoom(host, link);
 
   const late = await person();
   await openLobby(late, link, 'Late');
