@@ -4,7 +4,7 @@
 // callscreen.spec.ts.
 import { Page } from '@playwright/test';
 import { expect, join, meeting, openLobby, startMeeting, test, tile } from './support';
-import { fillRoom, lockMeeting, remove } from './call_states';
+import { lockMeeting, remove, turnedAwayFromFullMeeting } from './call_states';
 import { checkAxe, desktop, expectNoOverlaps, leaveButton, on, phone } from './screen_fit';
 
 /** A problem screen offers a next step: trying again, or starting a new meeting. */
@@ -48,14 +48,7 @@ test('after Leave, Rejoin and the start page are offered, with no serious access
 });
 
 test('the room-full screen offers a next step, with no serious accessibility problems', async ({ person }) => {
-  const host = await person();
-  const link = await startMeeting(host);
-  await fillRoom(host, link);
-
-  const late = await person();
-  await openLobby(late, link, 'Late');
-  await late.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(late.getByRole('heading', { name: 'This meeting is full' })).toBeVisible();
+  const late = await turnedAwayFromFullMeeting(person);
   await expectNextStep(late);
   await checkAxe(late, 'room-full screen');
 });

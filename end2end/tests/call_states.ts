@@ -2,7 +2,7 @@
 // a tile's options, pinning, the host's lock and remove, a full room; and a tour of one growing
 // meeting through every state, for the fit checks (callscreen.spec.ts) and the screenshots.
 import { Browser, Locator, Page } from '@playwright/test';
-import { expect, join, startMeeting, tile } from './support';
+import { expect, join, openLobby, startMeeting, tile } from './support';
 import {
   Person,
   Screen,
@@ -131,6 +131,18 @@ export async function fillRoom(page: Page, link: string): Promise<void> {
     return Promise.all(welcomes);
   }, room);
   expect(joined).toEqual(Array(6).fill('welcome'));
+}
+
+/** A meeting filled to its limit, and one more person who asks to join: the page they see. */
+export async function turnedAwayFromFullMeeting(person: Person): Promise<Page> {
+  const host = await person();
+  const link = await startMeeting(host);
+  await fillRoom(host, link);
+  const late = await person();
+  await openLobby(late, link, 'Late');
+  await late.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(late.getByRole('heading', { name: 'This meeting is full' })).toBeVisible();
+  return late;
 }
 
 /** A state of the call screen the tour stops at, as one observer sees it. */

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs } from '../playwright.config';
 import { startConfab } from '../server';
-import { fillRoom } from './call_states';
+import { turnedAwayFromFullMeeting } from './call_states';
 import {
   expect,
   expectFramesRising,
@@ -140,14 +140,7 @@ test('a refused Join leaves the lobby as it was: the same preview video, still p
 });
 
 test('the seventh person is told the room is full', async ({ person }) => {
-  const host = await person();
-  const link = await startMeeting(host);
-  await fillRoom(host, link);
-
-  const late = await person();
-  await openLobby(late, link, 'Late');
-  await late.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(late.getByRole('heading', { name: 'This meeting is full' })).toBeVisible();
+  const late = await turnedAwayFromFullMeeting(person);
   await late.getByRole('button', { name: 'Try again' }).click();
   await expect(late.getByRole('button', { name: 'Join', exact: true })).toBeEnabled();
 });
