@@ -15,7 +15,10 @@
 //! What browsers then say to each other directly (chat, files) is in [`data`].
 
 pub mod data;
+mod reaction;
 pub mod received;
+
+pub use reaction::Reaction;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -175,6 +178,10 @@ pub struct PeerInfo {
     /// What they are sending.
     #[serde(default)]
     pub media: MediaState,
+    /// Their hand is up: a number that orders the room's raised hands (the lowest went up
+    /// first). Absent while it is down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hand: Option<u64>,
 }
 
 /// WebRTC negotiation data, relayed verbatim between two peers.
@@ -226,6 +233,9 @@ pub enum ClientMessage {
         /// What we will be sending.
         #[serde(default)]
         media: MediaState,
+        /// Our hand is up (we are coming back with it raised).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        hand: bool,
         /// The room's password, if it has one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         password: Option<String>,
@@ -253,6 +263,26 @@ pub enum ClientMessage {
     Media {
         /// The new state.
         state: MediaState,
+    },
+    /// Raise our hand (`true`) or lower it.
+    Hand {
+        /// Whether it is up.
+        raised: bool,
+    },
+    /// Host only: lower someone's hand.
+    LowerHand {
+        /// Whose.
+        id: PeerId,
+    },
+    /// Send a reaction to everyone in the room (limited to a few a second).
+    React {
+        /// Which.
+        reaction: Reaction,
+    },
+    /// Host only: ask someone whose microphone is off to turn it on. Only they can.
+    AskToUnmute {
+        /// Whom.
+        id: PeerId,
     },
     /// Send negotiation data to one peer of the same room.
     Signal {
@@ -310,6 +340,22 @@ pub enum ServerMessage {
         /// Their new state.
         state: MediaState,
     },
+    /// Someone in the room (you included) raised or lowered their hand, or the host lowered it.
+    PeerHand {
+        /// Whose hand.
+        id: PeerId,
+        /// Its place among raised hands, or `None`: down.
+        hand: Option<u64>,
+    },
+    /// Someone in the room (you included) reacted.
+    Reaction {
+        /// Who, as stamped by the server.
+        from: PeerId,
+        /// The reaction.
+        reaction: Reaction,
+    },
+    /// The host asks you to turn your microphone on.
+    UnmuteAsked,
     /// Someone left your room.
     PeerLeft {
         /// Who left.
@@ -572,6 +618,7 @@ mod tests {
                 room: room(),
                 name: "Ada".into(),
                 media: MediaState::default(),
+                hand: false,
                 password: None,
                 resume: None,
             },
@@ -579,6 +626,7 @@ mod tests {
                 room: room(),
                 name: "Ada".into(),
                 media: MediaState::default(),
+                hand: false,
                 password: Some("pw".into()),
                 resume: Some(Resume {
                     id: PeerId(9),
@@ -610,6 +658,12 @@ mod tests {
                     sdp_m_line_index: Some(0),
                 },
             },
+            ClientMessage::Hand { raised: true },
+            ClientMessage::LowerHand { id: PeerId(4) },
+            ClientMessage::React {
+                reaction: Reaction::Heart,
+            },
+            ClientMessage::AskToUnmute { id: PeerId(4) },
             ClientMessage::Leave,
         ];
         for message in messages {
@@ -639,6 +693,7 @@ mod tests {
                     id: PeerId(2),
                     name: "Grace".into(),
                     media: MediaState::default(),
+                    hand: Some(3),
                 }],
                 resume_token: "00".repeat(32),
                 settings: RoomSettings {
@@ -669,6 +724,7 @@ mod tests {
                         video: false,
                         screen: false,
                     },
+                    hand: None,
                 },
             },
             ServerMessage::PeerMedia {
@@ -676,6 +732,15 @@ mod tests {
                 state: MediaState::default(),
             },
             ServerMessage::PeerLeft { id: PeerId(5) },
+            ServerMessage::PeerHand {
+                id: PeerId(5),
+                hand: Some(1),
+            },
+            ServerMessage::Reaction {
+                from: PeerId(5),
+                reaction: Reaction::Clap,
+            },
+            ServerMessage::UnmuteAsked,
             ServerMessage::Signal {
                 from: PeerId(2),
                 signal: Signal::Description {

@@ -247,6 +247,7 @@ async fn a_certificate_from_pebble_is_served_renewed_without_cutting_a_call_and_
         room: RoomId::from_random_bytes(rand::random()),
         name: "Ada".into(),
         media: MediaState::default(),
+        hand: false,
         password: None,
         resume: None,
     };

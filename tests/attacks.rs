@@ -143,6 +143,7 @@ async fn join(
         room: room.clone(),
         name: name.into(),
         media: MediaState::default(),
+        hand: false,
         password: None,
         resume,
     };

@@ -54,6 +54,7 @@ async fn joined(target: &Target) -> confab_load::transport::Socket {
         room: RoomId::from_random_bytes(rand::random()),
         name: "Ada".into(),
         media: MediaState::default(),
+        hand: false,
         password: None,
         resume: None,
     };

@@ -48,6 +48,7 @@ fn join(
             room: room.clone(),
             name: name.into(),
             media,
+            hand: false,
             resume,
             password_checked: None,
             tx,
@@ -302,6 +303,7 @@ impl Model {
                     id: joined.id,
                     name: clean_name(name),
                     media,
+                    hand: None,
                 };
                 self.tell_room(
                     room,

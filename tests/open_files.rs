@@ -118,6 +118,7 @@ async fn past_what_the_open_file_limit_holds_a_connection_is_told_the_server_is_
                 room: RoomId::from_random_bytes(rand::random()),
                 name: format!("person {}", held.len()),
                 media: MediaState::default(),
+                hand: false,
                 password: None,
                 resume: None,
             };

@@ -17,11 +17,12 @@ import {
 } from './screen_fit';
 
 /** The panels of the call screen, by the name of their heading. */
-export const PANELS = ['Chat', 'Files', 'Host controls', 'Devices', 'Settings'] as const;
+export const PANELS = ['People', 'Chat', 'Files', 'Devices', 'Settings'] as const;
 export type Panel = (typeof PANELS)[number];
 
-/** The toolbar button that opens and closes a panel (Chat's and Files' may carry a count). */
+/** The toolbar button that opens and closes a panel (People's, Chat's and Files' may carry a count). */
 export function panelToggle(page: Page, panel: Panel): Locator {
+  if (panel === 'People') return toolbar(page).getByRole('button', { name: /^People(, \d+ hands? raised)?$/ });
   if (panel === 'Chat') return toolbar(page).getByRole('button', { name: /^Chat(, \d+ unread)?$/ });
   if (panel === 'Files') return toolbar(page).getByRole('button', { name: /^Files(, \d+ waiting)?$/ });
   return toolbar(page).getByRole('button', { name: panel, exact: true });
@@ -32,7 +33,7 @@ export function panelRegion(page: Page, panel: Panel): Locator {
   return page.getByRole('complementary', { name: panel, exact: true });
 }
 
-/** A panel's own close button ("Close chat", "Close host controls", …). */
+/** A panel's own close button ("Close chat", "Close people", …). */
 export function closeButton(page: Page, panel: Panel): Locator {
   return panelRegion(page, panel).getByRole('button', { name: `Close ${panel.toLowerCase()}`, exact: true });
 }
@@ -81,11 +82,11 @@ export function removeConfirmation(page: Page, name: string): Locator {
   return page.getByRole('alertdialog', { name: `Remove ${name}?`, exact: true });
 }
 
-/** The host asks to remove someone from the Host controls panel: the confirmation shows. */
+/** The host asks to remove someone from the People panel: the confirmation shows. */
 export async function askToRemove(host: Page, name: string): Promise<void> {
-  await expect(panelToggle(host, 'Host controls')).toBeVisible();
-  if (!(await panelRegion(host, 'Host controls').isVisible())) await openPanel(host, 'Host controls');
-  await panelRegion(host, 'Host controls')
+  await expect(panelToggle(host, 'People')).toBeVisible();
+  if (!(await panelRegion(host, 'People').isVisible())) await openPanel(host, 'People');
+  await panelRegion(host, 'People')
     .getByRole('list', { name: 'Participants' })
     .getByRole('button', { name: `Remove ${name}`, exact: true })
     .click();
@@ -99,14 +100,14 @@ export async function remove(host: Page, name: string, removed: Page): Promise<v
   await expect(removed.getByRole('heading', { name: 'You were removed from the meeting' })).toBeVisible();
 }
 
-/** The host locks the meeting (or unlocks it) from Host controls, and closes the panel again. */
+/** The host locks the meeting (or unlocks it) from the People panel, and closes the panel again. */
 export async function lockMeeting(host: Page, locked = true): Promise<void> {
-  await openPanel(host, 'Host controls');
-  const controls = panelRegion(host, 'Host controls');
+  await openPanel(host, 'People');
+  const controls = panelRegion(host, 'People');
   const [press, then] = locked ? ['Lock meeting', 'Unlock meeting'] : ['Unlock meeting', 'Lock meeting'];
   await controls.getByRole('button', { name: press, exact: true }).click();
   await expect(controls.getByRole('button', { name: then, exact: true })).toBeVisible();
-  await closePanel(host, 'Host controls');
+  await closePanel(host, 'People');
 }
 
 /**
@@ -161,8 +162,9 @@ export type Stop = {
  * Takes one growing meeting through every state of the call screen, stopping at each for `visit`
  * to look, with two observers: Bob on a phone (the first in, so the host) and Ada on a desktop.
  * The states: 1, 2, 4 and 6 people; a tile's options, then its connection statistics, open; a
- * tile pinned; a screen shared; each panel open; host controls and the remove confirmation open
- * (Ada's once Bob has left and she hosts); and Ada alone again once the others have left.
+ * tile pinned; a screen shared; hands raised with the reactions open; each panel open; the People
+ * panel as host and the remove confirmation (Ada's once Bob has left and she hosts); and Ada alone
+ * again once the others have left.
  */
 export async function tourCallScreen(
   person: Person,
@@ -252,6 +254,22 @@ export async function tourCallScreen(
     await expectNoStage(o.page);
   }
 
+  // Two hands up (Dee's first), Ada's own too, and the reactions open above the control bar.
+  const dee = inCall[3];
+  for (const page of [dee, cy, ada.page]) await raiseHand(page);
+  for (const o of observers) {
+    await expect(tile(o.page, 'Dee').getByRole('img', { name: 'Hand raised' })).toBeVisible();
+    await expect(tile(o.page, 'Cy').getByRole('img', { name: 'Hand raised' })).toBeVisible();
+    await reactionsToggle(o.page).click();
+    await expect(reactionPicker(o.page)).toBeVisible();
+  }
+  await stop('hands-raised');
+  for (const o of observers) {
+    await reactionsToggle(o.page).click();
+    await expect(reactionPicker(o.page)).toBeHidden();
+  }
+  for (const page of [dee, cy, ada.page]) await lowerHand(page);
+
   for (const panel of ['Chat', 'Files', 'Devices', 'Settings'] as const) {
     for (const o of observers) await openPanel(o.page, panel);
     await stop(`${panel.toLowerCase()}-open`, observers, undefined, true);
@@ -259,13 +277,13 @@ export async function tourCallScreen(
   }
 
   for (const host of observers) {
-    await openPanel(host.page, 'Host controls');
-    await stop('host-controls-open', [host], undefined, true);
+    await openPanel(host.page, 'People');
+    await stop('people-open', [host], undefined, true);
     await askToRemove(host.page, 'Fay');
     await stop('remove-confirm', [host], () => 'Fay', true);
     await removeConfirmation(host.page, 'Fay').getByRole('button', { name: 'Cancel', exact: true }).click();
     await expect(removeConfirmation(host.page, 'Fay')).toBeHidden();
-    await closePanel(host.page, 'Host controls');
+    await closePanel(host.page, 'People');
     // Bob leaves; Ada, the next to have come, hosts now.
     if (host === bob) {
       await leaveButton(bob.page).click();
@@ -277,4 +295,26 @@ export async function tourCallScreen(
   for (const page of inCall.filter((p) => p !== ada.page)) await leaveButton(page).click();
   inCall.splice(0, inCall.length, ada.page);
   await stop('call-1-person', [ada]);
+}
+
+/** The control-bar button that shows the reactions. */
+export function reactionsToggle(page: Page): Locator {
+  return toolbar(page).getByRole('button', { name: 'Reactions', exact: true });
+}
+
+/** The row of reactions above the control bar. */
+export function reactionPicker(page: Page): Locator {
+  return page.getByRole('group', { name: 'Send a reaction' });
+}
+
+/** Raises the hand on `page`, and sees the button turn into "Lower hand". */
+export async function raiseHand(page: Page): Promise<void> {
+  await toolbar(page).getByRole('button', { name: 'Raise hand', exact: true }).click();
+  await expect(toolbar(page).getByRole('button', { name: 'Lower hand', exact: true })).toBeVisible();
+}
+
+/** Lowers the hand on `page`, and sees the button turn back into "Raise hand". */
+export async function lowerHand(page: Page): Promise<void> {
+  await toolbar(page).getByRole('button', { name: 'Lower hand', exact: true }).click();
+  await expect(toolbar(page).getByRole('button', { name: 'Raise hand', exact: true })).toBeVisible();
 }

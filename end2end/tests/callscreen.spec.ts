@@ -94,9 +94,11 @@ test('the toolbar holds the controls in order and comes before the tiles in tab 
     'Mute microphone',
     'Turn camera off',
     'Share screen',
+    'Raise hand',
+    'Reactions',
+    'People',
     'Chat',
     'Files',
-    'Host controls',
     'Devices',
     'Settings',
     'Leave',
@@ -292,7 +294,7 @@ test('the host is asked to confirm a removal, and Cancel keeps the person in the
 
   // Locking goes through the server after anything sent before it: once the lock is back, a
   // removal sent on Cancel would already have taken Bob out.
-  const controls = panelRegion(ada, 'Host controls');
+  const controls = panelRegion(ada, 'People');
   await controls.getByRole('button', { name: 'Lock meeting', exact: true }).click();
   await expect(controls.getByRole('button', { name: 'Unlock meeting', exact: true })).toBeVisible();
   await expect(controls.getByRole('button', { name: 'Remove Bob', exact: true })).toBeVisible();

@@ -21,15 +21,18 @@ test('a meeting with a password lets in only those who type it', async ({ person
   await expect(guest.getByRole('button', { name: 'Leave' })).toBeVisible();
   await expect(tile(host, 'Guest')).toBeVisible();
   await expect(guest.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
-  // Only the host has host controls.
-  await expect(guest.getByRole('button', { name: 'Host controls' })).toHaveCount(0);
+  // Only the host has host controls: the guest's People panel lists people and nothing more.
+  await guest.getByRole('button', { name: 'People', exact: true }).click();
+  await expect(guest.getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(2);
+  await expect(guest.getByRole('button', { name: 'Lock meeting' })).toHaveCount(0);
+  await expect(guest.getByRole('button', { name: 'Remove Host' })).toHaveCount(0);
 });
 
 test('the host removes someone from a locked meeting, and they cannot come back', async ({ person }) => {
   const { link, pages } = await meeting(person, 'Host', 'Guest');
   const [host, guest] = pages;
   await expect(tile(host, 'Guest')).toBeVisible();
-  await host.getByRole('button', { name: 'Host controls' }).click();
+  await host.getByRole('button', { name: 'People', exact: true }).click();
   await host.getByRole('button', { name: 'Lock meeting' }).click();
   await expect(host.getByRole('button', { name: 'Unlock meeting' })).toHaveAttribute('aria-pressed', 'true');
   await expect(guest.getByRole('status').filter({ hasText: 'Meeting locked' })).toBeVisible();

@@ -152,12 +152,12 @@ export async function meeting(
   return { link, pages };
 }
 
-/** The host protects the meeting with a password from the host controls (the page says so). */
+/** The host protects the meeting with a password from the People panel (the page says so). */
 export async function setMeetingPassword(host: Page, password: string): Promise<void> {
-  await host.getByRole('button', { name: 'Host controls' }).click();
+  await host.getByRole('button', { name: 'People', exact: true }).click();
   await host.getByLabel('New meeting password').fill(password);
   await host.getByRole('button', { name: 'Set password' }).click();
-  await host.getByRole('button', { name: 'Close host controls' }).click();
+  await host.getByRole('button', { name: 'Close people' }).click();
   await expect(host.getByRole('status').filter({ hasText: 'protected by a password' })).toBeVisible();
 }
 

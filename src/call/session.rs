@@ -59,6 +59,8 @@ pub struct CallCore {
     name: String,
     password: Option<String>,
     media: MediaState,
+    /// Our hand is up (as we asked, or as the server last said).
+    hand: bool,
     phase: CallPhase,
     me: Option<PeerId>,
     resume: Option<Resume>,
@@ -92,6 +94,7 @@ impl CallCore {
             name,
             password,
             media,
+            hand: false,
             phase: CallPhase::Lobby,
             me: None,
             resume: None,
@@ -153,6 +156,7 @@ impl CallCore {
                     room: self.room.clone(),
                     name: self.name.clone(),
                     media: self.media,
+                    hand: self.hand,
                     password: self.password.clone(),
                     resume: self.resume.clone(),
                 }));
@@ -183,6 +187,20 @@ impl CallCore {
                 self.send(ClientMessage::SetPassword { password }, &mut out);
             }
             Input::Remove(id) => self.send(ClientMessage::Remove { id }, &mut out),
+            Input::Hand(raised) => {
+                self.hand = raised;
+                if self.me.is_some() {
+                    self.send(ClientMessage::Hand { raised }, &mut out);
+                }
+            }
+            Input::LowerHand(id) => self.send(ClientMessage::LowerHand { id }, &mut out),
+            Input::AskToUnmute(id) => self.send(ClientMessage::AskToUnmute { id }, &mut out),
+            Input::React(reaction) => {
+                // A reaction is of the moment: one that could not go now is not sent later.
+                if self.me.is_some() && self.socket_open && !self.reconnecting {
+                    out.push(Action::Send(ClientMessage::React { reaction }));
+                }
+            }
             Input::Leave => self.leave(&mut out),
         }
         out
@@ -277,6 +295,7 @@ impl CallCore {
                 if self.connected.contains(&peer.id) {
                     // Back after a server restart: the connection between us never stopped.
                     out.push(Action::TileMedia(peer.id, peer.media));
+                    out.push(Action::Hand(peer.id, peer.hand));
                     return;
                 }
                 let id = peer.id;
@@ -289,6 +308,24 @@ impl CallCore {
                 if self.tiles.contains_key(&id) {
                     out.push(Action::TileMedia(id, state));
                 }
+            }
+            ServerMessage::PeerHand { id, hand } => {
+                if Some(id) == self.me {
+                    self.hand = hand.is_some();
+                    out.push(Action::Hand(id, hand));
+                } else if self.tiles.contains_key(&id) {
+                    out.push(Action::Hand(id, hand));
+                }
+            }
+            ServerMessage::Reaction { from, reaction } => {
+                if Some(from) == self.me || self.tiles.contains_key(&from) {
+                    out.push(Action::Reaction(from, reaction));
+                }
+            }
+            ServerMessage::UnmuteAsked => {
+                out.push(Action::Toast(
+                    "The host asks you to turn your microphone on.".to_owned(),
+                ));
             }
             ServerMessage::PeerLeft { id } => {
                 self.peer_left(id, "left the call before it finished.", out);
@@ -303,6 +340,11 @@ impl CallCore {
                     self.close_socket(out);
                     self.leave(out);
                     self.problem(Problem::of(code), out);
+                } else if code == ErrorCode::TooFast && self.me.is_some() {
+                    // Too many reactions (or password changes): a passing notice, not an alert
+                    // that stays.
+                    out.push(Action::Toast(message));
+                    return;
                 } else if self.me.is_none() {
                     // The join itself was refused (e.g. the room is full): back to the lobby.
                     self.close_socket(out);
@@ -371,6 +413,7 @@ impl CallCore {
         for peer in peers {
             if self.connected.contains(&peer.id) {
                 out.push(Action::TileMedia(peer.id, peer.media));
+                out.push(Action::Hand(peer.id, peer.hand));
                 continue;
             }
             let id = peer.id;
@@ -446,6 +489,11 @@ impl CallCore {
         self.connected.clear();
         self.tiles.clear();
         self.outbox.clear();
+        if std::mem::take(&mut self.hand)
+            && let Some(me) = self.me
+        {
+            out.push(Action::Hand(me, None));
+        }
         out.push(Action::CloseAll);
         self.me = None;
         out.push(Action::Me(None));
@@ -458,6 +506,8 @@ impl CallCore {
 }
 
 mod events;
+#[cfg(test)]
+mod gesture_tests;
 mod recovery;
 #[cfg(test)]
 mod tests;

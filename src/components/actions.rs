@@ -3,7 +3,7 @@
 //! ([`crate::pages::room`]). Components never reach into [`crate::client`] themselves: they
 //! render state and call these.
 
-use crate::protocol::PeerId;
+use crate::protocol::{PeerId, Reaction};
 use crate::state::call::DeviceKind;
 use crate::state::transfers::{TransferAction, TransferKey};
 use leptos::prelude::*;
@@ -38,6 +38,14 @@ pub struct MeetingActions {
     pub set_password: Callback<Option<String>>,
     /// Host: remove a participant.
     pub remove: Callback<PeerId>,
+    /// Raise or lower our hand.
+    pub toggle_hand: Callback<()>,
+    /// Host: lower a participant's hand.
+    pub lower_hand: Callback<PeerId>,
+    /// Send a reaction to everyone.
+    pub react: Callback<Reaction>,
+    /// Host: ask a participant to turn their microphone on.
+    pub ask_to_unmute: Callback<PeerId>,
     /// Copy the meeting link (and say so).
     pub copy_link: Callback<()>,
 }

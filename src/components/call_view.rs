@@ -6,8 +6,9 @@ use crate::components::actions::services;
 use crate::components::chat_panel::ChatPanel;
 use crate::components::device_pickers::DevicePickers;
 use crate::components::files_panel::FilesPanel;
-use crate::components::host_controls::HostControls;
+use crate::components::gestures::ReactionAnnouncements;
 use crate::components::invite::Invite;
+use crate::components::people_panel::PeoplePanel;
 use crate::components::settings_panel::SettingsPanel;
 use crate::components::side_panel::{SidePanel, close};
 use crate::components::toolbar::Toolbar;
@@ -51,23 +52,21 @@ pub fn CallView(
             }
         }
     });
-    let is_host = state.is_host();
     view! {
         <section class="call" aria-label="Call" class:panel-open=move || state.panel.with(Option::is_some)>
             <Toolbar state />
             <Tiles state />
+            <ReactionAnnouncements state />
             <div class="panels">
+                <SidePanel state panel=Panel::People>
+                    <PeoplePanel state />
+                </SidePanel>
                 <SidePanel state panel=Panel::Chat>
                     <ChatPanel state />
                 </SidePanel>
                 <SidePanel state panel=Panel::Files>
                     <FilesPanel state />
                 </SidePanel>
-                <Show when=move || is_host.get()>
-                    <SidePanel state panel=Panel::Host>
-                        <HostControls state />
-                    </SidePanel>
-                </Show>
                 <SidePanel state panel=Panel::Devices>
                     <DevicePickers state />
                 </SidePanel>
@@ -141,6 +140,8 @@ fn Tiles(state: CallState) -> impl IntoView {
                     stream=state.own_view()
                     media=state.own_media()
                     speaking=state.own_speaking()
+                    hand=Signal::derive(move || state.hand.with(Option::is_some))
+                    reactions=Signal::derive(move || state.reactions.on(you))
                     local=true
                     pinning=(you, state.pinned)
                     staged=Signal::derive(move || stage.get() == Some(you))
@@ -152,6 +153,8 @@ fn Tiles(state: CallState) -> impl IntoView {
                         media=tile.media.into()
                         speaker=state.speaker_choice
                         speaking=tile.speaking.into()
+                        hand=Signal::derive(move || tile.hand.with(Option::is_some))
+                        reactions=Signal::derive(move || state.reactions.on(TileKey::Peer(tile.id)))
                         quality=tile.quality
                         history=tile.history
                         pinning=(TileKey::Peer(tile.id), state.pinned)

@@ -1,8 +1,9 @@
 //! The meeting's protection: what everyone sees (locked, password), and for the host, in the
-//! Host controls panel, the means to lock the room, set or remove its password, and remove a
-//! participant (after confirming).
+//! People panel, the means to lock the room and set or remove its password, and the
+//! confirmation asked before removing a participant.
 
 use crate::components::actions::actions;
+use crate::components::side_panel::focus_by_id;
 use crate::protocol::{MAX_PASSWORD_CHARS, PeerId};
 use crate::state::call::CallState;
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ pub fn Protection(
     view! { <p role="status" class="room-protection">{summary}</p> }
 }
 
-/// The host's controls: lock, password, participants.
+/// The host's protection of the meeting: lock and password.
 #[component]
 pub fn HostControls(
     /// The meeting page's state.
@@ -35,8 +36,6 @@ pub fn HostControls(
     let actions = actions();
     let settings = state.settings;
     let new_password = RwSignal::new(String::new());
-    // Who the host asked to remove, waiting for confirmation.
-    let confirming = RwSignal::new(None::<(PeerId, String)>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let password = new_password.get_untracked();
@@ -46,7 +45,8 @@ pub fn HostControls(
         }
     };
     view! {
-        <div class="host-controls">
+        <section class="host-controls" aria-labelledby="protection-heading">
+            <h3 id="protection-heading">"Meeting protection"</h3>
             <button
                 type="button"
                 aria-pressed=move || settings.get().locked.to_string()
@@ -70,37 +70,13 @@ pub fn HostControls(
                     "Remove password"
                 </button>
             </Show>
-            <h3 id="participants-heading">"Participants"</h3>
-            <ul class="participants" aria-labelledby="participants-heading">
-                <For each=move || state.remotes.get() key=|tile| tile.id let:tile>
-                    <li>
-                        <bdi class="participant-name">{tile.name.get_value()}</bdi>
-                        <button
-                            type="button"
-                            class="danger"
-                            id=format!("remove-{}", tile.id)
-                            aria-label=format!("Remove {}", tile.name.get_value())
-                            on:click=move |_| confirming.set(Some((tile.id, tile.name.get_value())))
-                        >
-                            "Remove"
-                        </button>
-                    </li>
-                </For>
-            </ul>
-            {move || {
-                confirming
-                    .get()
-                    .map(|(id, name)| {
-                        view! { <ConfirmRemoval id name confirming /> }
-                    })
-            }}
-        </div>
+        </section>
     }
 }
 
 /// "Remove Ada?" with Remove and Cancel; focus starts on Cancel, Escape cancels.
 #[component]
-fn ConfirmRemoval(
+pub fn ConfirmRemoval(
     id: PeerId,
     name: String,
     confirming: RwSignal<Option<(PeerId, String)>>,
@@ -151,13 +127,5 @@ fn ConfirmRemoval(
                 </button>
             </div>
         </div>
-    }
-}
-
-fn focus_by_id(id: &str) {
-    if let Some(element) = document().get_element_by_id(id)
-        && let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element)
-    {
-        let _ = element.focus();
     }
 }

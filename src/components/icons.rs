@@ -13,7 +13,6 @@ pub enum Icon {
     Screen,
     Chat,
     Files,
-    Shield,
     Devices,
     Settings,
     Leave,
@@ -23,6 +22,9 @@ pub enum Icon {
     Fullscreen,
     PictureInPicture,
     Stats,
+    Hand,
+    Smile,
+    People,
 }
 
 impl Icon {
@@ -50,9 +52,6 @@ impl Icon {
             Icon::Files => {
                 "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm4 18H6V4h7v5h5zM8 13h8v2H8zm0 4h5v2H8z"
             }
-            Icon::Shield => {
-                "M12 1 3 5v6c0 5.6 3.8 10.7 9 12 5.2-1.3 9-6.4 9-12V5zm0 10.99h7c-.5 4.1-3.3 7.8-7 8.9V12H5V6.3l7-3.1z"
-            }
             Icon::Devices => {
                 "M12 15a3 3 0 0 0 3-3V6a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm-1 2.9V21h2v-3.1A6 6 0 0 0 18 12h-2a4 4 0 0 1-8 0H6a6 6 0 0 0 5 5.9zM20 8h2v8h-2zM2 8h2v8H2z"
             }
@@ -76,6 +75,15 @@ impl Icon {
                 "M19 11h-8v6h8zm4 8V5a2 2 0 0 0-2-2H3a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h18a2 2 0 0 0 2-2zm-2 0H3V5h18z"
             }
             Icon::Stats => "M3 13h2v8H3zm4-4h2v12H7zm4 6h2v6h-2zm4-9h2v15h-2zm4 4h2v11h-2z",
+            Icon::Hand => {
+                "M7 12V5.5a1.5 1.5 0 0 1 3 0V11h1V3.5a1.5 1.5 0 0 1 3 0V11h1V5a1.5 1.5 0 0 1 3 0v9.5A7.5 7.5 0 0 1 10.5 22h-.3a6 6 0 0 1-5-2.7l-3-4.6a1.5 1.5 0 0 1 2.5-1.6L7 15.2z"
+            }
+            Icon::Smile => {
+                "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zM8.5 11a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5a5.5 5.5 0 0 0 5.1-3.5H6.9a5.5 5.5 0 0 0 5.1 3.5z"
+            }
+            Icon::People => {
+                "M9 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-3.3 0-7 1.6-7 4v2h14v-2c0-2.4-3.7-4-7-4zm7.5-2a3.5 3.5 0 1 0-1.3-6.7 6 6 0 0 1 0 6.4c.4.2.8.3 1.3.3zm1.6 2.1A5.4 5.4 0 0 1 18 18v2h4v-2c0-1.8-1.8-3.2-3.9-3.9z"
+            }
         }
     }
 }

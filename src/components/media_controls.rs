@@ -1,10 +1,11 @@
 //! Microphone and camera buttons, with their keyboard shortcuts (which can be turned off in
-//! Settings). When a device is blocked or missing the button says so, is marked disabled, and
+//! Settings; the hand's, H, is handled here too). When a device is blocked or missing the button says so, is marked disabled, and
 //! pressing it explains why and asks the browser again.
 
 use crate::components::actions::actions;
+use crate::components::gestures::HAND_SHORTCUT;
 use crate::components::icons::{Icon, IconSvg};
-use crate::state::call::CallState;
+use crate::state::call::{CallState, Phase};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -38,6 +39,9 @@ pub fn MediaControls(
         } else if key == CAMERA_SHORTCUT && state.camera_problem.get_untracked().is_none() {
             event.prevent_default();
             actions.toggle_camera.run(());
+        } else if key == HAND_SHORTCUT && state.phase.get_untracked() == Phase::InCall {
+            event.prevent_default();
+            actions.toggle_hand.run(());
         }
     });
     on_cleanup(move || shortcuts.remove());

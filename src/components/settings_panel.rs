@@ -1,6 +1,7 @@
 //! Preferences: the single-key shortcuts, listed, and a switch to turn them off (for people
 //! whose speech input or keyboard would trigger them by accident).
 
+use crate::components::gestures::HAND_SHORTCUT;
 use crate::components::media_controls::{CAMERA_SHORTCUT, MIC_SHORTCUT};
 use crate::state::call::CallState;
 use leptos::prelude::*;
@@ -26,6 +27,8 @@ pub fn SettingsPanel(
                 <dd>"Mute or unmute the microphone"</dd>
                 <dt><kbd>{CAMERA_SHORTCUT}</kbd></dt>
                 <dd>"Turn the camera off or on"</dd>
+                <dt><kbd>{HAND_SHORTCUT}</kbd></dt>
+                <dd>"Raise or lower your hand"</dd>
                 <dt><kbd>"Esc"</kbd></dt>
                 <dd>"Close the open panel"</dd>
             </dl>

@@ -56,9 +56,14 @@ pub fn close(state: CallState) {
         return;
     };
     state.set_panel(None);
-    if let Some(toggle) = document().get_element_by_id(&format!("toggle-{}", panel.id()))
-        && let Ok(toggle) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(toggle)
+    focus_by_id(&format!("toggle-{}", panel.id()));
+}
+
+/// Moves focus to the element with this id, if there is one.
+pub fn focus_by_id(id: &str) {
+    if let Some(element) = document().get_element_by_id(id)
+        && let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element)
     {
-        let _ = toggle.focus();
+        let _ = element.focus();
     }
 }

@@ -1,7 +1,9 @@
-//! The call's control bar: one row of icon buttons fixed at the bottom of the screen, in the
+//! The call's control bar (microphone, camera, screen, hand, reactions, the panels, Leave):
+//! one row of icon buttons fixed at the bottom of the screen, in the
 //! same place whatever is open. It comes first in the page's tab order, before any tile.
 
 use crate::components::actions::actions;
+use crate::components::gestures::{HandButton, ReactionsButton};
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::media_controls::MediaControls;
 use crate::state::call::CallState;
@@ -25,7 +27,18 @@ pub fn Toolbar(
         0 => "Files".to_owned(),
         n => format!("Files, {n} waiting"),
     };
-    let is_host = state.is_host();
+    // Raised hands, counted on the People button.
+    let hands = move || {
+        usize::from(state.hand.with(Option::is_some))
+            + state
+                .remotes
+                .with(|r| r.iter().filter(|t| t.hand.with(Option::is_some)).count())
+    };
+    let people_name = move || match hands() {
+        0 => "People".to_owned(),
+        1 => "People, 1 hand raised".to_owned(),
+        n => format!("People, {n} hands raised"),
+    };
     view! {
         <div class="toolbar" role="toolbar" aria-label="Call controls">
             <MediaControls state />
@@ -43,14 +56,14 @@ pub fn Toolbar(
                     </span>
                 </button>
             </Show>
+            <HandButton state />
+            <ReactionsButton />
+            <PanelToggle state panel=Panel::People icon=Icon::People short="People"
+                name=Signal::derive(people_name) count=Signal::derive(hands) />
             <PanelToggle state panel=Panel::Chat icon=Icon::Chat short="Chat" name=Signal::derive(chat_name)
                 count=Signal::derive(move || chat.unread.get()) />
             <PanelToggle state panel=Panel::Files icon=Icon::Files short="Files" name=Signal::derive(files_name)
                 count=Signal::derive(move || transfers.waiting_for_us()) />
-            <Show when=move || is_host.get()>
-                <PanelToggle state panel=Panel::Host icon=Icon::Shield short="Host"
-                    name=Signal::derive(|| "Host controls".to_owned()) />
-            </Show>
             <PanelToggle state panel=Panel::Devices icon=Icon::Devices short="Devices"
                 name=Signal::derive(|| "Devices".to_owned()) />
             <PanelToggle state panel=Panel::Settings icon=Icon::Settings short="Settings"
@@ -97,7 +110,9 @@ fn PanelToggle(
             <IconSvg icon />
             <span class="bar-label">{short}</span>
             <Show when=move || { count() > 0 }>
-                <span class="count" aria-hidden="true">{count}</span>
+                // The space keeps the number a word of its own after the label's, so the
+                // visible text ("People 2") reads as part of the name ("People, 2 hands raised").
+                <span class="count" aria-hidden="true">" "{count}</span>
             </Show>
         </button>
     }

@@ -1,13 +1,15 @@
 //! A participant's tile: their video and name, their initial when there is no picture, a
-//! muted-microphone mark, and one "Options" button revealing what can be done with the tile
+//! muted-microphone mark, a raised hand, reactions floating up, and one "Options" button revealing what can be done with the tile
 //! (pin, fullscreen, picture in picture, statistics), so tiles never crowd with buttons.
 
 use crate::components::actions::services;
+use crate::components::gestures::{TileHand, TileReactions};
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::stats_panel::StatsPanel;
 use crate::protocol::MediaState;
 use crate::state::call::{StreamSlot, TileKey};
 use crate::state::quality::{Quality, Sample};
+use crate::state::reactions::Shown;
 use leptos::html::Video;
 use leptos::prelude::*;
 use std::collections::VecDeque;
@@ -33,6 +35,12 @@ pub fn VideoTile(
     speaker: Option<Signal<String>>,
     /// Whether they are speaking now.
     speaking: Signal<bool>,
+    /// Whether their hand is up.
+    #[prop(optional, into)]
+    hand: Signal<bool>,
+    /// Their reactions floating now.
+    #[prop(optional, into)]
+    reactions: Signal<Vec<Shown>>,
     /// How well the connection to them is doing (remote tiles).
     #[prop(optional, into)]
     quality: Option<Signal<Option<Quality>>>,
@@ -101,7 +109,9 @@ pub fn VideoTile(
                     <span aria-hidden="true">{initial}</span>
                 </div>
             </Show>
+            <TileReactions shown=reactions />
             <figcaption>
+                <TileHand raised=hand />
                 <Show when=move || !media.get().audio>
                     <span class="mic-off" role="img" aria-label="Microphone off">
                         <IconSvg icon=Icon::MicOff />

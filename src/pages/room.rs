@@ -13,7 +13,7 @@ use crate::components::invite::Invite;
 use crate::components::notices::{ReconnectingBanner, Toasts};
 use crate::components::problem_screen::ProblemScreen;
 use crate::components::{call_view::CallView, lobby::Lobby};
-use crate::protocol::{PeerId, RoomId};
+use crate::protocol::{PeerId, Reaction, RoomId};
 use crate::state::call::DeviceKind;
 use crate::state::call::{CallState, Phase, slot};
 use crate::state::problem::Problem;
@@ -266,6 +266,13 @@ fn Meeting(room: RoomId) -> impl IntoView {
         with_call(&|call| call.set_password(password.clone()))
     });
     let remove = Callback::new(move |id: PeerId| with_call(&|call| call.remove(id)));
+    let toggle_hand = Callback::new(move |()| {
+        let raised = state.hand.get_untracked().is_none();
+        with_call(&|call| call.set_hand(raised))
+    });
+    let lower_hand = Callback::new(move |id: PeerId| with_call(&|call| call.lower_hand(id)));
+    let react = Callback::new(move |reaction: Reaction| with_call(&|call| call.react(reaction)));
+    let ask_to_unmute = Callback::new(move |id: PeerId| with_call(&|call| call.ask_to_unmute(id)));
 
     let rejoin = Callback::new(move |()| {
         call.set_value(slot(None));
@@ -302,6 +309,10 @@ fn Meeting(room: RoomId) -> impl IntoView {
         lock,
         set_password,
         remove,
+        toggle_hand,
+        lower_hand,
+        react,
+        ask_to_unmute,
         copy_link,
     });
     provide_context(Services {

@@ -1,11 +1,12 @@
 //! What the call UI shows, as reactive state. The browser's call logic ([`crate::client`]) writes
 //! it; the components ([`crate::components`]) read it. Rendered the same on both sides.
 
-use crate::protocol::{MediaState, PeerId, RoomSettings};
+use crate::protocol::{MediaState, PeerId, PeerInfo, RoomSettings};
 use crate::state::chat::ChatState;
 use crate::state::panel::Panel;
 use crate::state::problem::Problem;
 use crate::state::quality::{Quality, Sample, is_speaking};
+use crate::state::reactions::Reactions;
 use crate::state::toasts::Toasts;
 use crate::state::transfers::TransferState;
 use leptos::prelude::*;
@@ -92,6 +93,8 @@ pub struct RemoteTile {
     pub connection: RwSignal<crate::call::link::ConnectionState>,
     /// What they announce they are sending.
     pub media: RwSignal<MediaState>,
+    /// Their hand's place among raised hands, while it is up.
+    pub hand: RwSignal<Option<u64>>,
     /// Whether they are speaking now.
     pub speaking: RwSignal<bool>,
     /// How well the connection to them is doing, once measured.
@@ -163,6 +166,10 @@ pub struct CallState {
     pub can_share_screen: RwSignal<bool>,
     /// Whether the main pointer is a finger (no hovering, no dragging files).
     pub touch: RwSignal<bool>,
+    /// Our hand's place among raised hands, while it is up (as the server says).
+    pub hand: RwSignal<Option<u64>>,
+    /// Reactions floating over tiles.
+    pub reactions: Reactions,
 }
 
 impl CallState {
@@ -199,6 +206,8 @@ impl CallState {
             shortcuts: RwSignal::new(true),
             can_share_screen: RwSignal::new(false),
             touch: RwSignal::new(false),
+            hand: RwSignal::new(None),
+            reactions: Reactions::new(),
         }
     }
 
@@ -293,16 +302,17 @@ impl CallState {
     }
 
     /// Adds a tile for a participant, unless there already is one.
-    pub fn add_remote(&self, id: PeerId, name: String, media: MediaState) -> RemoteTile {
-        if let Some(tile) = self.remote(id) {
+    pub fn add_remote(&self, peer: PeerInfo) -> RemoteTile {
+        if let Some(tile) = self.remote(peer.id) {
             return tile;
         }
         let tile = RemoteTile {
-            id,
-            name: StoredValue::new(name),
+            id: peer.id,
+            name: StoredValue::new(peer.name),
             stream: RwSignal::new(slot(None)),
             connection: RwSignal::new(crate::call::link::ConnectionState::New),
-            media: RwSignal::new(media),
+            media: RwSignal::new(peer.media),
+            hand: RwSignal::new(peer.hand),
             speaking: RwSignal::new(false),
             quality: RwSignal::new(None),
             history: RwSignal::new(VecDeque::new()),

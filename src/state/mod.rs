@@ -9,6 +9,8 @@
 //! - [`grid`]: how the tiles fill the window; [`panel`]: the call screen's panels;
 //!   [`toasts`]: notices that go by themselves; [`problem`]: screens for a refused or lost meeting.
 //! - [`peer_budget`]: how much another browser may send us before we drop what it sends.
+//! - [`people`]: the participant list's order and search; [`reactions`]: reactions floating
+//!   over tiles.
 
 pub mod call;
 pub mod chat;
@@ -16,9 +18,11 @@ pub mod grid;
 pub mod links;
 pub mod panel;
 pub mod peer_budget;
+pub mod people;
 pub mod problem;
 pub mod progress;
 pub mod quality;
+pub mod reactions;
 pub mod reconnect;
 pub mod toasts;
 pub mod transfers;

@@ -7,8 +7,8 @@ pub enum Panel {
     Chat,
     /// Files sent and received.
     Files,
-    /// The host's controls: lock, password, participants.
-    Host,
+    /// Everyone in the meeting (and, for the host, lock, password and removal).
+    People,
     /// Camera, microphone and speaker.
     Devices,
     /// Preferences: keyboard shortcuts.
@@ -18,9 +18,9 @@ pub enum Panel {
 impl Panel {
     /// Every panel, in the toolbar's order.
     pub const ALL: [Panel; 5] = [
+        Panel::People,
         Panel::Chat,
         Panel::Files,
-        Panel::Host,
         Panel::Devices,
         Panel::Settings,
     ];
@@ -30,7 +30,7 @@ impl Panel {
         match self {
             Panel::Chat => "Chat",
             Panel::Files => "Files",
-            Panel::Host => "Host controls",
+            Panel::People => "People",
             Panel::Devices => "Devices",
             Panel::Settings => "Settings",
         }
@@ -46,7 +46,7 @@ impl Panel {
         match self {
             Panel::Chat => "panel-chat",
             Panel::Files => "panel-files",
-            Panel::Host => "panel-host",
+            Panel::People => "panel-people",
             Panel::Devices => "panel-devices",
             Panel::Settings => "panel-settings",
         }
@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn close_buttons_are_named_after_their_panel() {
-        assert_eq!(Panel::Host.close_label(), "Close host controls");
+        assert_eq!(Panel::People.close_label(), "Close people");
         assert_eq!(Panel::Chat.close_label(), "Close chat");
         let ids: std::collections::HashSet<_> = Panel::ALL.iter().map(|p| p.id()).collect();
         assert_eq!(ids.len(), Panel::ALL.len());

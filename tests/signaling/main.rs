@@ -1,10 +1,12 @@
 //! The signaling route over real WebSockets against a server on 127.0.0.1:0. Behaviour that
-//! depends on time passing is in `clock`, on tokio's paused clock.
+//! depends on time passing is in `clock`, on tokio's paused clock; hands, reactions and asks to
+//! unmute are in `gestures`.
 #![cfg(feature = "ssr")]
 
 mod clock;
 #[path = "../common/mod.rs"]
 mod common;
+mod gestures;
 mod support;
 
 use common::test_state;
@@ -37,6 +39,7 @@ async fn second_peer_sees_first_and_signals_are_stamped_with_the_sender() {
             id: a_id,
             name: "Ada".into(),
             media: MediaState::default(),
+            hand: None,
         }]
     );
     assert_eq!(
@@ -46,6 +49,7 @@ async fn second_peer_sees_first_and_signals_are_stamped_with_the_sender() {
                 id: b_id,
                 name: "Bob".into(),
                 media: MediaState::default(),
+                hand: None,
             }
         }
     );

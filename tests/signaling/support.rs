@@ -73,6 +73,7 @@ pub(crate) fn join_as(
         room: room.clone(),
         name: name.into(),
         media: MediaState::default(),
+        hand: false,
         password: password.map(str::to_owned),
         resume,
     }

@@ -3,8 +3,8 @@
 
 use crate::call::{CallPhase, Timer};
 use crate::protocol::{
-    ClientMessage, IceConfig, MediaState, PeerId, PeerInfo, Resume, RoomSettings, ServerMessage,
-    Signal,
+    ClientMessage, IceConfig, MediaState, PeerId, PeerInfo, Reaction, Resume, RoomSettings,
+    ServerMessage, Signal,
 };
 use crate::state::problem::Problem;
 
@@ -34,6 +34,10 @@ pub enum Action {
     AddTile(PeerInfo),
     /// Update a participant's announced media.
     TileMedia(PeerId, MediaState),
+    /// A participant's hand (ours too) went up, taking this place among raised hands, or down.
+    Hand(PeerId, Option<u64>),
+    /// Show a participant's (or our own) reaction for a moment.
+    Reaction(PeerId, Reaction),
     /// Remove a participant (and everything going to or from it: `why` says why, for transfers
     /// under way).
     RemoveTile {
@@ -117,6 +121,14 @@ pub enum Input {
     SetPassword(Option<String>),
     /// Host only: remove a participant.
     Remove(PeerId),
+    /// The person raised (`true`) or lowered their hand.
+    Hand(bool),
+    /// Host only: lower a participant's hand.
+    LowerHand(PeerId),
+    /// The person sent a reaction.
+    React(Reaction),
+    /// Host only: ask a participant to turn their microphone on.
+    AskToUnmute(PeerId),
     /// The person left (Leave, closing the tab).
     Leave,
 }

@@ -3,23 +3,24 @@ use crate::protocol::IceConfig;
 use crate::protocol::{CLOSE_GOING_AWAY, CLOSE_POLICY, SdpType};
 use crate::state::problem::Problem;
 
-fn room() -> RoomId {
+pub(super) fn room() -> RoomId {
     RoomId::from_random_bytes([3; 16])
 }
 
-fn core(name: &str) -> CallCore {
+pub(super) fn core(name: &str) -> CallCore {
     CallCore::new(room(), name.into(), None, MediaState::default())
 }
 
-fn info(id: u64, name: &str) -> PeerInfo {
+pub(super) fn info(id: u64, name: &str) -> PeerInfo {
     PeerInfo {
         id: PeerId(id),
         name: name.into(),
         media: MediaState::default(),
+        hand: None,
     }
 }
 
-fn welcome(you: u64, peers: Vec<PeerInfo>, resumed: bool) -> Input {
+pub(super) fn welcome(you: u64, peers: Vec<PeerInfo>, resumed: bool) -> Input {
     Input::Server(ServerMessage::Welcome {
         you: PeerId(you),
         peers,
@@ -30,7 +31,7 @@ fn welcome(you: u64, peers: Vec<PeerInfo>, resumed: bool) -> Input {
     })
 }
 
-fn ice() -> IceConfig {
+pub(super) fn ice() -> IceConfig {
     IceConfig {
         refresh_after_seconds: Some(1800),
         ..IceConfig::default()
@@ -45,7 +46,7 @@ fn offer() -> Signal {
 }
 
 /// A core that joined and is in the room as `me` with `peers`, the ICE configuration here.
-fn in_room(me: u64, peers: Vec<PeerInfo>) -> (CallCore, Vec<Action>) {
+pub(super) fn in_room(me: u64, peers: Vec<PeerInfo>) -> (CallCore, Vec<Action>) {
     let mut core = core("Me");
     let mut all = core.handle(Input::Join);
     all.extend(core.handle(Input::SignalingOpen));
@@ -64,7 +65,7 @@ fn connects(actions: &[Action]) -> Vec<(PeerId, bool)> {
         .collect()
 }
 
-fn sent(actions: &[Action]) -> Vec<ClientMessage> {
+pub(super) fn sent(actions: &[Action]) -> Vec<ClientMessage> {
     actions
         .iter()
         .filter_map(|a| match a {

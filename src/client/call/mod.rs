@@ -20,10 +20,11 @@ use super::ticker::Ticker;
 use super::transfers::{Peers, TransferAction, Transfers};
 use crate::call::session::{Action, CallCore, Input};
 use crate::protocol::data::{PeerMessage, TransferId};
-use crate::protocol::{IceConfig, PeerId, RoomId, ServerMessage};
-use crate::state::call::CallState;
+use crate::protocol::{IceConfig, PeerId, Reaction, RoomId, ServerMessage};
+use crate::state::call::{CallState, TileKey};
 use crate::state::chat::ChatLine;
 use crate::state::quality::Counters;
+use crate::state::reactions::REACTION_MS;
 use crate::state::transfers::TransferKey;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -129,6 +130,26 @@ impl Call {
         Inner::feed(&self.inner, Input::Remove(id));
     }
 
+    /// Raises (`true`) or lowers our hand.
+    pub fn set_hand(&self, raised: bool) {
+        Inner::feed(&self.inner, Input::Hand(raised));
+    }
+
+    /// Host only: lowers a participant's hand.
+    pub fn lower_hand(&self, id: PeerId) {
+        Inner::feed(&self.inner, Input::LowerHand(id));
+    }
+
+    /// Sends a reaction to the room.
+    pub fn react(&self, reaction: Reaction) {
+        Inner::feed(&self.inner, Input::React(reaction));
+    }
+
+    /// Host only: asks a participant to turn their microphone on.
+    pub fn ask_to_unmute(&self, id: PeerId) {
+        Inner::feed(&self.inner, Input::AskToUnmute(id));
+    }
+
     /// After a local media change: sends everyone the current tracks (replacing only those that
     /// changed, without renegotiation) and tells the room our new media state.
     pub fn media_changed(&self) {
@@ -219,12 +240,33 @@ impl Inner {
                 });
             }
             Action::AddTile(peer) => {
-                state.add_remote(peer.id, peer.name, peer.media);
+                state.add_remote(peer);
             }
             Action::TileMedia(id, media) => {
                 if let Some(tile) = state.remote(id) {
                     tile.media.set(media);
                 }
+            }
+            Action::Hand(id, hand) => {
+                if state.me.get_untracked() == Some(id) {
+                    let _ = state.hand.try_set(hand);
+                } else if let Some(tile) = state.remote(id) {
+                    tile.hand.set(hand);
+                }
+            }
+            Action::Reaction(from, reaction) => {
+                let (tile, who) = match state.remote(from) {
+                    Some(tile) => (TileKey::Peer(from), tile.name.get_value()),
+                    None => (TileKey::You, "You".to_owned()),
+                };
+                let id = state.reactions.push(tile, &who, reaction);
+                let reactions = state.reactions;
+                wasm_bindgen_futures::spawn_local(async move {
+                    super::sleep(REACTION_MS as i32).await;
+                    if !reactions.items.is_disposed() {
+                        reactions.dismiss(id);
+                    }
+                });
             }
             Action::RemoveTile { peer, why } => {
                 if let Some(tile) = state.remote(peer) {

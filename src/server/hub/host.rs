@@ -1,4 +1,5 @@
-//! What only a room's host may do: lock it, set its password, remove a participant.
+//! What only a room's host may do: lock it, set its password, remove a participant. (Lowering
+//! a hand and asking to unmute are in `gestures`.)
 
 use super::revoked::Revocation;
 use super::room::Room;
@@ -55,12 +56,7 @@ impl Hub {
     ) -> Result<Revocation, ErrorCode> {
         let mut rooms = self.lock(room_id);
         let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
-        if room.host() != Some(by) {
-            return Err(ErrorCode::NotHost);
-        }
-        if target == by || room.member(target).is_none() {
-            return Err(ErrorCode::UnknownPeer);
-        }
+        room.host_may_act_on(by, target)?;
         if let Some(member) = room.member_mut(target)
             && let Some(tx) = member.tx.take()
         {

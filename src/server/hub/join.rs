@@ -22,6 +22,9 @@ pub struct JoinRequest {
     pub name: String,
     /// What the joiner sends.
     pub media: MediaState,
+    /// The joiner's hand is up (it was before its connection or the server went away). A member
+    /// the room still holds keeps the hand it has there.
+    pub hand: bool,
     /// Come back as an earlier member.
     pub resume: Option<Resume>,
     /// The room password hash the joiner's password was checked against, if it gave one.
@@ -109,6 +112,7 @@ impl Hub {
             room: room_id,
             name,
             media,
+            hand,
             resume,
             password_checked,
             tx,
@@ -129,11 +133,14 @@ impl Hub {
                 id: PeerId(0),
                 name: clean_name(&name),
                 media,
+                hand: None,
             },
             tx,
             connection,
             source,
             token_expires,
+            now,
+            hand,
         };
         let result = match resume {
             Some(Resume { id, .. }) => {
@@ -172,7 +179,17 @@ impl Hub {
                 resumed,
                 ice: ice.map(|make| (make.0)(id)),
             });
-            for frame in std::iter::once(welcome).chain(member.take_held()) {
+            // Its own hand last, so that it holds whatever was held before it.
+            let hand = member.info.hand.map(|hand| {
+                encode(&ServerMessage::PeerHand {
+                    id,
+                    hand: Some(hand),
+                })
+            });
+            for frame in std::iter::once(welcome)
+                .chain(member.take_held())
+                .chain(hand)
+            {
                 member.deliver(frame);
             }
         }

@@ -4,8 +4,10 @@
 use super::ConnectionId;
 use crate::protocol::PeerInfo;
 use crate::server::outbox::{OUTBOX_BYTES, OUTBOX_MESSAGES, Outbound, OutboxSender, Refused};
+use crate::server::rate::TokenBucket;
 use crate::server::source::Source;
 use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 /// Messages that wait for an away member at most: half an outbox, so that the new connection's
 /// outbox takes the welcome and all of them when the member comes back.
@@ -13,6 +15,12 @@ pub(super) const HELD_MESSAGES: usize = OUTBOX_MESSAGES / 2;
 
 /// Bytes of the messages that wait for an away member at most (half an outbox, as above).
 pub(super) const HELD_BYTES: usize = OUTBOX_BYTES / 2;
+
+/// Reactions (and, for a host, asks to unmute) a member may send at once.
+pub const GESTURE_BURST: u32 = 6;
+
+/// After the burst, one more every this long.
+pub const GESTURE_REFILL: Duration = Duration::from_millis(750);
 
 /// One peer in a room.
 #[derive(Debug)]
@@ -27,6 +35,9 @@ pub(super) struct Member {
     pub source: Source,
     /// When (Unix seconds) the newest resume token given to this member expires.
     pub token_expires: u64,
+    /// Reactions and asks to unmute: each shows something on other people's screens, so they
+    /// have a budget of their own, kept across reconnections.
+    pub gestures: TokenBucket,
     /// Messages held while the member is away.
     held: VecDeque<Outbound>,
     /// Bytes of the messages held.
@@ -41,6 +52,7 @@ impl Member {
         connection: ConnectionId,
         source: Source,
         token_expires: u64,
+        now: Instant,
     ) -> Self {
         Member {
             info,
@@ -48,6 +60,7 @@ impl Member {
             connection,
             source,
             token_expires,
+            gestures: TokenBucket::new(GESTURE_BURST, GESTURE_REFILL, now),
             held: VecDeque::new(),
             held_bytes: 0,
         }

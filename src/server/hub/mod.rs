@@ -22,11 +22,13 @@
 //! - `join`: what a join needs, password guesses, joining and resume-token renewal;
 //! - `away`: members whose connection dropped, their grace, leaving and revocations;
 //! - `host`: what only the host may do (lock, password, removal);
+//! - `gestures`: raised hands, reactions, asking someone to unmute;
 //! - [`room`]: one room's members, lock, password and budgets;
 //! - `member`: one participant and what waits for it while away;
 //! - [`revoked`]: the tokens no longer honoured.
 
 mod away;
+mod gestures;
 mod host;
 mod join;
 mod member;
@@ -346,5 +348,7 @@ impl Hub {
     }
 }
 
+#[cfg(test)]
+mod gesture_tests;
 #[cfg(test)]
 mod tests;

@@ -37,6 +37,8 @@ pub(super) struct Room {
     pub password_changes: TokenBucket,
     /// The client whose join made the room; it counts against that client's rooms.
     pub creator: Source,
+    /// The place the next raised hand takes.
+    pub next_hand: u64,
 }
 
 /// A member to add to a room.
@@ -46,6 +48,9 @@ pub(super) struct Arrival {
     pub connection: ConnectionId,
     pub source: Source,
     pub token_expires: u64,
+    pub now: Instant,
+    /// Its hand is up.
+    pub hand: bool,
 }
 
 impl Room {
@@ -57,6 +62,7 @@ impl Room {
             guesses: TokenBucket::new(ROOM_GUESS_BURST, ROOM_GUESS_REFILL, now),
             password_changes: TokenBucket::new(PASSWORD_CHANGE_BURST, PASSWORD_CHANGE_REFILL, now),
             creator,
+            next_hand: 1,
         }
     }
 
@@ -86,6 +92,39 @@ impl Room {
             .filter(|m| m.info.id != id)
             .map(|m| m.info.clone())
             .collect()
+    }
+
+    /// Whether `by` hosts the room and `target` is someone else in it.
+    pub fn host_may_act_on(&self, by: PeerId, target: PeerId) -> Result<(), ErrorCode> {
+        if self.member(by).is_none() {
+            return Err(ErrorCode::NotInRoom);
+        }
+        if self.host() != Some(by) {
+            return Err(ErrorCode::NotHost);
+        }
+        if target == by || self.member(target).is_none() {
+            return Err(ErrorCode::UnknownPeer);
+        }
+        Ok(())
+    }
+
+    /// Raises or lowers a member's hand (a raised hand takes the next place; raising it again
+    /// keeps its place) and tells everyone, the member included, if it changed.
+    pub fn set_hand(&mut self, id: PeerId, raised: bool) {
+        let next = self.next_hand;
+        let Some(member) = self.member_mut(id) else {
+            return;
+        };
+        let hand = match (raised, member.info.hand) {
+            (true, Some(_)) | (false, None) => return,
+            (true, None) => Some(next),
+            (false, Some(_)) => None,
+        };
+        member.info.hand = hand;
+        if hand.is_some() {
+            self.next_hand += 1;
+        }
+        self.broadcast(&ServerMessage::PeerHand { id, hand }, None);
     }
 
     /// A newcomer: subject to the lock, the password and the size limit.
@@ -127,7 +166,12 @@ impl Room {
         let id = arrival.info.id;
         if let Some(member) = self.member_mut(id) {
             let media_changed = member.info.media != arrival.info.media;
-            member.info = arrival.info;
+            // A raised hand stays up across a dropped connection.
+            let hand = member.info.hand;
+            member.info = PeerInfo {
+                hand,
+                ..arrival.info
+            };
             member.connection = arrival.connection;
             member.source = arrival.source;
             member.token_expires = arrival.token_expires;
@@ -146,9 +190,13 @@ impl Room {
     }
 
     /// Adds a member in id order and tells the others (and everyone, if the host changed).
-    fn insert(&mut self, arrival: Arrival) {
+    fn insert(&mut self, mut arrival: Arrival) {
         let host_before = self.host();
         let id = arrival.info.id;
+        if arrival.hand {
+            arrival.info.hand = Some(self.next_hand);
+            self.next_hand += 1;
+        }
         self.broadcast(
             &ServerMessage::PeerJoined {
                 peer: arrival.info.clone(),
@@ -164,6 +212,7 @@ impl Room {
                 arrival.connection,
                 arrival.source,
                 arrival.token_expires,
+                arrival.now,
             ),
         );
         if host_before.is_some() && self.host() != host_before {

@@ -9,24 +9,25 @@ use crate::server::source::Source;
 use std::time::Duration;
 
 /// The moment every test starts at; tests that need time to pass add to it.
-fn t0() -> Instant {
+pub(super) fn t0() -> Instant {
     static T0: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
     *T0.get_or_init(Instant::now)
 }
 
-fn hub() -> Hub {
+pub(super) fn hub() -> Hub {
     Hub::new(HubLimits::default(), ResumeKey::random(), t0())
 }
 
-fn member() -> (OutboxSender, Outbox) {
+pub(super) fn member() -> (OutboxSender, Outbox) {
     outbox()
 }
 
-fn request(room: &RoomId, name: &str, tx: OutboxSender) -> JoinRequest {
+pub(super) fn request(room: &RoomId, name: &str, tx: OutboxSender) -> JoinRequest {
     JoinRequest {
         room: room.clone(),
         name: name.into(),
         media: MediaState::default(),
+        hand: false,
         resume: None,
         password_checked: None,
         tx,
@@ -36,12 +37,17 @@ fn request(room: &RoomId, name: &str, tx: OutboxSender) -> JoinRequest {
     }
 }
 
-fn join(hub: &Hub, room: &RoomId, name: &str, tx: OutboxSender) -> Result<Joined, ErrorCode> {
+pub(super) fn join(
+    hub: &Hub,
+    room: &RoomId,
+    name: &str,
+    tx: OutboxSender,
+) -> Result<Joined, ErrorCode> {
     hub.join(request(room, name, tx), t0())
 }
 
 /// A request to come back as `member`, with its resume token, on `connection`.
-fn comeback(
+pub(super) fn comeback(
     room: &RoomId,
     name: &str,
     member: &Joined,
@@ -58,7 +64,7 @@ fn comeback(
     }
 }
 
-fn next(rx: &mut Outbox) -> ServerMessage {
+pub(super) fn next(rx: &mut Outbox) -> ServerMessage {
     match rx.try_recv().expect("a message is queued") {
         Outbound::Frame(frame) => serde_json::from_str(frame.as_str()).unwrap(),
         close => panic!("expected a frame, got {close:?}"),
@@ -66,7 +72,7 @@ fn next(rx: &mut Outbox) -> ServerMessage {
 }
 
 /// Takes the welcome every member receives first.
-fn welcome(rx: &mut Outbox) -> ServerMessage {
+pub(super) fn welcome(rx: &mut Outbox) -> ServerMessage {
     let welcome = next(rx);
     assert!(
         matches!(welcome, ServerMessage::Welcome { .. }),
@@ -103,7 +109,7 @@ fn the_welcome_carries_the_ice_configuration_made_for_the_joiners_id() {
 }
 
 /// A (the host) and B in `room`, welcomes taken, A's news of B drained.
-fn two_members(hub: &Hub, room: &RoomId) -> (Joined, Outbox, Joined, Outbox) {
+pub(super) fn two_members(hub: &Hub, room: &RoomId) -> (Joined, Outbox, Joined, Outbox) {
     let (tx_a, mut rx_a) = member();
     let (tx_b, mut rx_b) = member();
     let a = join(hub, room, "A", tx_a).unwrap();
@@ -114,11 +120,11 @@ fn two_members(hub: &Hub, room: &RoomId) -> (Joined, Outbox, Joined, Outbox) {
     (a, rx_a, b, rx_b)
 }
 
-fn drain(rx: &mut Outbox) {
+pub(super) fn drain(rx: &mut Outbox) {
     while rx.try_recv().is_ok() {}
 }
 
-fn offer() -> Signal {
+pub(super) fn offer() -> Signal {
     Signal::Description {
         sdp_type: SdpType::Offer,
         sdp: "v=0".into(),
@@ -165,6 +171,7 @@ fn joiner_gets_existing_peers_and_they_hear_of_it() {
             id: a.id,
             name: "Ada".into(),
             media: MediaState::default(),
+            hand: None,
         }]
     );
     assert_eq!(
@@ -174,6 +181,7 @@ fn joiner_gets_existing_peers_and_they_hear_of_it() {
                 id: b.id,
                 name: "Bob".into(),
                 media: MediaState::default(),
+                hand: None,
             }
         }
     );

@@ -104,13 +104,14 @@ impl Connection {
                 room,
                 name,
                 media,
+                hand,
                 password,
                 resume,
             } => {
                 if self.membership.is_some() {
                     return Some(ServerMessage::error(ErrorCode::AlreadyJoined));
                 }
-                return self.join(room, name, media, password, resume).await;
+                return self.join(room, name, media, hand, password, resume).await;
             }
             ClientMessage::Leave => {
                 if let Some(m) = self.membership.take() {
@@ -136,6 +137,10 @@ impl Connection {
                         hub.update_media(room, me, state);
                         Ok(())
                     }
+                    ClientMessage::Hand { raised } => hub.set_hand(room, me, raised),
+                    ClientMessage::LowerHand { id } => hub.lower_hand(room, me, id),
+                    ClientMessage::React { reaction } => hub.react(room, me, reaction, now()),
+                    ClientMessage::AskToUnmute { id } => hub.ask_to_unmute(room, me, id, now()),
                     ClientMessage::Lock { locked } => hub.set_locked(room, me, locked),
                     ClientMessage::SetPassword { password } => {
                         let hashed = match password {
@@ -185,6 +190,7 @@ impl Connection {
         room: RoomId,
         name: String,
         media: crate::protocol::MediaState,
+        hand: bool,
         password: Option<String>,
         resume: Option<crate::protocol::Resume>,
     ) -> Option<ServerMessage> {
@@ -224,6 +230,7 @@ impl Connection {
             room: room.clone(),
             name,
             media,
+            hand,
             resume,
             password_checked,
             tx: self.tx.clone(),

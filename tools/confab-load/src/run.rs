@@ -466,6 +466,7 @@ async fn join(
         room,
         name: format!("load {index}"),
         media: MediaState::default(),
+        hand: false,
         password: None,
         resume: None,
     };
