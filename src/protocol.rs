@@ -254,6 +254,24 @@ pub enum ClientMessage {
         /// The new password.
         password: Option<String>,
     },
+    /// Host only: make newcomers wait for the host to let them in (`true`), or not; turning it
+    /// off lets in everyone waiting.
+    SetWaitingRoom {
+        /// Whether newcomers wait.
+        on: bool,
+    },
+    /// Host only: let someone waiting in.
+    Admit {
+        /// Whom.
+        id: PeerId,
+    },
+    /// Host only: let everyone waiting in (as many as the room has places for).
+    AdmitAll,
+    /// Host only: turn someone waiting away.
+    Deny {
+        /// Whom.
+        id: PeerId,
+    },
     /// Host only: remove a participant from the room.
     Remove {
         /// Who to remove.
@@ -356,6 +374,15 @@ pub enum ServerMessage {
     },
     /// The host asks you to turn your microphone on.
     UnmuteAsked,
+    /// Instead of a welcome: the room admits people manually, and you wait for the host. Nothing
+    /// of the room reaches you until it lets you in (a welcome) or turns you away
+    /// ([`ErrorCode::Denied`]).
+    Waiting,
+    /// To the host: who waits to be let in, in order of arrival (sent whenever it changes).
+    Knocking {
+        /// Those waiting (their id and name).
+        waiting: Vec<PeerInfo>,
+    },
     /// Someone left your room.
     PeerLeft {
         /// Who left.
@@ -397,6 +424,9 @@ pub struct RoomSettings {
     pub locked: bool,
     /// Joining needs a password.
     pub password: bool,
+    /// Newcomers wait until the host lets them in.
+    #[serde(default)]
+    pub waiting_room: bool,
 }
 
 /// Machine-readable reasons a request was refused.
@@ -443,6 +473,8 @@ pub enum ErrorCode {
     TooFast,
     /// The server is too busy to do that now; try again in a moment.
     Busy,
+    /// The host did not let you in.
+    Denied,
 }
 
 impl ErrorCode {
@@ -479,6 +511,7 @@ impl ErrorCode {
                 "That was too many times in a short while. Wait a few seconds and try again."
             }
             ErrorCode::Busy => "The server is busy right now. Try again in a moment.",
+            ErrorCode::Denied => "The host did not let you in.",
         }
     }
 }
@@ -664,6 +697,10 @@ mod tests {
                 reaction: Reaction::Heart,
             },
             ClientMessage::AskToUnmute { id: PeerId(4) },
+            ClientMessage::SetWaitingRoom { on: true },
+            ClientMessage::Admit { id: PeerId(4) },
+            ClientMessage::AdmitAll,
+            ClientMessage::Deny { id: PeerId(4) },
             ClientMessage::Leave,
         ];
         for message in messages {
@@ -700,6 +737,7 @@ mod tests {
                     host: Some(PeerId(2)),
                     locked: false,
                     password: true,
+                    waiting_room: true,
                 },
                 resumed: false,
                 ice: Some(IceConfig {
@@ -741,6 +779,15 @@ mod tests {
                 reaction: Reaction::Clap,
             },
             ServerMessage::UnmuteAsked,
+            ServerMessage::Waiting,
+            ServerMessage::Knocking {
+                waiting: vec![PeerInfo {
+                    id: PeerId(6),
+                    name: "Grace".into(),
+                    media: MediaState::default(),
+                    hand: None,
+                }],
+            },
             ServerMessage::Signal {
                 from: PeerId(2),
                 signal: Signal::Description {

@@ -241,6 +241,7 @@ impl Model {
             host: self.members[room].iter().map(|(_, i)| i.id).min(),
             locked: false,
             password: false,
+            waiting_room: false,
         }
     }
 

@@ -22,7 +22,7 @@ export type Panel = (typeof PANELS)[number];
 
 /** The toolbar button that opens and closes a panel (People's, Chat's and Files' may carry a count). */
 export function panelToggle(page: Page, panel: Panel): Locator {
-  if (panel === 'People') return toolbar(page).getByRole('button', { name: /^People(, \d+ hands? raised)?$/ });
+  if (panel === 'People') return toolbar(page).getByRole('button', { name: /^People(, \d+ waiting)?(, \d+ hands? raised)?$/ });
   if (panel === 'Chat') return toolbar(page).getByRole('button', { name: /^Chat(, \d+ unread)?$/ });
   if (panel === 'Files') return toolbar(page).getByRole('button', { name: /^Files(, \d+ waiting)?$/ });
   return toolbar(page).getByRole('button', { name: panel, exact: true });

@@ -79,8 +79,11 @@ pub struct CallCore {
     outbox: VecDeque<ClientMessage>,
     /// After resuming: the participants the server has confirmed are still here.
     confirmed: Option<HashSet<PeerId>>,
-    /// What we, as host, last asked for (a restarted server forgets both).
+    /// What we, as host, last asked for (a restarted server forgets all three).
     locked: bool,
+    waiting_room: bool,
+    /// Those waiting to be let in, as the server last told us (we host).
+    knocking: BTreeSet<PeerId>,
     protection_password: Option<String>,
     /// An alert or a problem is showing.
     alerting: bool,
@@ -109,6 +112,8 @@ impl CallCore {
             outbox: VecDeque::new(),
             confirmed: None,
             locked: false,
+            waiting_room: false,
+            knocking: BTreeSet::new(),
             protection_password: None,
             alerting: false,
         }
@@ -195,6 +200,13 @@ impl CallCore {
             }
             Input::LowerHand(id) => self.send(ClientMessage::LowerHand { id }, &mut out),
             Input::AskToUnmute(id) => self.send(ClientMessage::AskToUnmute { id }, &mut out),
+            Input::SetWaitingRoom(on) => {
+                self.waiting_room = on;
+                self.send(ClientMessage::SetWaitingRoom { on }, &mut out);
+            }
+            Input::Admit(id) => self.send(ClientMessage::Admit { id }, &mut out),
+            Input::AdmitAll => self.send(ClientMessage::AdmitAll, &mut out),
+            Input::Deny(id) => self.send(ClientMessage::Deny { id }, &mut out),
             Input::React(reaction) => {
                 // A reaction is of the moment: one that could not go now is not sent later.
                 if self.me.is_some() && self.socket_open && !self.reconnecting {
@@ -321,6 +333,17 @@ impl CallCore {
                 if Some(from) == self.me || self.tiles.contains_key(&from) {
                     out.push(Action::Reaction(from, reaction));
                 }
+            }
+            ServerMessage::Waiting => self.set_phase(CallPhase::Waiting, out),
+            ServerMessage::Knocking { waiting } => {
+                for newcomer in waiting.iter().filter(|w| !self.knocking.contains(&w.id)) {
+                    out.push(Action::Toast(format!(
+                        "{} is waiting to be let in",
+                        newcomer.name
+                    )));
+                }
+                self.knocking = waiting.iter().map(|w| w.id).collect();
+                out.push(Action::Waiting(waiting));
             }
             ServerMessage::UnmuteAsked => {
                 out.push(Action::Toast(
@@ -457,6 +480,9 @@ impl CallCore {
         if self.locked && !settings.locked {
             self.send(ClientMessage::Lock { locked: true }, out);
         }
+        if self.waiting_room && !settings.waiting_room {
+            self.send(ClientMessage::SetWaitingRoom { on: true }, out);
+        }
         if self.protection_password.is_some() && !settings.password {
             let password = self.protection_password.clone();
             self.send(ClientMessage::SetPassword { password }, out);
@@ -511,5 +537,7 @@ mod gesture_tests;
 mod recovery;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod waiting_tests;
 
 pub use events::{Action, Input};

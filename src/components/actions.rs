@@ -46,6 +46,12 @@ pub struct MeetingActions {
     pub react: Callback<Reaction>,
     /// Host: ask a participant to turn their microphone on.
     pub ask_to_unmute: Callback<PeerId>,
+    /// Host: make newcomers wait to be let in, or not.
+    pub set_waiting_room: Callback<bool>,
+    /// Host: let someone waiting in (`None`: everyone waiting).
+    pub admit: Callback<Option<PeerId>>,
+    /// Host: turn someone waiting away.
+    pub deny: Callback<PeerId>,
     /// Copy the meeting link (and say so).
     pub copy_link: Callback<()>,
 }

@@ -27,7 +27,7 @@ pub fn Protection(
     view! { <p role="status" class="room-protection">{summary}</p> }
 }
 
-/// The host's protection of the meeting: lock and password.
+/// The host's protection of the meeting: lock, waiting room and password.
 #[component]
 pub fn HostControls(
     /// The meeting page's state.
@@ -54,6 +54,14 @@ pub fn HostControls(
             >
                 {move || if settings.get().locked { "Unlock meeting" } else { "Lock meeting" }}
             </button>
+            <label class="switch">
+                <input
+                    type="checkbox"
+                    prop:checked=move || settings.get().waiting_room
+                    on:change=move |event| actions.set_waiting_room.run(event_target_checked(&event))
+                />
+                "Admit people manually"
+            </label>
             <form class="password-form" on:submit=submit>
                 <label for="new-password">"New meeting password"</label>
                 <input

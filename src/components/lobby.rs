@@ -1,4 +1,5 @@
-//! The pre-join lobby: camera preview, name, Join.
+//! The pre-join lobby: camera preview, name, Join (and, in a meeting that admits people
+//! manually, the wait for the host).
 
 use crate::components::device_pickers::DevicePickers;
 use crate::components::media_controls::MediaControls;
@@ -18,6 +19,8 @@ pub fn Lobby(
 ) -> impl IntoView {
     let on_join = crate::components::actions::actions().join;
     let joining = move || state.phase.get() == Phase::Joining;
+    let waiting = move || state.phase.get() == Phase::Waiting;
+    let actions = crate::components::actions::actions();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         on_join.run(());
@@ -59,13 +62,25 @@ pub fn Lobby(
                         bind:value=password
                     />
                 </Show>
-                <button
-                    type="submit"
-                    class="primary"
-                    disabled=move || !state.media_ready.get() || joining()
+                <Show
+                    when=waiting
+                    fallback=move || {
+                        view! {
+                            <button
+                                type="submit"
+                                class="primary"
+                                disabled=move || !state.media_ready.get() || joining()
+                            >
+                                {move || if joining() { "Joining…" } else { "Join" }}
+                            </button>
+                        }
+                    }
                 >
-                    {move || if joining() { "Joining…" } else { "Join" }}
-                </button>
+                    <p role="status" class="waiting">"Waiting for the host to let you in…"</p>
+                    <button type="button" on:click=move |_| actions.rejoin.run(())>
+                        "Stop waiting"
+                    </button>
+                </Show>
             </form>
         </section>
     }

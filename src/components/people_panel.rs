@@ -1,7 +1,7 @@
 //! The People panel: everyone in the meeting with their microphone, camera and hand, the host
 //! marked, raised hands first in the order they went up. The host also finds here, on each
-//! person, Lower hand, Ask to unmute and Remove (after confirming), and below the list the
-//! meeting's lock and password.
+//! person, Lower hand, Ask to unmute and Remove (after confirming), above the list those waiting
+//! to be let in, and below it the meeting's lock, waiting room and password.
 
 use crate::components::actions::actions;
 use crate::components::host_controls::{ConfirmRemoval, HostControls};
@@ -41,6 +41,9 @@ pub fn PeoplePanel(
                     placeholder="Find a participant"
                     bind:value=query
                 />
+            </Show>
+            <Show when=move || is_host.get() && state.waiting.with(|w| !w.is_empty())>
+                <WaitingList state />
             </Show>
             <ul class="participants" aria-label="Participants">
                 <For each=shown key=|key| *key let:key>
@@ -202,5 +205,45 @@ fn MediaMark(
                 view! { <IconSvg icon /> }
             }}
         </span>
+    }
+}
+
+/// For the host: who waits to be let in, with Admit and Deny each, and Admit all.
+#[component]
+fn WaitingList(state: CallState) -> impl IntoView {
+    let actions = actions();
+    view! {
+        <section class="waiting-list" aria-labelledby="waiting-heading">
+            <h3 id="waiting-heading">"Waiting to join"</h3>
+            <ul class="participants" aria-labelledby="waiting-heading">
+                <For each=move || state.waiting.get() key=|peer| peer.id let:peer>
+                    <li class="person">
+                        <span class="person-name"><bdi>{peer.name.clone()}</bdi></span>
+                        <span class="person-actions">
+                            <button
+                                type="button"
+                                class="primary"
+                                aria-label=format!("Admit {}", peer.name)
+                                on:click=move |_| actions.admit.run(Some(peer.id))
+                            >
+                                "Admit"
+                            </button>
+                            <button
+                                type="button"
+                                aria-label=format!("Deny {}", peer.name)
+                                on:click=move |_| actions.deny.run(peer.id)
+                            >
+                                "Deny"
+                            </button>
+                        </span>
+                    </li>
+                </For>
+            </ul>
+            <Show when=move || state.waiting.with(|w| w.len() > 1)>
+                <button type="button" on:click=move |_| actions.admit.run(None)>
+                    "Admit all"
+                </button>
+            </Show>
+        </section>
     }
 }

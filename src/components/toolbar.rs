@@ -34,10 +34,32 @@ pub fn Toolbar(
                 .remotes
                 .with(|r| r.iter().filter(|t| t.hand.with(Option::is_some)).count())
     };
-    let people_name = move || match hands() {
-        0 => "People".to_owned(),
-        1 => "People, 1 hand raised".to_owned(),
-        n => format!("People, {n} hands raised"),
+    // And, for the host, those waiting to be let in.
+    let is_host = state.is_host();
+    let waiting = move || {
+        if is_host.get() {
+            state.waiting.with(Vec::len)
+        } else {
+            0
+        }
+    };
+    // The number shown is the first one the name says ("People 1" for "People, 1 waiting, 2
+    // hands raised"), so what is seen reads as part of what is heard.
+    let people_count = move || match waiting() {
+        0 => hands(),
+        n => n,
+    };
+    let people_name = move || {
+        let mut name = "People".to_owned();
+        if waiting() > 0 {
+            name += &format!(", {} waiting", waiting());
+        }
+        match hands() {
+            0 => {}
+            1 => name += ", 1 hand raised",
+            n => name += &format!(", {n} hands raised"),
+        }
+        name
     };
     view! {
         <div class="toolbar" role="toolbar" aria-label="Call controls">
@@ -59,7 +81,7 @@ pub fn Toolbar(
             <HandButton state />
             <ReactionsButton />
             <PanelToggle state panel=Panel::People icon=Icon::People short="People"
-                name=Signal::derive(people_name) count=Signal::derive(hands) />
+                name=Signal::derive(people_name) count=Signal::derive(people_count) />
             <PanelToggle state panel=Panel::Chat icon=Icon::Chat short="Chat" name=Signal::derive(chat_name)
                 count=Signal::derive(move || chat.unread.get()) />
             <PanelToggle state panel=Panel::Files icon=Icon::Files short="Files" name=Signal::derive(files_name)

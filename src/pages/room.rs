@@ -273,6 +273,10 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let lower_hand = Callback::new(move |id: PeerId| with_call(&|call| call.lower_hand(id)));
     let react = Callback::new(move |reaction: Reaction| with_call(&|call| call.react(reaction)));
     let ask_to_unmute = Callback::new(move |id: PeerId| with_call(&|call| call.ask_to_unmute(id)));
+    let set_waiting_room =
+        Callback::new(move |on: bool| with_call(&|call| call.set_waiting_room(on)));
+    let admit = Callback::new(move |id: Option<PeerId>| with_call(&|call| call.admit(id)));
+    let deny = Callback::new(move |id: PeerId| with_call(&|call| call.deny(id)));
 
     let rejoin = Callback::new(move |()| {
         call.set_value(slot(None));
@@ -313,6 +317,9 @@ fn Meeting(room: RoomId) -> impl IntoView {
         lower_hand,
         react,
         ask_to_unmute,
+        set_waiting_room,
+        admit,
+        deny,
         copy_link,
     });
     provide_context(Services {
@@ -343,7 +350,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     // the server refuses: the same elements throughout, so its preview video never restarts.
     let screen = Memo::new(move |_| match (state.problem.get(), state.phase.get()) {
         (Some(problem), _) => Screen::Problem(problem),
-        (None, Phase::Lobby | Phase::Joining) => Screen::Lobby,
+        (None, Phase::Lobby | Phase::Joining | Phase::Waiting) => Screen::Lobby,
         (None, Phase::InCall) => Screen::Call,
         (None, Phase::Left) => Screen::Left,
     });

@@ -209,6 +209,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u16).range(2..=32))]
     pub max_peers_per_room: u16,
 
+    /// New meetings admit people manually: after the first person (the host), newcomers wait in
+    /// the lobby until the host lets them in. The host can turn it off (or on) per meeting.
+    #[arg(long, env = "CONFAB_WAITING_ROOM")]
+    pub waiting_room: bool,
+
     /// Most meetings with anyone in them at once.
     #[arg(long, env = "CONFAB_MAX_ROOMS", default_value_t = 10_000)]
     pub max_rooms: usize,
@@ -443,6 +448,12 @@ mod tests {
         assert!(config.host.is_unspecified());
         assert_eq!(config.max_peers_per_room, 6);
         assert_eq!(config.max_rooms, 10_000);
+        assert!(!config.waiting_room);
+        assert!(
+            Config::try_parse_from(["confab", "--waiting-room"])
+                .unwrap()
+                .waiting_room
+        );
         assert_eq!(config.max_connections, 10_000);
         assert!(config.plain_ice_urls().is_empty());
         assert!(!config.no_turn);

@@ -93,6 +93,7 @@ pub async fn run(config: Config) -> Result<(), LaunchError> {
             max_peers_per_room: usize::from(config.max_peers_per_room),
             max_rooms: config.max_rooms,
             max_rooms_per_source: config.max_rooms_per_address,
+            waiting_room: config.waiting_room,
             ..HubLimits::default()
         },
         key,

@@ -32,6 +32,8 @@ pub enum Phase {
     Lobby,
     /// Join clicked; waiting for the server, and for our offers to those already in the room.
     Joining,
+    /// The meeting admits people manually: waiting for the host to let us in.
+    Waiting,
     /// In the call.
     InCall,
     /// Left the call.
@@ -170,6 +172,8 @@ pub struct CallState {
     pub hand: RwSignal<Option<u64>>,
     /// Reactions floating over tiles.
     pub reactions: Reactions,
+    /// For the host: who waits to be let in, in order of arrival.
+    pub waiting: RwSignal<Vec<PeerInfo>>,
 }
 
 impl CallState {
@@ -208,6 +212,7 @@ impl CallState {
             touch: RwSignal::new(false),
             hand: RwSignal::new(None),
             reactions: Reactions::new(),
+            waiting: RwSignal::new(Vec::new()),
         }
     }
 

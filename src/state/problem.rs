@@ -12,6 +12,8 @@ pub enum Problem {
     Locked,
     /// The host removed this person.
     Removed,
+    /// The host did not let this person in from the waiting room.
+    Denied,
     /// The server could not be reached (or is full, or refused for its own limits).
     Unreachable,
 }
@@ -24,6 +26,7 @@ impl Problem {
             ErrorCode::RoomFull => Some(Problem::RoomFull),
             ErrorCode::RoomLocked => Some(Problem::Locked),
             ErrorCode::Removed => Some(Problem::Removed),
+            ErrorCode::Denied => Some(Problem::Denied),
             ErrorCode::ServerFull
             | ErrorCode::TooManyRooms
             | ErrorCode::SourceLimit
@@ -38,6 +41,7 @@ impl Problem {
             Problem::RoomFull => "This meeting is full",
             Problem::Locked => "This meeting is locked",
             Problem::Removed => "You were removed from the meeting",
+            Problem::Denied => "The host did not let you in",
             Problem::Unreachable => "Confab cannot reach the server",
         }
     }
@@ -53,6 +57,9 @@ impl Problem {
             }
             Problem::Removed => {
                 "The host took you out of this meeting, and you cannot come back with this link. Ask the host if this was a mistake."
+            }
+            Problem::Denied => {
+                "This meeting admits people one by one, and the host turned your request down. Ask the host if this was a mistake, then try again."
             }
             Problem::Unreachable => {
                 "The server did not answer, or is too busy right now. Check your connection and try again in a moment."
@@ -75,6 +82,7 @@ mod tests {
         assert_eq!(Problem::of(ErrorCode::RoomFull), Some(Problem::RoomFull));
         assert_eq!(Problem::of(ErrorCode::RoomLocked), Some(Problem::Locked));
         assert_eq!(Problem::of(ErrorCode::Removed), Some(Problem::Removed));
+        assert_eq!(Problem::of(ErrorCode::Denied), Some(Problem::Denied));
         assert_eq!(
             Problem::of(ErrorCode::ServerFull),
             Some(Problem::Unreachable)

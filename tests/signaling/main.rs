@@ -1,6 +1,6 @@
 //! The signaling route over real WebSockets against a server on 127.0.0.1:0. Behaviour that
 //! depends on time passing is in `clock`, on tokio's paused clock; hands, reactions and asks to
-//! unmute are in `gestures`.
+//! unmute are in `gestures`, the waiting room in `waiting`.
 #![cfg(feature = "ssr")]
 
 mod clock;
@@ -8,6 +8,7 @@ mod clock;
 mod common;
 mod gestures;
 mod support;
+mod waiting;
 
 use common::test_state;
 use confab::protocol::{

@@ -38,6 +38,8 @@ pub enum Action {
     Hand(PeerId, Option<u64>),
     /// Show a participant's (or our own) reaction for a moment.
     Reaction(PeerId, Reaction),
+    /// For the host: these wait to be let in.
+    Waiting(Vec<PeerInfo>),
     /// Remove a participant (and everything going to or from it: `why` says why, for transfers
     /// under way).
     RemoveTile {
@@ -129,6 +131,14 @@ pub enum Input {
     React(Reaction),
     /// Host only: ask a participant to turn their microphone on.
     AskToUnmute(PeerId),
+    /// Host only: make newcomers wait to be let in, or not.
+    SetWaitingRoom(bool),
+    /// Host only: let someone waiting in.
+    Admit(PeerId),
+    /// Host only: let everyone waiting in.
+    AdmitAll,
+    /// Host only: turn someone waiting away.
+    Deny(PeerId),
     /// The person left (Leave, closing the tab).
     Leave,
 }

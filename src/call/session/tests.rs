@@ -606,6 +606,7 @@ fn a_host_back_on_a_restarted_server_locks_and_protects_the_room_again() {
             host: Some(PeerId(1)),
             locked: false,
             password: false,
+            waiting_room: false,
         },
         resumed: true,
         ice: None,

@@ -140,6 +140,21 @@ impl Call {
         Inner::feed(&self.inner, Input::LowerHand(id));
     }
 
+    /// Host only: makes newcomers wait to be let in, or not.
+    pub fn set_waiting_room(&self, on: bool) {
+        Inner::feed(&self.inner, Input::SetWaitingRoom(on));
+    }
+
+    /// Host only: lets someone waiting in (`None`: everyone).
+    pub fn admit(&self, id: Option<PeerId>) {
+        Inner::feed(&self.inner, id.map_or(Input::AdmitAll, Input::Admit));
+    }
+
+    /// Host only: turns someone waiting away.
+    pub fn deny(&self, id: PeerId) {
+        Inner::feed(&self.inner, Input::Deny(id));
+    }
+
     /// Sends a reaction to the room.
     pub fn react(&self, reaction: Reaction) {
         Inner::feed(&self.inner, Input::React(reaction));
@@ -268,6 +283,7 @@ impl Inner {
                     }
                 });
             }
+            Action::Waiting(waiting) => drop(state.waiting.try_set(waiting)),
             Action::RemoveTile { peer, why } => {
                 if let Some(tile) = state.remote(peer) {
                     let why = format!("{} {why}", tile.name.get_value());

@@ -55,6 +55,7 @@ impl Hub {
         if let Some(member) = room.remove(id) {
             self.revoke(room_id, &member, false, now);
         }
+        self.let_in_first_if_empty(room_id, room, now);
         if room.members.is_empty() {
             self.forget(&mut rooms, room_id);
         }
@@ -121,6 +122,7 @@ impl Hub {
         if let Some(member) = room.remove(id) {
             self.revoke(room_id, &member, removed, now);
         }
+        self.let_in_first_if_empty(room_id, room, now);
         if room.members.is_empty() {
             self.forget(&mut rooms, room_id);
         }

@@ -61,6 +61,9 @@ pub struct Joined {
     pub resume_token: String,
     /// The room's settings.
     pub settings: RoomSettings,
+    /// The room admits people manually and the joiner waits for the host: it is not a member
+    /// yet, and nothing of the room reaches it (`peers` is empty, the token too).
+    pub waiting: bool,
 }
 
 /// What a join needs before [`Hub::join`].
@@ -106,7 +109,9 @@ impl Hub {
     /// Adds a member to a room (the first member brings the room into being, which also keeps
     /// links working across restarts) and tells the others; or, with a valid resume token,
     /// gives a returning member its place back. The member's queue receives the
-    /// [`ServerMessage::Welcome`] first, then anything held for it while it was away.
+    /// [`ServerMessage::Welcome`] first, then anything held for it while it was away. In a room
+    /// that admits people manually a newcomer (not the first) is queued instead and told
+    /// [`ServerMessage::Waiting`]; [`Hub::admit`] lets it in later.
     pub fn join(&self, request: JoinRequest, now: Instant) -> Result<Joined, ErrorCode> {
         let JoinRequest {
             room: room_id,
@@ -124,7 +129,8 @@ impl Hub {
         let resume = resume.filter(|r| self.may_resume(&room_id, r, now));
         if !rooms.contains_key(&room_id) {
             self.make_room(source)?;
-            rooms.insert(room_id.clone(), Room::new(source, now));
+            let waiting_room = self.limits.waiting_room;
+            rooms.insert(room_id.clone(), Room::new(source, now, waiting_room));
         }
         let room = rooms.get_mut(&room_id).expect("made above");
         let token_expires = self.unix(now) + self.limits.token_lifetime.as_secs();
@@ -149,6 +155,18 @@ impl Hub {
             }
             None => {
                 arrival.info.id = PeerId(self.next_peer.fetch_add(1, Ordering::Relaxed));
+                if room.waiting_room && !room.members.is_empty() {
+                    // Lock and password first: a waiter has passed both.
+                    let id = arrival.info.id;
+                    return room.queue(arrival, password_checked, ice).map(|()| Joined {
+                        id,
+                        peers: Vec::new(),
+                        resumed: false,
+                        resume_token: String::new(),
+                        settings: RoomSettings::default(),
+                        waiting: true,
+                    });
+                }
                 room.admit(arrival, password_checked, &self.limits)
             }
         };
@@ -161,12 +179,28 @@ impl Hub {
                 return Err(code);
             }
         };
+        Ok(self.welcome(&room_id, room, id, resumed, ice))
+    }
+
+    /// Sends a member that has just joined (or come back, or been let in) its welcome, then what
+    /// was held for it while it was away, then its own raised hand; returns what the joining
+    /// connection needs.
+    pub(super) fn welcome(
+        &self,
+        room_id: &RoomId,
+        room: &mut Room,
+        id: PeerId,
+        resumed: bool,
+        ice: Option<IceFor>,
+    ) -> Joined {
+        let token_expires = room.member(id).map_or(0, |m| m.token_expires);
         let joined = Joined {
             id,
             peers: room.others(id),
             resumed,
-            resume_token: self.key.token(&room_id, id, token_expires),
+            resume_token: self.key.token(room_id, id, token_expires),
             settings: room.settings(),
+            waiting: false,
         };
         // The welcome goes first, then what was held while away, all under the lock, so that
         // nothing another member sends can overtake them.
@@ -193,7 +227,11 @@ impl Hub {
                 member.deliver(frame);
             }
         }
-        Ok(joined)
+        if !room.waiting.is_empty() {
+            // A new host (the first let into an emptied room, or one back after a restart).
+            room.tell_host_who_waits();
+        }
+        joined
     }
 
     /// Gives a connected member a fresh resume token (its connection calls this every quarter

@@ -23,6 +23,7 @@
 //! - `away`: members whose connection dropped, their grace, leaving and revocations;
 //! - `host`: what only the host may do (lock, password, removal);
 //! - `gestures`: raised hands, reactions, asking someone to unmute;
+//! - `waiting`: the waiting room: those the host has not let in yet;
 //! - [`room`]: one room's members, lock, password and budgets;
 //! - `member`: one participant and what waits for it while away;
 //! - [`revoked`]: the tokens no longer honoured.
@@ -34,6 +35,7 @@ mod join;
 mod member;
 pub mod revoked;
 pub mod room;
+mod waiting;
 
 pub use join::{Admission, IceFor, JoinRequest, Joined};
 
@@ -69,6 +71,8 @@ pub struct HubLimits {
     /// How long a resume token is valid. A connected member gets a new one every quarter of
     /// this, so the one it holds is always good for at least three quarters of it.
     pub token_lifetime: Duration,
+    /// New rooms admit people manually (their host may change it).
+    pub waiting_room: bool,
 }
 
 impl Default for HubLimits {
@@ -79,6 +83,7 @@ impl Default for HubLimits {
             max_rooms_per_source: 100,
             resume_grace: Duration::from_secs(20),
             token_lifetime: Duration::from_secs(120),
+            waiting_room: false,
         }
     }
 }
@@ -352,3 +357,5 @@ impl Hub {
 mod gesture_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod waiting_tests;

@@ -1,6 +1,7 @@
 //! One room: its members in order of arrival (the first hosts), its lock and password, and the
 //! budgets that slow down password guessing and password changes.
 
+use super::join::IceFor;
 use super::member::Member;
 use super::{ConnectionId, HubLimits, encode};
 use crate::protocol::{ErrorCode, PeerId, PeerInfo, RoomSettings, ServerMessage};
@@ -39,9 +40,24 @@ pub(super) struct Room {
     pub creator: Source,
     /// The place the next raised hand takes.
     pub next_hand: u64,
+    /// Newcomers wait for the host to let them in.
+    pub waiting_room: bool,
+    /// Those waiting, in order of arrival.
+    pub waiting: Vec<Waiter>,
+}
+
+/// Most people waiting to be let into one room.
+pub const MAX_WAITING: usize = 20;
+
+/// Someone waiting to be let in: what its join brought, kept until the host decides.
+#[derive(Debug)]
+pub(super) struct Waiter {
+    pub arrival: Arrival,
+    pub ice: Option<IceFor>,
 }
 
 /// A member to add to a room.
+#[derive(Debug)]
 pub(super) struct Arrival {
     pub info: PeerInfo,
     pub tx: OutboxSender,
@@ -54,7 +70,7 @@ pub(super) struct Arrival {
 }
 
 impl Room {
-    pub fn new(creator: Source, now: Instant) -> Self {
+    pub fn new(creator: Source, now: Instant, waiting_room: bool) -> Self {
         Room {
             members: Vec::new(),
             locked: false,
@@ -63,6 +79,8 @@ impl Room {
             password_changes: TokenBucket::new(PASSWORD_CHANGE_BURST, PASSWORD_CHANGE_REFILL, now),
             creator,
             next_hand: 1,
+            waiting_room,
+            waiting: Vec::new(),
         }
     }
 
@@ -75,6 +93,7 @@ impl Room {
             host: self.host(),
             locked: self.locked,
             password: self.password.is_some(),
+            waiting_room: self.waiting_room,
         }
     }
 
@@ -127,18 +146,13 @@ impl Room {
         self.broadcast(&ServerMessage::PeerHand { id, hand }, None);
     }
 
-    /// A newcomer: subject to the lock, the password and the size limit.
-    pub fn admit(
-        &mut self,
-        arrival: Arrival,
-        password_checked: Option<StoredPassword>,
-        limits: &HubLimits,
-    ) -> Result<(PeerId, bool), ErrorCode> {
+    /// Whether a newcomer gets past the lock and the password.
+    fn may_enter(&self, password_checked: Option<&StoredPassword>) -> Result<(), ErrorCode> {
         if self.locked {
             return Err(ErrorCode::RoomLocked);
         }
         if let Some(password) = &self.password
-            && password_checked.as_ref() != Some(password)
+            && password_checked != Some(password)
         {
             return Err(if password_checked.is_some() {
                 ErrorCode::WrongPassword
@@ -146,6 +160,53 @@ impl Room {
                 ErrorCode::PasswordRequired
             });
         }
+        Ok(())
+    }
+
+    /// A newcomer to a room that admits people manually: past the lock and the password, it
+    /// waits (told so) and the host is told who waits.
+    pub fn queue(
+        &mut self,
+        arrival: Arrival,
+        password_checked: Option<StoredPassword>,
+        ice: Option<IceFor>,
+    ) -> Result<(), ErrorCode> {
+        self.may_enter(password_checked.as_ref())?;
+        if self.waiting.len() >= MAX_WAITING {
+            return Err(ErrorCode::RoomFull);
+        }
+        let _ = arrival.tx.try_send(encode(&ServerMessage::Waiting));
+        self.waiting.push(Waiter { arrival, ice });
+        self.tell_host_who_waits();
+        Ok(())
+    }
+
+    /// Takes someone out of the waiting list.
+    pub fn take_waiter(&mut self, id: PeerId) -> Option<Waiter> {
+        let at = self.waiting.iter().position(|w| w.arrival.info.id == id)?;
+        Some(self.waiting.remove(at))
+    }
+
+    /// Tells the host who waits now.
+    pub fn tell_host_who_waits(&mut self) {
+        let waiting = self
+            .waiting
+            .iter()
+            .map(|w| w.arrival.info.clone())
+            .collect();
+        if let Some(host) = self.members.first_mut() {
+            host.deliver(encode(&ServerMessage::Knocking { waiting }));
+        }
+    }
+
+    /// A newcomer: subject to the lock, the password and the size limit.
+    pub fn admit(
+        &mut self,
+        arrival: Arrival,
+        password_checked: Option<StoredPassword>,
+        limits: &HubLimits,
+    ) -> Result<(PeerId, bool), ErrorCode> {
+        self.may_enter(password_checked.as_ref())?;
         if self.members.len() >= limits.max_peers_per_room {
             return Err(ErrorCode::RoomFull);
         }
@@ -190,7 +251,7 @@ impl Room {
     }
 
     /// Adds a member in id order and tells the others (and everyone, if the host changed).
-    fn insert(&mut self, mut arrival: Arrival) {
+    pub(super) fn insert(&mut self, mut arrival: Arrival) {
         let host_before = self.host();
         let id = arrival.info.id;
         if arrival.hand {
@@ -234,6 +295,9 @@ impl Room {
         if self.host() != host_before {
             let settings = self.settings();
             self.broadcast(&ServerMessage::Settings { settings }, None);
+            if !self.waiting.is_empty() {
+                self.tell_host_who_waits();
+            }
         }
         Some(member)
     }

@@ -16,6 +16,8 @@ use tokio::time::Instant;
 struct Membership {
     room: RoomId,
     id: PeerId,
+    /// Waiting for the host to let it in: not a member yet.
+    waiting: bool,
 }
 
 /// One connection's state, as the reading task sees it.
@@ -69,10 +71,33 @@ impl Connection {
         self.membership.as_ref().map(|m| m.id)
     }
 
+    /// The member this connection carries, once it is one: a waiter the host has let in
+    /// becomes one here (the hub welcomed it through the outbox); one turned away is none.
+    fn member(&mut self) -> Option<&Membership> {
+        if let Some(m) = self.membership.as_mut()
+            && m.waiting
+        {
+            if self.hub.is_admitted(&m.room, m.id, self.id) {
+                m.waiting = false;
+            } else if !self.hub.is_waiting(&m.room, m.id, self.id) {
+                self.membership = None;
+            }
+        }
+        self.membership.as_ref().filter(|m| !m.waiting)
+    }
+
+    /// The hub, beside [`Connection::member`]'s answer.
+    fn member_and_hub(&mut self) -> Option<(&Membership, &Hub, &AppState)> {
+        self.member()?;
+        let m = self.membership.as_ref()?;
+        Some((m, &self.hub, &self.state))
+    }
+
     /// Gives the member a fresh resume token (every quarter of the token's lifetime).
-    pub(super) fn renew_token(&self) {
-        if let Some(m) = &self.membership {
-            self.hub.renew_token(&m.room, m.id, self.id, now());
+    pub(super) fn renew_token(&mut self) {
+        let id = self.id;
+        if let Some((m, hub, _)) = self.member_and_hub() {
+            hub.renew_token(&m.room, m.id, id, now());
         }
     }
 
@@ -80,13 +105,13 @@ impl Connection {
     pub(super) async fn handle_text(&mut self, text: &str) -> Option<ServerMessage> {
         // Most messages are signals: relayed as written, after the same checks.
         if let Some((to, signal)) = crate::server::signal_frame::read(text) {
-            let Some(m) = self.membership.as_ref() else {
+            let Some((m, hub, state)) = self.member_and_hub() else {
                 return Some(ServerMessage::error(ErrorCode::NotInRoom));
             };
             let frame = crate::server::signal_frame::frame(m.id, signal);
-            let relayed = self.hub.relay_frame(&m.room, m.id, to, frame);
+            let relayed = hub.relay_frame(&m.room, m.id, to, frame);
             if relayed.is_ok() {
-                self.state.metrics.relayed.inc();
+                state.metrics.relayed.inc();
             }
             return self.answer(relayed);
         }
@@ -114,16 +139,22 @@ impl Connection {
                 return self.join(room, name, media, hand, password, resume).await;
             }
             ClientMessage::Leave => {
+                self.member();
                 if let Some(m) = self.membership.take() {
-                    tracing::info!(room = %m.room, peer = %m.id, "peer left");
-                    self.hub.leave(&m.room, m.id, now());
+                    if m.waiting {
+                        self.hub.stop_waiting(&m.room, m.id, self.id);
+                    } else {
+                        tracing::info!(room = %m.room, peer = %m.id, "peer left");
+                        self.hub.leave(&m.room, m.id, now());
+                    }
                 }
                 Ok(())
             }
             other => {
-                let Some(m) = self.membership.as_ref() else {
+                if self.member().is_none() {
                     return Some(ServerMessage::error(ErrorCode::NotInRoom));
-                };
+                }
+                let m = self.membership.as_ref()?;
                 let (hub, room, me) = (&self.hub, &m.room, m.id);
                 match other {
                     ClientMessage::Signal { to, signal } => {
@@ -142,6 +173,12 @@ impl Connection {
                     ClientMessage::React { reaction } => hub.react(room, me, reaction, now()),
                     ClientMessage::AskToUnmute { id } => hub.ask_to_unmute(room, me, id, now()),
                     ClientMessage::Lock { locked } => hub.set_locked(room, me, locked),
+                    ClientMessage::SetWaitingRoom { on } => {
+                        hub.set_waiting_room(room, me, on, now())
+                    }
+                    ClientMessage::Admit { id } => hub.admit(room, me, id, now()),
+                    ClientMessage::AdmitAll => hub.admit_all(room, me, now()),
+                    ClientMessage::Deny { id } => hub.deny(room, me, id),
                     ClientMessage::SetPassword { password } => {
                         let hashed = match password {
                             Some(p) if p.chars().count() > MAX_PASSWORD_CHARS || p.is_empty() => {
@@ -244,6 +281,7 @@ impl Connection {
                 self.membership = Some(Membership {
                     room,
                     id: joined.id,
+                    waiting: joined.waiting,
                 });
                 // The hub has queued the welcome.
                 None
@@ -259,10 +297,13 @@ impl Connection {
     /// The connection ended without a Leave: the member is kept away for the grace period (the
     /// hub's tick removes it if it has not come back by then).
     pub(super) fn went_away(&mut self) {
+        self.member();
         let Some(m) = self.membership.take() else {
             return;
         };
-        if self.hub.disconnect(&m.room, m.id, self.id, now()) {
+        if m.waiting {
+            self.hub.stop_waiting(&m.room, m.id, self.id);
+        } else if self.hub.disconnect(&m.room, m.id, self.id, now()) {
             tracing::info!(room = %m.room, peer = %m.id, "peer away (connection ended)");
         }
     }
