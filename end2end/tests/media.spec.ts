@@ -13,6 +13,7 @@ import {
   test,
   tile,
 } from './support';
+import { closePanel, openPanel, panelRegion } from './call_states';
 
 async function expectHearing(listener: Page) {
   await expect.poll(() => receivedAudioEnergy(listener), { timeout: 20_000 }).toBeGreaterThan(1e-4);
@@ -119,4 +120,31 @@ test('joining with the microphone and camera already off from the lobby', async 
   // Turning the camera on mid-call sends video to Ada without renegotiating.
   await bob.getByRole('button', { name: 'Turn camera on' }).click();
   await expectVideoPlaying(ada, 'Bob');
+});
+
+test('your own camera is mirrored to you only, can be unmirrored in Settings (remembered), and a shared screen never is', async ({
+  person,
+}) => {
+  const { link, pages } = await meeting(person, 'Ada', 'Bob');
+  const [ada, bob] = pages;
+  const mirrored = 'matrix(-1, 0, 0, 1, 0, 0)';
+  const own = (page: Page) => tile(page, 'You').locator('video');
+  await expect(tile(bob, 'Ada')).toBeVisible();
+  await expect(own(ada)).toHaveCSS('transform', mirrored);
+  await expect(tile(bob, 'Ada').locator('video')).toHaveCSS('transform', 'none');
+
+  await openPanel(ada, 'Settings');
+  await panelRegion(ada, 'Settings').getByRole('checkbox', { name: 'Mirror my video' }).uncheck();
+  await expect(own(ada)).toHaveCSS('transform', 'none');
+  await closePanel(ada, 'Settings');
+  await ada.reload();
+  await expect(tile(ada, 'You (preview)').locator('video')).toHaveCSS('transform', 'none');
+  await join(ada, link, 'Ada');
+  await expect(own(ada)).toHaveCSS('transform', 'none');
+
+  await bob.getByRole('button', { name: 'Share screen', exact: true }).click();
+  await expect(bob.getByRole('button', { name: 'Stop sharing', exact: true })).toBeVisible();
+  await expect(own(bob)).toHaveCSS('transform', 'none');
+  await bob.getByRole('button', { name: 'Stop sharing', exact: true }).click();
+  await expect(own(bob)).toHaveCSS('transform', mirrored);
 });

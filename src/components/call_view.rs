@@ -140,6 +140,7 @@ fn Tiles(state: CallState) -> impl IntoView {
                     stream=state.own_view()
                     media=state.own_media()
                     speaking=state.own_speaking()
+                    mirrored=state.mirror
                     hand=Signal::derive(move || state.hand.with(Option::is_some))
                     reactions=Signal::derive(move || state.reactions.on(you))
                     local=true

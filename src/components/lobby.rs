@@ -32,6 +32,7 @@ pub fn Lobby(
                 stream=state.local_stream.into()
                 media=state.own_media()
                 speaking=state.own_speaking()
+                mirrored=state.mirror
                 local=true
             />
             <label class="level">

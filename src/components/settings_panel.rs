@@ -1,5 +1,6 @@
-//! Preferences: the single-key shortcuts, listed, and a switch to turn them off (for people
-//! whose speech input or keyboard would trigger them by accident).
+//! Preferences: whether your own video is mirrored; the single-key shortcuts, listed, and a
+//! switch to turn them off (for people whose speech input or keyboard would trigger them by
+//! accident).
 
 use crate::components::gestures::HAND_SHORTCUT;
 use crate::components::media_controls::{CAMERA_SHORTCUT, MIC_SHORTCUT};
@@ -22,6 +23,15 @@ pub fn SettingsPanel(
                 />
                 "Keyboard shortcuts"
             </label>
+            <label class="switch">
+                <input
+                    type="checkbox"
+                    prop:checked=move || state.mirror.get()
+                    on:change=move |event| state.mirror.set(event_target_checked(&event))
+                />
+                "Mirror my video"
+            </label>
+            <p class="hint">"Only you see your camera mirrored; the others see it as it is."</p>
             <dl class="shortcuts" aria-label="Keyboard shortcuts">
                 <dt><kbd>{MIC_SHORTCUT}</kbd></dt>
                 <dd>"Mute or unmute the microphone"</dd>

@@ -27,6 +27,9 @@ pub fn VideoTile(
     /// Whether this is your own camera.
     #[prop(optional)]
     local: bool,
+    /// Whether to show the camera mirrored (your own; a shared screen never is).
+    #[prop(optional, into)]
+    mirrored: Signal<bool>,
     /// The connection's state, shown while not connected.
     #[prop(optional, into)]
     status: Option<Signal<crate::call::link::ConnectionState>>,
@@ -96,6 +99,7 @@ pub fn VideoTile(
             class="tile"
             class:staged=move || staged.get()
             class:local=local
+            class:mirrored=move || mirrored.get()
             class:screen=move || media.get().screen
             class:camera-off=camera_off
             class:speaking=move || speaking.get()

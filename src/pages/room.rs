@@ -30,6 +30,9 @@ const NAME_KEY: &str = "confab.name";
 /// Where turning the keyboard shortcuts off is remembered.
 const SHORTCUTS_KEY: &str = "confab.shortcuts";
 
+/// Where turning the mirrored self-view off is remembered.
+const MIRROR_KEY: &str = "confab.mirror";
+
 /// `/room/:id`: a meeting, or a clear message when the link is broken.
 #[component]
 pub fn RoomPage() -> impl IntoView {
@@ -90,8 +93,10 @@ fn Meeting(room: RoomId) -> impl IntoView {
             if let Some(saved) = storage.get_item(NAME_KEY).ok().flatten() {
                 name.set(saved);
             }
-            if storage.get_item(SHORTCUTS_KEY).ok().flatten().as_deref() == Some("off") {
-                state.shortcuts.set(false);
+            for (switch, key) in [(state.shortcuts, SHORTCUTS_KEY), (state.mirror, MIRROR_KEY)] {
+                if storage.get_item(key).ok().flatten().as_deref() == Some("off") {
+                    switch.set(false);
+                }
             }
         }
         state.can_share_screen.set(capabilities::can_share_screen());
@@ -109,15 +114,17 @@ fn Meeting(room: RoomId) -> impl IntoView {
         open_media(state);
     });
 
-    // Remembers turning the shortcuts off (or on again).
-    Effect::new(move |first: Option<()>| {
-        let on = state.shortcuts.get();
-        if first.is_some()
-            && let Some(storage) = local_storage()
-        {
-            let _ = storage.set_item(SHORTCUTS_KEY, if on { "on" } else { "off" });
-        }
-    });
+    // Remembers turning the shortcuts or the mirrored self-view off (or on again).
+    for (switch, key) in [(state.shortcuts, SHORTCUTS_KEY), (state.mirror, MIRROR_KEY)] {
+        Effect::new(move |first: Option<()>| {
+            let on = switch.get();
+            if first.is_some()
+                && let Some(storage) = local_storage()
+            {
+                let _ = storage.set_item(key, if on { "on" } else { "off" });
+            }
+        });
+    }
 
     let join = Callback::new({
         let room = room.clone();

@@ -162,8 +162,11 @@ pub struct CallState {
     pub camera_problem: RwSignal<Option<String>>,
     /// Why the microphone cannot be used (blocked or missing), as a sentence.
     pub mic_problem: RwSignal<Option<String>>,
-    /// Whether the single-key shortcuts (M, V) are on.
+    /// Whether the single-key shortcuts (M, V, H) are on.
     pub shortcuts: RwSignal<bool>,
+    /// Whether your own camera is shown mirrored, as in a mirror (to you only; never a shared
+    /// screen).
+    pub mirror: RwSignal<bool>,
     /// Whether this browser can share a screen (phones mostly cannot).
     pub can_share_screen: RwSignal<bool>,
     /// Whether the main pointer is a finger (no hovering, no dragging files).
@@ -208,6 +211,7 @@ impl CallState {
             camera_problem: RwSignal::new(None),
             mic_problem: RwSignal::new(None),
             shortcuts: RwSignal::new(true),
+            mirror: RwSignal::new(true),
             can_share_screen: RwSignal::new(false),
             touch: RwSignal::new(false),
             hand: RwSignal::new(None),
