@@ -1,5 +1,5 @@
-//! The room hub under random sequences of joins, leaves, media changes, relays, dropped
-//! connections, resumes and expiries over a few rooms, checked after every step against a plain
+//! The room hub under random sequences of joins, leaves, media changes, raised and lowered hands,
+//! relays, dropped connections, resumes and expiries over a few rooms, checked after every step against a plain
 //! model: who is in which room, who hosts it, and exactly which messages each connection should
 //! have received (messages for a member whose connection dropped wait for it to resume).
 
@@ -76,6 +76,10 @@ fn update_media(hub: &Hub, room: &RoomId, id: PeerId, state: MediaState) {
     hub.update_media(room, id, state)
 }
 
+fn set_hand(hub: &Hub, room: &RoomId, id: PeerId, raised: bool) -> Result<(), ErrorCode> {
+    hub.set_hand(room, id, raised)
+}
+
 fn relay(
     hub: &Hub,
     room: &RoomId,
@@ -115,6 +119,8 @@ enum Op {
     Leave { conn: usize },
     /// Announce a new media state (or a stale one with its last id).
     Media { conn: usize, state: MediaState },
+    /// Raise or lower its hand (or try, with its last id).
+    Hand { conn: usize, raised: bool },
     /// Send a signal; `room` overrides the sender's own room, `to` names the target.
     Relay {
         conn: usize,
@@ -152,6 +158,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(conn, room, name, media)| Op::Join { conn, room, name, media }),
         1 => conn.clone().prop_map(|conn| Op::Leave { conn }),
         1 => (conn.clone(), media()).prop_map(|(conn, state)| Op::Media { conn, state }),
+        1 => (conn.clone(), any::<bool>()).prop_map(|(conn, raised)| Op::Hand { conn, raised }),
         4 => (
             conn.clone(),
             prop::option::weighted(0.2, 0..ROOMS),
@@ -191,6 +198,8 @@ struct Model {
     expected: Vec<Vec<ServerMessage>>,
     /// What waits for each away member.
     held: Vec<Vec<ServerMessage>>,
+    /// The place the next raised hand takes, per room (a room made again starts over).
+    next_hand: Vec<u64>,
     /// Source of connection ids.
     next_connection: ConnectionId,
 }
@@ -208,6 +217,7 @@ impl Model {
             room_of: HashMap::new(),
             expected: vec![Vec::new(); CONNECTIONS],
             held: vec![Vec::new(); CONNECTIONS],
+            next_hand: vec![1; ROOMS],
             next_connection: 1,
         }
     }
@@ -249,6 +259,9 @@ impl Model {
     fn depart(&mut self, room: usize, id: PeerId) {
         let host_before = self.settings(room).host;
         self.members[room].retain(|(_, info)| info.id != id);
+        if self.members[room].is_empty() {
+            self.next_hand[room] = 1;
+        }
         self.tell_room(room, id, ServerMessage::PeerLeft { id });
         let settings = self.settings(room);
         if settings.host.is_some() && settings.host != host_before {
@@ -353,6 +366,36 @@ impl Model {
                     }
                     self.tell_room(room, id, ServerMessage::PeerMedia { id, state });
                 }
+            }
+            Op::Hand { conn, raised } => {
+                let Some((room, id)) = self.conns[conn].last else {
+                    return;
+                };
+                if self.conns[conn].rx.is_none() {
+                    return; // a closed socket sends nothing
+                }
+                let result = set_hand(hub, &self.rooms[room], id, raised);
+                if self.conns[conn].member.is_none() {
+                    assert_eq!(result, Err(ErrorCode::NotInRoom), "a hand from outside");
+                    return;
+                }
+                assert_eq!(result, Ok(()));
+                let next = self.next_hand[room];
+                let info = &mut self.members[room]
+                    .iter_mut()
+                    .find(|(_, i)| i.id == id)
+                    .expect("a member is in its room")
+                    .1;
+                let hand = match (raised, info.hand) {
+                    (true, Some(_)) | (false, None) => return,
+                    (true, None) => Some(next),
+                    (false, Some(_)) => None,
+                };
+                info.hand = hand;
+                if hand.is_some() {
+                    self.next_hand[room] += 1;
+                }
+                self.tell_room(room, UNKNOWN, ServerMessage::PeerHand { id, hand });
             }
             Op::Relay { conn, room, to } => {
                 if self.conns[conn].rx.is_none() {
@@ -464,6 +507,16 @@ impl Model {
         });
         let held = std::mem::take(&mut self.held[conn]);
         self.expected[conn].extend(held);
+        let own_hand = self.members[room]
+            .iter()
+            .find(|(_, i)| i.id == id)
+            .and_then(|(_, i)| i.hand);
+        if let Some(hand) = own_hand {
+            self.expected[conn].push(ServerMessage::PeerHand {
+                id,
+                hand: Some(hand),
+            });
+        }
         if changed {
             self.tell_room(room, id, ServerMessage::PeerMedia { id, state: media });
         }
@@ -493,7 +546,9 @@ impl Model {
             for message in &got {
                 let about = match message {
                     ServerMessage::PeerJoined { peer } => peer.id,
-                    ServerMessage::PeerLeft { id } | ServerMessage::PeerMedia { id, .. } => *id,
+                    ServerMessage::PeerLeft { id }
+                    | ServerMessage::PeerMedia { id, .. }
+                    | ServerMessage::PeerHand { id, .. } => *id,
                     ServerMessage::Signal { from, .. } => *from,
                     ServerMessage::Welcome { you, .. } => *you,
                     ServerMessage::Settings { settings } => settings.host.expect("a host"),
