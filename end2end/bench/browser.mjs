@@ -14,14 +14,14 @@
 //
 // Usage: node end2end/bench/browser.mjs [--rounds 10] [--json] [--port N]
 // (scripts/bench-browser.sh builds the release server and site first, then runs this.)
-// It starts its own target/release/confab on a free loopback port. Progress goes to stderr; the
-// table (or with --json one JSON object with every round's figures and stage marks) to stdout.
+// It starts its own target/release/confab (or the binary CONFAB_BENCH_BIN or CONFAB_E2E_BIN
+// names) on a free loopback port. Progress goes to stderr; the table (or with --json one JSON
+// object with every round's figures and stage marks) to stdout.
 //
 // This file runs the three parts and prints them: browser/size.mjs, browser/navigation.mjs and
 // browser/call.mjs measure, browser/report.mjs prints the table; ./common.mjs is shared with the
-// file-transfer benchmark.
+// file-transfer benchmark and setup-vs-guide.mjs (which also measures call set-up).
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,7 +31,7 @@ import { navigation } from './browser/navigation.mjs';
 import { newPage, retried, startMeeting } from './browser/pages.mjs';
 import { printTable } from './browser/report.mjs';
 import { downloadSize } from './browser/size.mjs';
-import { binary, chromiumPath, flag, freePort, option, root, serverUp } from './common.mjs';
+import { chromiumPath, flag, machine, option, root, serverUp, startConfab, stop } from './common.mjs';
 
 const rounds = Number(option('rounds', '10'));
 if (!(Number.isInteger(rounds) && rounds > 0)) {
@@ -42,51 +42,11 @@ const json = flag('json');
 // The bundle measured is the one the server serves (it honours LEPTOS_SITE_ROOT too).
 const pkg = path.resolve(root, process.env.LEPTOS_SITE_ROOT ?? 'target/site', 'pkg');
 
-/** Share of all CPUs busy over the next `ms` milliseconds (from /proc/stat), 0..1. */
-async function cpuBusy(ms = 1000) {
-  const read = () => {
-    const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    const idle = fields[3] + fields[4];
-    return { idle, total: fields.reduce((a, b) => a + b, 0) };
-  };
-  const before = read();
-  await new Promise((r) => setTimeout(r, ms));
-  const after = read();
-  return 1 - (after.idle - before.idle) / (after.total - before.total);
-}
-
-async function machine() {
-  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  return {
-    date: new Date().toISOString(),
-    nproc: os.availableParallelism(),
-    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? 'unknown',
-    memory_gib: Math.round(os.totalmem() / 1024 ** 3),
-    // Before anything of ours runs: what else is using the machine.
-    cpu_busy_before: await cpuBusy(),
-    load_average_at_start: os.loadavg()[0],
-  };
-}
-
 async function main() {
   const host = await machine();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-bench-browser-'));
-  const port = await freePort();
-  const url = `https://127.0.0.1:${port}`;
-  const server = spawn(
-    binary,
-    ['--host', '127.0.0.1', '--port', String(port), '--data-dir', tmp, '--turn-listen', '127.0.0.1:0'],
-    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
-  );
-  // The server's warnings go to our stderr as they come; its panics are also counted for the
-  // report (a panicking response shows up here only as a page that never loads).
-  let serverPanics = 0;
-  server.stderr.on('data', (chunk) => {
-    process.stderr.write(chunk);
-    serverPanics += (String(chunk).match(/panicked at/g) ?? []).length;
-  });
-  // Also when this process dies of something `finally` does not see.
-  process.on('exit', () => server.kill('SIGTERM'));
+  const confab = await startConfab(tmp);
+  const { url, server } = confab;
   let browser;
   try {
     const result = { machine: host, rounds, server: url };
@@ -107,12 +67,13 @@ async function main() {
     result.call = await call(browser, url, rounds);
     result.machine.load_average_at_end = os.loadavg()[0];
     result.retried = retried;
-    result.server_panics = serverPanics;
+    result.server_panics = confab.panics;
     if (json) console.log(JSON.stringify(result, null, 2));
     else printTable(result, pkg);
   } finally {
     await browser?.close().catch(() => {});
-    server.kill('SIGTERM');
+    // Before its data folder goes.
+    await stop(server);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

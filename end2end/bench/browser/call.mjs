@@ -1,5 +1,6 @@
 // 3. Call set-up: Ada is in a call, Bob clicks Join; the time until both see each other's first
-// video frame, and the time each step of the join took.
+// video frame, and the time each step of the join took. The measurement itself (measureCall) takes
+// the app's own steps as an argument, so ../setup-vs-guide.mjs times the guide's app the same way.
 import { log, summary } from '../common.mjs';
 import { attempt, newPage, startMeeting, until } from './pages.mjs';
 
@@ -11,9 +12,11 @@ const LOBBY_SETTLE_MS = 1000;
 /**
  * Init script for the call pages. Marks the wall time (timeOrigin + now, comparable across the
  * two pages) of the first occurrence of each step a join goes through, by wrapping the page's
- * WebSocket, fetch and RTCPeerConnection (the app reaches them through the globals, so it uses
- * the wrappers without knowing). The first remote video frame is caught with
- * requestVideoFrameCallback on whichever <video> gets a stream holding a remote video track.
+ * WebSocket, fetch, getUserMedia and RTCPeerConnection (the app reaches them through the globals,
+ * so it uses the wrappers without knowing). The first remote video frame is caught with
+ * requestVideoFrameCallback on whichever <video> gets a stream holding a remote video track: when
+ * the stream is assigned (Confab), or just after a remote track arrives, for an app that assigns
+ * an empty stream first and adds the tracks to it later (the guide's app).
  * Marks are cleared when the benchmark arms the page, so only the measured join counts.
  */
 const instrumentCall = () => {
@@ -43,9 +46,16 @@ const instrumentCall = () => {
   }, true);
   bench.isRemote = (stream) => !!stream?.getVideoTracks?.().some((t) => bench.remoteTracks.has(t.id));
 
-  // Signaling: server messages by type, and negotiation signals by kind ("signal offer").
+  // Signaling: server messages by type, and negotiation signals by kind ("signal offer"). A
+  // Socket.IO event (`42["offer",{...}]`, the guide's app) is named the same way by its name.
+  const socketIoEvents = { offer: 'signal offer', answer: 'signal answer', 'ice-candidate': 'signal candidate' };
   const describe = (text) => {
     try {
+      const event = /^4\d+(\[.*)$/s.exec(text);
+      if (event) {
+        const name = JSON.parse(event[1])[0];
+        return socketIoEvents[name] ?? name;
+      }
       const message = JSON.parse(text);
       const signal = message.signal;
       if (!signal) return message.type;
@@ -82,6 +92,19 @@ const instrumentCall = () => {
     return result;
   };
 
+  // The camera, for an app that opens it only on the click (Confab's lobby opens it before).
+  const media = navigator.mediaDevices;
+  const getUserMedia = media?.getUserMedia.bind(media);
+  if (media) {
+    media.getUserMedia = (...rest) => {
+      mark('camera requested');
+      return getUserMedia(...rest).then((stream) => {
+        mark('camera open');
+        return stream;
+      });
+    };
+  }
+
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
     constructor(config) {
@@ -100,6 +123,8 @@ const instrumentCall = () => {
       this.addEventListener('track', ({ track }) => {
         bench.remoteTracks.add(track.id);
         mark(`${track.kind} track received`);
+        // After the app's own handlers: a <video> whose stream now holds the track.
+        setTimeout(() => document.querySelectorAll('video').forEach((v) => bench.isRemote(v.srcObject) && watch(v)));
       });
     }
     setLocalDescription(...rest) {
@@ -117,31 +142,37 @@ const instrumentCall = () => {
     }
   };
 
+  // Catches the first frame a <video> showing a remote stream puts on screen.
+  const watched = new WeakSet();
+  const watch = (video) => {
+    if (watched.has(video)) return;
+    watched.add(video);
+    mark('remote video attached');
+    video.requestVideoFrameCallback((callbackTime, frame) => {
+      if (bench.frame) return;
+      const wall = (t) => (t ? performance.timeOrigin + t : NaN);
+      // presentationTime: when the frame went to the compositor; receiveTime: when its last
+      // packet arrived from the network.
+      bench.frame = {
+        presented: wall(frame.presentationTime),
+        expected_display: wall(frame.expectedDisplayTime),
+        callback: wall(callbackTime),
+        received: wall(frame.receiveTime),
+        presented_frames: frame.presentedFrames,
+        width: frame.width,
+        height: frame.height,
+      };
+      mark('first remote frame received', bench.frame.received);
+      mark('first remote frame presented', bench.frame.presented);
+    });
+  };
   // The app hands each remote stream to a <video> through srcObject: watch that assignment.
   const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
   Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
     ...srcObject,
     set(stream) {
       srcObject.set.call(this, stream);
-      if (!(this instanceof HTMLVideoElement) || !bench.isRemote(stream)) return;
-      mark('remote video attached');
-      this.requestVideoFrameCallback((callbackTime, frame) => {
-        if (bench.frame) return;
-        const wall = (t) => (t ? performance.timeOrigin + t : NaN);
-        // presentationTime: when the frame went to the compositor; receiveTime: when its last
-        // packet arrived from the network.
-        bench.frame = {
-          presented: wall(frame.presentationTime),
-          expected_display: wall(frame.expectedDisplayTime),
-          callback: wall(callbackTime),
-          received: wall(frame.receiveTime),
-          presented_frames: frame.presentedFrames,
-          width: frame.width,
-          height: frame.height,
-        };
-        mark('first remote frame received', bench.frame.received);
-        mark('first remote frame presented', bench.frame.presented);
-      });
+      if (this instanceof HTMLVideoElement && bench.isRemote(stream)) watch(this);
     },
   });
 };
@@ -216,8 +247,26 @@ const videoStats = (page) =>
     return out;
   });
 
-/** One measured join: Ada is in the call, Bob clicks Join. */
-async function callOnce(browser, url) {
+/**
+ * Confab's steps for measureCall: Ada starts a meeting and joins it; Bob opens its link and waits
+ * in the lobby, preview running, name typed; he clicks Join; both leave afterwards.
+ */
+export const confabCall = (url) => ({
+  async open(ada, bob) {
+    const link = await startMeeting(ada, url);
+    await (await openLobby(ada, link, 'Ada')).click();
+    await ada.getByRole('button', { name: 'Leave' }).waitFor();
+    return openLobby(bob, link, 'Bob');
+  },
+  hangUp: (ada, bob) => Promise.all([ada, bob].map((p) => p.getByRole('button', { name: 'Leave' }).click())),
+});
+
+/**
+ * One measured call set-up, in two fresh contexts: `app.open(ada, bob)` brings the pages to where
+ * Bob is about to click and returns his button; after a settle the click is timed until both
+ * pages have a first remote frame on screen; `app.hangUp(ada, bob)` ends the call, if it needs to.
+ */
+export async function measureCall(browser, app) {
   const context = async () => {
     const c = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
     await c.addInitScript(instrumentCall);
@@ -226,10 +275,7 @@ async function callOnce(browser, url) {
   const contexts = [await context(), await context()];
   try {
     const [ada, bob] = await Promise.all(contexts.map(newPage));
-    const link = await startMeeting(ada, url);
-    await (await openLobby(ada, link, 'Ada')).click();
-    await ada.getByRole('button', { name: 'Leave' }).waitFor();
-    const join = await openLobby(bob, link, 'Bob');
+    const join = await app.open(ada, bob);
     await bob.waitForTimeout(LOBBY_SETTLE_MS);
 
     const skew = (await clockOffset(ada)) - (await clockOffset(bob));
@@ -257,7 +303,7 @@ async function callOnce(browser, url) {
     const [a, b] = [await read(ada), await read(bob)];
     const pair = await selectedPair(bob);
     const video = { a: await videoStats(ada), b: await videoStats(bob) };
-    await Promise.all([ada, bob].map((p) => p.getByRole('button', { name: 'Leave' }).click()));
+    await app.hangUp?.(ada, bob);
 
     const since = (t) => t - clicked;
     const stages = {};
@@ -290,8 +336,13 @@ async function callOnce(browser, url) {
   }
 }
 
-/** Stages shown in the breakdown, in the order a join goes through them (A: Ada, B: Bob). */
+/**
+ * Stages shown in the breakdown, in the order a join goes through them (A: Ada, B: Bob, who
+ * clicks); a stage an app does not go through is left out.
+ */
 export const STAGES = [
+  ['B camera requested', 'Bob: camera requested (getUserMedia)'],
+  ['B camera open', 'Bob: camera open'],
   ['B websocket created', 'Bob: click handled, WebSocket created'],
   ['B websocket open', 'Bob: signaling WebSocket open (TLS + upgrade)'],
   ['B sent join', 'Bob: join sent'],
@@ -306,11 +357,13 @@ export const STAGES = [
   ['B negotiation needed', 'Bob: negotiationneeded fired'],
   ['B making offer', 'Bob: setLocalDescription() called'],
   ['B local offer set', 'Bob: offer made (setLocalDescription done)'],
+  ['B sent signal offer', 'Bob: offer sent'],
   ['B first host candidate', 'Bob: first ICE candidate'],
   ['A received signal offer', 'Ada: offer received'],
   ['A remote offer set', 'Ada: offer applied'],
   ['A making answer', 'Ada: setLocalDescription() called'],
   ['A local answer set', 'Ada: answer made (setLocalDescription done)'],
+  ['A sent signal answer', 'Ada: answer sent'],
   ['A first host candidate', 'Ada: first ICE candidate'],
   ['B received signal answer', 'Bob: answer received'],
   ['B remote answer set', 'Bob: answer applied'],
@@ -328,16 +381,8 @@ export const STAGES = [
   ['B first remote frame presented', "Bob: first frame of Ada's video on screen"],
 ];
 
-/** `rounds` measured joins, after one uncounted. */
-export async function call(browser, url, rounds) {
-  // One uncounted call first, as for navigation.
-  await attempt('call', () => callOnce(browser, url));
-  const runs = [];
-  for (let round = 1; round <= rounds; round++) {
-    const run = await attempt('call', () => callOnce(browser, url));
-    runs.push(run);
-    log(`call ${round}/${rounds}: A sees B ${run.a_sees_b.toFixed(1)} ms, B sees A ${run.b_sees_a.toFixed(1)} ms`);
-  }
+/** The summaries of measured call set-ups (measureCall's results), each stage's too. */
+export function summariseCalls(runs) {
   const stageNames = new Set(runs.flatMap((r) => Object.keys(r.stages)));
   const stages = {};
   for (const name of stageNames) stages[name] = summary(runs.map((r) => r.stages[name] ?? NaN));
@@ -345,8 +390,21 @@ export async function call(browser, url, rounds) {
     a_sees_b: summary(runs.map((r) => r.a_sees_b)),
     b_sees_a: summary(runs.map((r) => r.b_sees_a)),
     setup: summary(runs.map((r) => r.setup)),
-    aim_ms: CALL_SETUP_AIM_MS,
     stages,
     runs,
   };
+}
+
+/** `rounds` measured joins, after one uncounted. */
+export async function call(browser, url, rounds) {
+  // One uncounted call first, as for navigation.
+  const callOnce = () => measureCall(browser, confabCall(url));
+  await attempt('call', callOnce);
+  const runs = [];
+  for (let round = 1; round <= rounds; round++) {
+    const run = await attempt('call', callOnce);
+    runs.push(run);
+    log(`call ${round}/${rounds}: A sees B ${run.a_sees_b.toFixed(1)} ms, B sees A ${run.b_sees_a.toFixed(1)} ms`);
+  }
+  return { ...summariseCalls(runs), aim_ms: CALL_SETUP_AIM_MS };
 }
