@@ -22,7 +22,7 @@ pub use crate::state::call::Phase as CallPhase;
 /// A timer the core asks its shell for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {
-    /// Draw the call even if no answer to our offers has come yet.
+    /// Draw the call even if our first offer has not gone out yet.
     DrawCall,
     /// After resuming: forget those the server did not confirm.
     Reconcile,

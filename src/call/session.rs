@@ -21,7 +21,7 @@
 
 use super::{CallPhase, Timer};
 use crate::protocol::{
-    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings, SdpType,
+    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings,
     ServerMessage, Signal,
 };
 use crate::state::problem::Problem;
@@ -34,10 +34,8 @@ pub const OUTBOX_LIMIT: usize = 256;
 /// tiles are removed (the server's own grace period), in milliseconds.
 pub const RECONCILE_AFTER_MS: u32 = 20_000;
 
-/// On joining a room with people in it, the call is drawn once the first answer to our offers
-/// arrives (drawing it blocks the page for a few dozen milliseconds, which then overlap the
-/// connection's checks rather than hold up the answer and our candidates), or this long after
-/// the welcome if it is slow to come, in milliseconds.
+/// On joining a room with people in it, the call is drawn once our first offer is out, or this
+/// long after the welcome if it is slow to come, in milliseconds.
 pub const DRAW_CALL_AT_LATEST_MS: u32 = 250;
 
 /// How soon to ask for the ICE configuration again when the server did not answer, in seconds.
@@ -173,7 +171,11 @@ impl CallCore {
             Input::IceFetched(config) => self.ice_fetched(config, &mut out),
             Input::Timer(timer) => self.timer(timer, &mut out),
             Input::Outgoing { to, signal } => {
+                let description = matches!(signal, Signal::Description { .. });
                 self.send(ClientMessage::Signal { to, signal }, &mut out);
+                if description {
+                    self.draw_call(&mut out);
+                }
             }
             Input::Media(media) => {
                 self.media = media;
@@ -353,21 +355,7 @@ impl CallCore {
             }
             ServerMessage::Signal { from, signal } => {
                 if self.connected.contains(&from) {
-                    let answer = matches!(
-                        signal,
-                        Signal::Description {
-                            sdp_type: SdpType::Answer,
-                            ..
-                        }
-                    );
                     out.push(Action::Deliver { from, signal });
-                    if answer {
-                        // Drawing the call takes the page a few dozen milliseconds: done now,
-                        // once our offer is answered and our candidates are out, it overlaps
-                        // the connection's checks and handshake instead of holding up the
-                        // answer and the candidates.
-                        self.draw_call(out);
-                    }
                 }
             }
             ServerMessage::Error { code, message } => {

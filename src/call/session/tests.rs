@@ -317,7 +317,7 @@ fn a_renewed_resume_token_is_the_one_used_to_come_back() {
 }
 
 #[test]
-fn joining_a_room_with_people_draws_the_call_once_the_first_answer_arrives() {
+fn joining_a_room_with_people_draws_the_call_once_the_first_offer_is_out() {
     let mut core = core("Cat");
     core.handle(Input::Join);
     core.handle(Input::SignalingOpen);
@@ -336,29 +336,7 @@ fn joining_a_room_with_people_draws_the_call_once_the_first_answer_arrives() {
         to: PeerId(1),
         signal: offer(),
     });
-    assert!(
-        !actions.contains(&Action::Phase(CallPhase::InCall)),
-        "not while the offer and candidates still have to go out"
-    );
-    let answer = Signal::Description {
-        sdp_type: SdpType::Answer,
-        sdp: "v=0".into(),
-    };
-    let actions = core.handle(Input::Server(ServerMessage::Signal {
-        from: PeerId(1),
-        signal: answer.clone(),
-    }));
-    assert_eq!(
-        actions,
-        vec![
-            Action::Deliver {
-                from: PeerId(1),
-                signal: answer
-            },
-            Action::Phase(CallPhase::InCall)
-        ],
-        "the answer is handed over first"
-    );
+    assert!(actions.contains(&Action::Phase(CallPhase::InCall)));
     assert!(
         core.handle(Input::Timer(Timer::DrawCall)).is_empty(),
         "once"
