@@ -4,6 +4,14 @@
 use crate::support::*;
 use confab::protocol::{ClientMessage, ErrorCode, MediaState, PeerInfo, ServerMessage};
 
+/// The next message, which must tell the host who waits.
+async fn who_waits(host: &mut Socket) -> Vec<PeerInfo> {
+    match recv(host).await {
+        ServerMessage::Knocking { waiting } => waiting,
+        other => panic!("the host should hear who waits, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_waiting_participant_gets_nothing_of_the_room_and_can_send_nothing_until_admitted() {
     let server = start_default().await;
@@ -18,9 +26,7 @@ async fn a_waiting_participant_gets_nothing_of_the_room_and_can_send_nothing_unt
     let mut bob = connect(&server).await;
     send(&mut bob, &join_message(&room, "Bob")).await;
     assert_eq!(recv(&mut bob).await, ServerMessage::Waiting);
-    let ServerMessage::Knocking { waiting } = recv(&mut host).await else {
-        panic!("the host is told who waits")
-    };
+    let waiting = who_waits(&mut host).await;
     let bob_id = waiting[0].id;
     assert_eq!(waiting[0].name, "Bob");
 
@@ -107,22 +113,16 @@ async fn a_denied_participant_is_told_and_one_who_stops_waiting_leaves_the_list(
     send(&mut cy, &join_message(&room, "Cy")).await;
     assert_eq!(recv(&mut cy).await, ServerMessage::Waiting);
     let _ = recv(&mut host).await;
-    let ServerMessage::Knocking { waiting } = recv(&mut host).await else {
-        panic!("who waits")
-    };
+    let waiting = who_waits(&mut host).await;
     assert_eq!(waiting.len(), 2);
     send(&mut host, &ClientMessage::Deny { id: waiting[0].id }).await;
     assert_eq!(
         recv(&mut bob).await,
         ServerMessage::error(ErrorCode::Denied)
     );
-    let ServerMessage::Knocking { waiting } = recv(&mut host).await else {
-        panic!("who waits")
-    };
+    let waiting = who_waits(&mut host).await;
     assert_eq!(waiting.len(), 1);
     drop(cy);
-    let ServerMessage::Knocking { waiting } = recv(&mut host).await else {
-        panic!("who waits")
-    };
+    let waiting = who_waits(&mut host).await;
     assert!(waiting.is_empty(), "a closed connection stops waiting");
 }

@@ -72,7 +72,7 @@ impl Hub {
     }
 
     /// Runs `f` on a room, or says we are not in it.
-    fn in_room(
+    pub(super) fn in_room(
         &self,
         room_id: &RoomId,
         f: impl FnOnce(&mut Room) -> Result<(), ErrorCode>,

@@ -113,14 +113,20 @@ impl Room {
             .collect()
     }
 
-    /// Whether `by` hosts the room and `target` is someone else in it.
-    pub fn host_may_act_on(&self, by: PeerId, target: PeerId) -> Result<(), ErrorCode> {
+    /// Whether `by` is in the room and hosts it.
+    pub fn hosted_by(&self, by: PeerId) -> Result<(), ErrorCode> {
         if self.member(by).is_none() {
             return Err(ErrorCode::NotInRoom);
         }
         if self.host() != Some(by) {
             return Err(ErrorCode::NotHost);
         }
+        Ok(())
+    }
+
+    /// Whether `by` hosts the room and `target` is someone else in it.
+    pub fn host_may_act_on(&self, by: PeerId, target: PeerId) -> Result<(), ErrorCode> {
+        self.hosted_by(by)?;
         if target == by || self.member(target).is_none() {
             return Err(ErrorCode::UnknownPeer);
         }

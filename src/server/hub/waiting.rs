@@ -136,14 +136,9 @@ impl Hub {
         by: PeerId,
         f: impl FnOnce(&mut Room) -> Result<(), ErrorCode>,
     ) -> Result<(), ErrorCode> {
-        let mut rooms = self.lock(room_id);
-        let room = rooms.get_mut(room_id).ok_or(ErrorCode::NotInRoom)?;
-        if room.member(by).is_none() {
-            return Err(ErrorCode::NotInRoom);
-        }
-        if room.host() != Some(by) {
-            return Err(ErrorCode::NotHost);
-        }
-        f(room)
+        self.in_room(room_id, |room| {
+            room.hosted_by(by)?;
+            f(room)
+        })
     }
 }
