@@ -1,7 +1,9 @@
 //! Hands, reactions and asks to unmute, as the hub keeps and relays them.
 
 use super::member::{GESTURE_BURST, GESTURE_REFILL};
-use super::tests::{comeback, drain, hub, join, member, next, request, t0, two_members, welcome};
+use super::tests::{
+    comeback, drain, hub, join, member, next, request, restarted_with_a, t0, two_members, welcome,
+};
 use super::*;
 use crate::protocol::Reaction;
 
@@ -98,13 +100,7 @@ fn a_raised_hand_stays_up_across_a_dropped_connection_and_the_member_is_reminded
 
 #[test]
 fn after_a_restart_a_member_coming_back_with_its_hand_up_gets_a_place_again() {
-    let key = ResumeKey::random();
-    let before = Hub::new(HubLimits::default(), key.clone(), t0());
-    let room = before.create_room();
-    let (tx, _rx) = member();
-    let a = join(&before, &room, "A", tx).unwrap();
-
-    let after = Hub::new(HubLimits::default(), key, t0());
+    let (after, room, a) = restarted_with_a();
     let (tx, mut rx) = member();
     let request = JoinRequest {
         hand: true,

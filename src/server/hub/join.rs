@@ -133,7 +133,7 @@ impl Hub {
             rooms.insert(room_id.clone(), Room::new(source, now, waiting_room));
         }
         let room = rooms.get_mut(&room_id).expect("made above");
-        let token_expires = self.unix(now) + self.limits.token_lifetime.as_secs();
+        let token_expires = self.token_expiry(now);
         let mut arrival = Arrival {
             info: PeerInfo {
                 id: PeerId(0),
@@ -243,7 +243,7 @@ impl Hub {
         connection: ConnectionId,
         now: Instant,
     ) -> bool {
-        let expires = self.unix(now) + self.limits.token_lifetime.as_secs();
+        let expires = self.token_expiry(now);
         let token = self.key.token(room_id, id, expires);
         let mut rooms = self.lock(room_id);
         let Some(member) = rooms.get_mut(room_id).and_then(|room| room.member_mut(id)) else {

@@ -176,6 +176,11 @@ impl Hub {
         unix + now.saturating_duration_since(at).as_secs()
     }
 
+    /// When (Unix seconds) a resume token given at `now` expires.
+    pub(super) fn token_expiry(&self, now: Instant) -> u64 {
+        self.unix(now) + self.limits.token_lifetime.as_secs()
+    }
+
     /// A new connection's id.
     pub fn connection_id(&self) -> ConnectionId {
         self.next_connection.fetch_add(1, Ordering::Relaxed)

@@ -560,15 +560,20 @@ fn an_away_member_that_does_not_return_is_removed_and_the_room_told() {
     assert_eq!(hub.member_count(&room), 1);
 }
 
-#[test]
-fn after_a_restart_a_valid_token_brings_the_member_back_under_its_old_id() {
+/// A hub after a restart (the same resume key, nothing else kept), the room A was in, and A as
+/// it joined before the restart.
+pub(super) fn restarted_with_a() -> (Hub, RoomId, Joined) {
     let key = ResumeKey::random();
     let before = Hub::new(HubLimits::default(), key.clone(), t0());
     let room = before.create_room();
     let (tx, _rx) = member();
     let a = join(&before, &room, "A", tx).unwrap();
+    (Hub::new(HubLimits::default(), key, t0()), room, a)
+}
 
-    let after = Hub::new(HubLimits::default(), key, t0());
+#[test]
+fn after_a_restart_a_valid_token_brings_the_member_back_under_its_old_id() {
+    let (after, room, a) = restarted_with_a();
     let (tx_b, mut rx_b) = member();
     let b = join(&after, &room, "B", tx_b).unwrap();
     welcome(&mut rx_b);

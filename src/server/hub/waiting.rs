@@ -124,7 +124,7 @@ impl Hub {
     /// Makes a waiter a member (with a token valid from now) and welcomes it.
     fn let_in(&self, room_id: &RoomId, room: &mut Room, waiter: Waiter, now: Instant) {
         let Waiter { mut arrival, ice } = waiter;
-        arrival.token_expires = self.unix(now) + self.limits.token_lifetime.as_secs();
+        arrival.token_expires = self.token_expiry(now);
         let id = arrival.info.id;
         room.insert(arrival);
         self.welcome(room_id, room, id, false, ice);
