@@ -1,5 +1,6 @@
 //! The HTML shell and the router.
 
+use crate::i18n::{RequestLocale, provide_i18n};
 use crate::pages::{home::HomePage, not_found::NotFound, room::RoomPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -9,9 +10,13 @@ use leptos_router::path;
 /// The document around the app, rendered on the server (which first sets the page's
 /// Content-Security-Policy nonce, see `server::page_shell`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = use_context::<RequestLocale>()
+        .map(|RequestLocale(locale)| locale)
+        .unwrap_or_default()
+        .tag();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -31,6 +36,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let i18n = provide_i18n();
+    // The document's language follows a choice made in Settings (screen readers pick their voice
+    // by it).
+    Effect::new(move || {
+        let tag = i18n.locale().tag();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", tag);
+        }
+    });
     // Effects run only in the browser, once the page is interactive: mark it, so tests and the
     // browser benchmark can tell (and time) when hydration finished.
     Effect::new(|| {

@@ -20,6 +20,7 @@ pub mod app;
 pub mod call;
 pub mod client;
 pub mod components;
+pub mod i18n;
 pub mod pages;
 pub mod protocol;
 #[cfg(feature = "ssr")]

@@ -478,41 +478,36 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// A sentence for a person, shown in the page.
-    pub fn sentence(self) -> &'static str {
+    /// The message id of the sentence a person is shown (`locales/*.ftl`).
+    pub fn key(self) -> &'static str {
         match self {
-            ErrorCode::BadMessage => "The server could not read a message from this page.",
-            ErrorCode::RoomFull => "This room is full.",
-            ErrorCode::AlreadyJoined => "You have already joined this room.",
-            ErrorCode::NotInRoom => "You are not in this room any more.",
-            ErrorCode::UnknownPeer => "That participant has left the room.",
-            ErrorCode::PeerBusy => "That participant is not keeping up; try again.",
-            ErrorCode::RateLimited => {
-                "This page sent too many messages too fast; some were dropped."
-            }
-            ErrorCode::ServerFull => "The server is full right now. Try again in a minute.",
-            ErrorCode::TooManyRooms => {
-                "The server has as many meetings as it can hold. Try again later."
-            }
-            ErrorCode::PasswordRequired => "This meeting needs a password.",
-            ErrorCode::WrongPassword => "That password is not right.",
-            ErrorCode::TooManyGuesses => {
-                "Too many wrong passwords for this meeting. Wait a minute and try again."
-            }
-            ErrorCode::RoomLocked => "The host has locked this meeting: nobody new can join.",
-            ErrorCode::NotHost => "Only the meeting's host can do that.",
-            ErrorCode::Removed => "The host removed you from the meeting.",
-            ErrorCode::Invalid => "The server could not accept that request.",
-            ErrorCode::JoinTimeout => "The connection was idle too long without joining.",
-            ErrorCode::SourceLimit => {
-                "Your network already has as many meetings or connections on this server as it may. Close some and try again."
-            }
-            ErrorCode::TooFast => {
-                "That was too many times in a short while. Wait a few seconds and try again."
-            }
-            ErrorCode::Busy => "The server is busy right now. Try again in a moment.",
-            ErrorCode::Denied => "The host did not let you in.",
+            ErrorCode::BadMessage => "error-bad-message",
+            ErrorCode::RoomFull => "error-room-full",
+            ErrorCode::AlreadyJoined => "error-already-joined",
+            ErrorCode::NotInRoom => "error-not-in-room",
+            ErrorCode::UnknownPeer => "error-unknown-peer",
+            ErrorCode::PeerBusy => "error-peer-busy",
+            ErrorCode::RateLimited => "error-rate-limited",
+            ErrorCode::ServerFull => "error-server-full",
+            ErrorCode::TooManyRooms => "error-too-many-rooms",
+            ErrorCode::PasswordRequired => "error-password-required",
+            ErrorCode::WrongPassword => "error-wrong-password",
+            ErrorCode::TooManyGuesses => "error-too-many-guesses",
+            ErrorCode::RoomLocked => "error-room-locked",
+            ErrorCode::NotHost => "error-not-host",
+            ErrorCode::Removed => "error-removed",
+            ErrorCode::Invalid => "error-invalid",
+            ErrorCode::JoinTimeout => "error-join-timeout",
+            ErrorCode::SourceLimit => "error-source-limit",
+            ErrorCode::TooFast => "error-too-fast",
+            ErrorCode::Busy => "error-busy",
+            ErrorCode::Denied => "error-denied",
         }
+    }
+
+    /// The sentence a person is shown, as data for the page's language.
+    pub fn text(self) -> crate::i18n::Text {
+        crate::i18n::Text::new(self.key())
     }
 }
 
@@ -521,7 +516,7 @@ impl ServerMessage {
     pub fn error(code: ErrorCode) -> Self {
         ServerMessage::Error {
             code,
-            message: code.sentence().to_owned(),
+            message: code.text().english(),
         }
     }
 }

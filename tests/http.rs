@@ -277,3 +277,35 @@ async fn a_meeting_link_is_drawn_as_a_qr_code_for_the_host_the_browser_reached()
         b"GET /room/not-a-room/qr.svg HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     assert!(exchange(bad).await.starts_with("HTTP/1.1 404"));
 }
+
+/// The start page as a browser with these request headers gets it.
+async fn start_page(headers: &str) -> String {
+    let get = format!("GET / HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n");
+    let page = exchange(get.as_bytes()).await;
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    page
+}
+
+fn start_button(locale: confab::i18n::Locale) -> String {
+    confab::i18n::format(locale, "home-start", &[])
+}
+
+#[tokio::test]
+async fn pages_speak_the_language_the_browser_prefers() {
+    use confab::i18n::Locale;
+    let german = start_page("Accept-Language: fr-FR, de-DE;q=0.9, en;q=0.8\r\n").await;
+    assert!(german.contains("<html lang=\"de\""), "{german}");
+    assert!(german.contains(&start_button(Locale::De)), "{german}");
+    assert_ne!(start_button(Locale::De), start_button(Locale::En));
+    let plain = start_page("").await;
+    assert!(plain.contains("<html lang=\"en\""), "{plain}");
+    assert!(plain.contains(&start_button(Locale::En)), "{plain}");
+}
+
+#[tokio::test]
+async fn the_language_chosen_in_settings_beats_the_browser_preference() {
+    use confab::i18n::Locale;
+    let page = start_page("Accept-Language: de\r\nCookie: theme=x; confab-lang=es\r\n").await;
+    assert!(page.contains("<html lang=\"es\""), "{page}");
+    assert!(page.contains(&start_button(Locale::Es)), "{page}");
+}

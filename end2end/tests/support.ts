@@ -89,6 +89,8 @@ export type PersonOptions = {
   browser?: Browser;
   /** Console errors this person's page may log (e.g. a refused connection while a server restarts). */
   tolerate?: RegExp;
+  /** The browser's language (its Accept-Language), e.g. `de-DE`; English when not given. */
+  locale?: string;
 };
 
 /**
@@ -101,9 +103,10 @@ export const test = base.extend<{ person: (options?: PersonOptions) => Promise<P
     // Uncaught exceptions and console errors (a panic, a hydration mismatch) fail the test.
     const errors: string[] = [];
     await use(async (options: PersonOptions = {}) => {
-      const context = await (options.browser ?? browser).newContext(
-        options.camera === false ? { permissions: [] } : {},
-      );
+      const context = await (options.browser ?? browser).newContext({
+        ...(options.camera === false ? { permissions: [] } : {}),
+        ...(options.locale ? { locale: options.locale } : {}),
+      });
       contexts.push(context);
       await context.addInitScript(recordPeerConnections);
       const page = await context.newPage();

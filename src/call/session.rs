@@ -20,6 +20,7 @@
 //! - a host back on a restarted server locks the room and sets its password again.
 
 use super::{CallPhase, Timer};
+use crate::i18n::Text;
 use crate::protocol::{
     ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings,
     ServerMessage, Signal,
@@ -225,7 +226,7 @@ impl CallCore {
         }
     }
 
-    fn alert(&mut self, sentence: Option<String>, out: &mut Vec<Action>) {
+    fn alert(&mut self, sentence: Option<Text>, out: &mut Vec<Action>) {
         self.alerting = sentence.is_some();
         out.push(Action::Alert(sentence));
     }
@@ -311,7 +312,9 @@ impl CallCore {
                     return;
                 }
                 let id = peer.id;
-                out.push(Action::Toast(format!("{} joined", peer.name)));
+                out.push(Action::Toast(
+                    Text::new("toast-joined").arg("name", &peer.name),
+                ));
                 self.tiles.insert(id, peer.name.clone());
                 out.push(Action::AddTile(peer));
                 self.connect(id, false, out);
@@ -337,28 +340,25 @@ impl CallCore {
             ServerMessage::Waiting => self.set_phase(CallPhase::Waiting, out),
             ServerMessage::Knocking { waiting } => {
                 for newcomer in waiting.iter().filter(|w| !self.knocking.contains(&w.id)) {
-                    out.push(Action::Toast(format!(
-                        "{} is waiting to be let in",
-                        newcomer.name
-                    )));
+                    out.push(Action::Toast(
+                        Text::new("toast-knocking").arg("name", &newcomer.name),
+                    ));
                 }
                 self.knocking = waiting.iter().map(|w| w.id).collect();
                 out.push(Action::Waiting(waiting));
             }
             ServerMessage::UnmuteAsked => {
-                out.push(Action::Toast(
-                    "The host asks you to turn your microphone on.".to_owned(),
-                ));
+                out.push(Action::Toast(Text::new("toast-unmute-asked")));
             }
             ServerMessage::PeerLeft { id } => {
-                self.peer_left(id, "left the call before it finished.", out);
+                self.peer_left(id, "file-failed-peer-left", out);
             }
             ServerMessage::Signal { from, signal } => {
                 if self.connected.contains(&from) {
                     out.push(Action::Deliver { from, signal });
                 }
             }
-            ServerMessage::Error { code, message } => {
+            ServerMessage::Error { code, .. } => {
                 if code == ErrorCode::Removed {
                     self.close_socket(out);
                     self.leave(out);
@@ -366,7 +366,7 @@ impl CallCore {
                 } else if code == ErrorCode::TooFast && self.me.is_some() {
                     // Too many reactions (or password changes): a passing notice, not an alert
                     // that stays.
-                    out.push(Action::Toast(message));
+                    out.push(Action::Toast(code.text()));
                     return;
                 } else if self.me.is_none() {
                     // The join itself was refused (e.g. the room is full): back to the lobby.
@@ -384,7 +384,7 @@ impl CallCore {
                         return;
                     }
                 }
-                self.alert(Some(message), out);
+                self.alert(Some(code.text()), out);
             }
         }
         if let Some(config) = arrived {
@@ -489,14 +489,15 @@ impl CallCore {
         }
     }
 
-    fn peer_left(&mut self, id: PeerId, why: &str, out: &mut Vec<Action>) {
+    /// A participant is gone; `why` is the message id of what their unfinished transfers say.
+    fn peer_left(&mut self, id: PeerId, why: &'static str, out: &mut Vec<Action>) {
         self.connected.remove(&id);
         self.unconnected.retain(|p| *p != id);
         if let Some(name) = self.tiles.remove(&id) {
-            out.push(Action::Toast(format!("{name} left")));
+            out.push(Action::Toast(Text::new("toast-left").arg("name", &name)));
             out.push(Action::RemoveTile {
                 peer: id,
-                why: why.to_owned(),
+                why: Text::new(why).arg("name", name),
             });
         }
     }

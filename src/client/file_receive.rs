@@ -23,7 +23,7 @@ pub enum Outcome {
     /// Every byte arrived but the hash did not match.
     Corrupted,
     /// It stopped early; why, as a sentence.
-    Failed(String),
+    Failed(crate::i18n::Text),
 }
 
 /// A file being received. Dropping it stops receiving and closes the channel.
@@ -104,11 +104,11 @@ impl Shared {
             ChannelEvent::Binary(chunk) => self.sink.borrow_mut().take(chunk),
             ChannelEvent::Text(text) => Some(match FileEnd::decode(&text) {
                 Some(end) => self.sink.borrow_mut().finish(&end),
-                None => Outcome::Failed("The sender's checksum was unreadable.".into()),
+                None => Outcome::Failed(crate::i18n::Text::new("file-failed-checksum-unreadable")),
             }),
-            ChannelEvent::Closed => Some(Outcome::Failed(
-                "The connection closed before the whole file arrived.".into(),
-            )),
+            ChannelEvent::Closed => Some(Outcome::Failed(crate::i18n::Text::new(
+                "file-failed-closed-receiving",
+            ))),
         };
         if let Some(outcome) = outcome {
             self.over.set(true);
@@ -125,8 +125,11 @@ impl Sink {
         self.scratch.resize(len, 0);
         view.copy_to(&mut self.scratch);
         let check = self.check.as_mut()?;
-        if let Err(error) = check.take(&self.scratch) {
-            return Some(Outcome::Failed(error.to_string()));
+        if check.take(&self.scratch).is_err() {
+            // More bytes than the file's size.
+            return Some(Outcome::Failed(crate::i18n::Text::new(
+                "file-failed-too-many-bytes",
+            )));
         }
         let received = check.received();
         self.parts.push(&chunk);
@@ -159,9 +162,7 @@ impl Sink {
             }
             Err(error) => {
                 leptos::logging::warn!("cannot store received bytes: {error:?}");
-                Err(Outcome::Failed(
-                    "The browser could not store the file (is the disk full?).".into(),
-                ))
+                Err(Outcome::Failed(crate::i18n::Text::new("file-failed-store")))
             }
         }
     }
@@ -169,15 +170,17 @@ impl Sink {
     /// The sender says it is done: check the size and the hash.
     fn finish(&mut self, end: &FileEnd) -> Outcome {
         let Some(check) = self.check.take() else {
-            return Outcome::Failed("The file ended twice.".into());
+            return Outcome::Failed(crate::i18n::Text::new("file-failed-ended-twice"));
         };
         match check.finish(end) {
             Verdict::Verified => {}
             Verdict::Corrupted => return Outcome::Corrupted,
             Verdict::Incomplete { received, size } => {
-                return Outcome::Failed(format!(
-                    "The file arrived incomplete ({received} of {size} bytes)."
-                ));
+                return Outcome::Failed(
+                    crate::i18n::Text::new("file-failed-incomplete")
+                        .arg("received", received)
+                        .arg("size", size),
+                );
             }
         }
         if let Err(outcome) = self.fold() {
@@ -185,7 +188,7 @@ impl Sink {
         }
         match self.blob.take() {
             Some(blob) => Outcome::Verified(blob),
-            None => Outcome::Failed("The received file could not be stored.".into()),
+            None => Outcome::Failed(crate::i18n::Text::new("file-failed-not-stored")),
         }
     }
 }

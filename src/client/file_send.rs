@@ -46,7 +46,7 @@ impl FileSender {
         file: File,
         channel: RtcDataChannel,
         item: TransferItem,
-        on_failed: impl Fn(String) + 'static,
+        on_failed: impl Fn(crate::i18n::Text) + 'static,
     ) -> Self {
         let on_failed = Rc::new(on_failed);
         let shared = Rc::new_cyclic(|weak: &std::rc::Weak<Shared>| {
@@ -66,9 +66,7 @@ impl FileSender {
                         }
                         if !shared.finished.get() && !shared.stopped.get() {
                             shared.stopped.set(true);
-                            on_failed(
-                                "The connection closed before the whole file was sent.".into(),
-                            );
+                            on_failed(crate::i18n::Text::new("file-failed-closed-sending"));
                         }
                     }
                     ChannelEvent::Text(_) | ChannelEvent::Binary(_) => {}
@@ -87,7 +85,7 @@ impl FileSender {
                 leptos::logging::warn!("sending {} stopped: {error:?}", file.name());
                 // A closed channel is reported by its close event; anything else is the file.
                 if task.channel.is_open() && !task.stopped.replace(true) {
-                    on_failed("The file could not be read.".into());
+                    on_failed(crate::i18n::Text::new("file-failed-unreadable"));
                 }
             }
         });

@@ -2,6 +2,7 @@
 
 use super::devices::media_devices;
 use super::tracks::{Kind, LocalTracks};
+use crate::i18n::Text;
 use crate::state::call::{CallState, slot};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -9,32 +10,32 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomException, MediaStream, MediaStreamConstraints, MediaStreamTrack};
 
 /// Why there is no camera or microphone.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MediaError {
     /// The person or the browser refused access.
-    #[error(
-        "Camera and microphone are blocked. You can still join to see and hear the others; allow them in the browser's site settings to be seen and heard."
-    )]
     Denied,
     /// No such device is connected.
-    #[error("No camera or microphone was found. You can still join to see and hear the others.")]
     NotFound,
     /// Another program is using the device.
-    #[error(
-        "The camera or microphone is in use by another program. You can still join to see and hear the others."
-    )]
     InUse,
     /// The page is not in a secure context (plain http on a remote host).
-    #[error("This browser only allows the camera on a secure (https) page.")]
     Insecure,
     /// Anything else the browser reported.
-    #[error(
-        "The camera and microphone could not be started ({0}). You can still join to see and hear the others."
-    )]
     Other(String),
 }
 
 impl MediaError {
+    /// What the person is told.
+    pub fn text(&self) -> Text {
+        match self {
+            MediaError::Denied => Text::new("media-denied"),
+            MediaError::NotFound => Text::new("media-not-found"),
+            MediaError::InUse => Text::new("media-in-use"),
+            MediaError::Insecure => Text::new("media-insecure"),
+            MediaError::Other(name) => Text::new("media-other").arg("error", name),
+        }
+    }
+
     /// Classifies a rejected media promise.
     pub fn from_js(error: JsValue) -> Self {
         let name = error

@@ -234,7 +234,7 @@ impl Transfers {
     }
 
     /// A participant left, or the connection to them failed: their transfers cannot finish.
-    pub fn peer_gone(&self, peer: PeerId, why: &str) {
+    pub fn peer_gone(&self, peer: PeerId, why: crate::i18n::Text) {
         let keys: Vec<TransferKey> = self.inner.state.items.with_untracked(|items| {
             items
                 .iter()
@@ -243,7 +243,7 @@ impl Transfers {
                 .collect()
         });
         for key in keys {
-            Inner::finish(&self.inner, key, TransferStatus::Failed(why.to_owned()));
+            Inner::finish(&self.inner, key, TransferStatus::Failed(why.clone()));
         }
     }
 }
@@ -258,9 +258,10 @@ impl Drop for Transfers {
                 .collect()
         });
         for item in running {
-            item.status.set(TransferStatus::Failed(
-                "You left the call before it finished.".into(),
-            ));
+            item.status
+                .set(TransferStatus::Failed(crate::i18n::Text::new(
+                    "file-failed-you-left",
+                )));
         }
         self.inner.outgoing.borrow_mut().clear();
         self.inner.incoming.borrow_mut().clear();
@@ -295,7 +296,7 @@ impl Inner {
             Inner::finish(
                 this,
                 key,
-                TransferStatus::Failed("Not connected to them any more.".into()),
+                TransferStatus::Failed(crate::i18n::Text::new("file-failed-not-connected")),
             );
             return;
         };
@@ -355,7 +356,7 @@ impl Inner {
 
     /// Ends a transfer as failed after [`EXPLANATION_GRACE_MS`], unless it ended otherwise
     /// meanwhile (cancelled by the other side, or they left).
-    fn fail_later(this: Weak<Self>, key: TransferKey, why: String) {
+    fn fail_later(this: Weak<Self>, key: TransferKey, why: crate::i18n::Text) {
         wasm_bindgen_futures::spawn_local(async move {
             super::sleep(EXPLANATION_GRACE_MS).await;
             if let Some(inner) = this.upgrade() {

@@ -27,7 +27,7 @@ pub struct MeetingActions {
     /// Switch to another camera, microphone or speaker.
     pub pick_device: Callback<(DeviceKind, String)>,
     /// Send a chat message to everyone or one person.
-    pub send_chat: Callback<(String, Option<PeerId>), Result<(), String>>,
+    pub send_chat: Callback<(String, Option<PeerId>), Result<(), crate::i18n::Text>>,
     /// Offer files to everyone or one person.
     pub send_files: Callback<(Vec<File>, Option<PeerId>)>,
     /// Accept, decline or cancel a transfer.

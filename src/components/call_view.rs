@@ -13,6 +13,7 @@ use crate::components::settings_panel::SettingsPanel;
 use crate::components::side_panel::{SidePanel, close};
 use crate::components::toolbar::Toolbar;
 use crate::components::video_tile::VideoTile;
+use crate::i18n::use_i18n;
 use crate::state::call::{CallState, TileKey};
 use crate::state::grid::{TILE_ASPECT, fit};
 use crate::state::panel::Panel;
@@ -34,6 +35,7 @@ pub fn CallView(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let escape = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
         if event.key() == "Escape" && state.panel.get_untracked().is_some() {
             event.prevent_default();
@@ -53,7 +55,7 @@ pub fn CallView(
         }
     });
     view! {
-        <section class="call" aria-label="Call" class:panel-open=move || state.panel.with(Option::is_some)>
+        <section class="call" aria-label=i18n.tr("call-label") class:panel-open=move || state.panel.with(Option::is_some)>
             <Toolbar state />
             <Tiles state />
             <ReactionAnnouncements state />
@@ -81,6 +83,7 @@ pub fn CallView(
 /// Everyone's tiles, sized to the space they have.
 #[component]
 fn Tiles(state: CallState) -> impl IntoView {
+    let i18n = use_i18n();
     let area = NodeRef::<leptos::html::Div>::new();
     // The area's size, once measured (the server renders for a typical laptop).
     let size = RwSignal::new((1280.0_f64, 640.0_f64));
@@ -136,7 +139,7 @@ fn Tiles(state: CallState) -> impl IntoView {
                 style=layout
             >
                 <VideoTile
-                    label="You"
+                    label=Signal::derive(i18n.tr("you"))
                     stream=state.own_view()
                     media=state.own_media()
                     speaking=state.own_speaking()
@@ -166,8 +169,8 @@ fn Tiles(state: CallState) -> impl IntoView {
             </div>
             <Show when=alone>
                 <section class="alone" aria-labelledby="alone-heading">
-                    <h2 id="alone-heading">"You're the only one here"</h2>
-                    <p>"Share this link with the people you want in the meeting."</p>
+                    <h2 id="alone-heading">{i18n.tr("alone-heading")}</h2>
+                    <p>{i18n.tr("alone-text")}</p>
                     // A QR code to join from a phone, unless this is the phone.
                     <Invite qr=Signal::derive(move || !state.touch.get()) />
                 </section>

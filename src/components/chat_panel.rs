@@ -1,6 +1,7 @@
 //! The chat: messages in order, a box to write in, and who to send to.
 
 use crate::components::recipient_picker::RecipientPicker;
+use crate::i18n::use_i18n;
 use crate::protocol::PeerId;
 use crate::state::call::CallState;
 use crate::state::chat::ChatLine;
@@ -15,10 +16,11 @@ pub fn ChatPanel(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let on_send = crate::components::actions::actions().send_chat;
     let draft = RwSignal::new(String::new());
     let to = RwSignal::new(None::<PeerId>);
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<crate::i18n::Text>);
     let log = NodeRef::<html::Div>::new();
 
     // Keep the newest message in view.
@@ -51,7 +53,7 @@ pub fn ChatPanel(
 
     view! {
         <div class="chat">
-            <div class="chat-log" role="log" aria-label="Chat messages" node_ref=log>
+            <div class="chat-log" role="log" aria-label=i18n.tr("chat-log") node_ref=log>
                 <ol>
                     <For each=move || state.chat.lines.get() key=|line| line.seq let:line>
                         <ChatMessage line />
@@ -59,18 +61,18 @@ pub fn ChatPanel(
                 </ol>
             </div>
             <form class="chat-form" on:submit=on_submit>
-                <RecipientPicker state label="Send message to" id="chat-to" chosen=to />
+                <RecipientPicker state label="chat-to" id="chat-to" chosen=to />
                 <textarea
-                    aria-label="Message"
+                    aria-label=i18n.tr("chat-message")
                     rows="2"
-                    placeholder="Write a message"
+                    placeholder=i18n.tr("chat-placeholder")
                     prop:value=move || draft.get()
                     on:input=move |event| draft.set(event_target_value(&event))
                     on:keydown=on_keydown
                 ></textarea>
-                <button type="submit">"Send"</button>
+                <button type="submit">{i18n.tr("chat-send")}</button>
             </form>
-            <p role="alert" class="error">{move || problem.get()}</p>
+            <p role="alert" class="error">{move || problem.get().map(|text| i18n.text(&text))}</p>
         </div>
     }
 }
@@ -78,6 +80,7 @@ pub fn ChatPanel(
 /// One message: who, when, and the text with its links clickable.
 #[component]
 fn ChatMessage(line: ChatLine) -> impl IntoView {
+    let i18n = use_i18n();
     let (iso, clock) = when(line.sent_at);
     if line.notice {
         return view! {
@@ -91,9 +94,9 @@ fn ChatMessage(line: ChatLine) -> impl IntoView {
     // cannot reorder what is around it.
     let heading = match (&line.to, line.private) {
         (Some(to), _) => {
-            view! { <bdi>{line.from.clone()}</bdi>" to "<bdi>{to.clone()}</bdi> }.into_any()
+            view! { <bdi>{line.from.clone()}</bdi>{i18n.tr("chat-to-someone")}<bdi>{to.clone()}</bdi> }.into_any()
         }
-        (None, true) => view! { <bdi>{line.from.clone()}</bdi>" to you" }.into_any(),
+        (None, true) => view! { <bdi>{line.from.clone()}</bdi>{i18n.tr("chat-to-you")} }.into_any(),
         (None, false) => view! { <bdi>{line.from.clone()}</bdi> }.into_any(),
     };
     let parts = segments(&line.text)
@@ -110,7 +113,7 @@ fn ChatMessage(line: ChatLine) -> impl IntoView {
         <li class="chat-message" class:mine=line.mine class:private=line.private>
             <div class="chat-meta">
                 <span class="chat-from">{heading}</span>
-                {line.private.then(|| view! { <span class="chat-private">"Private"</span> })}
+                {line.private.then(|| view! { <span class="chat-private">{i18n.tr("chat-private")}</span> })}
                 <time datetime=iso>{clock}</time>
             </div>
             <p class="chat-text">

@@ -1,6 +1,7 @@
 //! Choosing the camera, microphone and speaker, and why one is missing.
 
 use crate::components::actions::actions;
+use crate::i18n::use_i18n;
 use crate::state::call::{CallState, DeviceKind};
 use leptos::prelude::*;
 
@@ -10,12 +11,11 @@ pub fn DevicePickers(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let problems = move || {
         let mut list: Vec<String> = Vec::new();
-        for problem in [state.camera_problem.get(), state.mic_problem.get()]
-            .into_iter()
-            .flatten()
-        {
+        let problems = [state.camera_problem.get(), state.mic_problem.get()];
+        for problem in problems.iter().flatten().map(|text| i18n.text(text)) {
             if !list.contains(&problem) {
                 list.push(problem);
             }
@@ -37,6 +37,7 @@ pub fn DevicePickers(
 /// One kind's picker, shown when there is a device of that kind.
 #[component]
 fn DevicePicker(state: CallState, kind: DeviceKind) -> impl IntoView {
+    let i18n = use_i18n();
     let on_pick = actions().pick_device;
     let id = format!("device-{}", kind.noun().to_lowercase());
     let options = move || {
@@ -51,7 +52,7 @@ fn DevicePicker(state: CallState, kind: DeviceKind) -> impl IntoView {
     view! {
         <Show when=move || !options().is_empty()>
             <span class="device">
-                <label for=id.clone()>{kind.noun()}</label>
+                <label for=id.clone()>{i18n.tr(kind.label())}</label>
                 <select
                     id=id.clone()
                     on:change=move |event| on_pick.run((kind, event_target_value(&event)))

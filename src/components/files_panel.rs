@@ -2,6 +2,7 @@
 
 use crate::components::recipient_picker::RecipientPicker;
 use crate::components::transfer_row::TransferRow;
+use crate::i18n::use_i18n;
 use crate::protocol::PeerId;
 use crate::state::call::CallState;
 use leptos::ev::{DragEvent, Event};
@@ -15,6 +16,7 @@ pub fn FilesPanel(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let actions = crate::components::actions::actions();
     let (on_send, on_action) = (actions.send_files, actions.transfer_action);
     let to = RwSignal::new(None::<PeerId>);
@@ -54,22 +56,22 @@ pub fn FilesPanel(
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
-            <RecipientPicker state label="Send files to" id="files-to" chosen=to />
+            <RecipientPicker state label="files-to" id="files-to" chosen=to />
             <label class="file-pick">
-                "Choose files to send"
+                {i18n.tr("files-choose")}
                 <input type="file" multiple on:change=on_pick />
             </label>
             <p class="hint">
-                {move || if state.touch.get() { "" } else { "…or drop files here. " }}
-                "They go straight to the other browsers, never through the server."
+                {move || (!state.touch.get()).then(|| i18n.t("files-drop"))}
+                {i18n.tr("files-direct")}
             </p>
-            <ul class="transfers" aria-label="Transfers">
+            <ul class="transfers" aria-label=i18n.tr("files-transfers")>
                 <For each=move || state.transfers.items.get() key=|item| item.key let:item>
                     <TransferRow item on_action />
                 </For>
             </ul>
             <Show when=has_finished>
-                <button on:click=move |_| state.transfers.clear_finished()>"Clear finished"</button>
+                <button on:click=move |_| state.transfers.clear_finished()>{i18n.tr("files-clear")}</button>
             </Show>
         </div>
     }

@@ -4,6 +4,7 @@
 use crate::components::actions::actions;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::side_panel::focus_by_id;
+use crate::i18n::{Text, use_i18n};
 use crate::protocol::Reaction;
 use crate::state::call::CallState;
 use crate::state::reactions::Shown;
@@ -12,9 +13,9 @@ use leptos::prelude::*;
 /// Shortcut that raises or lowers your hand.
 pub const HAND_SHORTCUT: &str = "H";
 
-/// "Raise hand" or "Lower hand": what pressing it will do.
+/// "Raise hand" or "Lower hand" (a message id): what pressing it will do.
 pub fn hand_label(raised: bool) -> &'static str {
-    if raised { "Lower hand" } else { "Raise hand" }
+    if raised { "hand-lower" } else { "hand-raise" }
 }
 
 /// The hand button.
@@ -24,8 +25,9 @@ pub fn HandButton(
     state: CallState,
 ) -> impl IntoView {
     let actions = actions();
+    let i18n = use_i18n();
     let raised = move || state.hand.with(Option::is_some);
-    let name = move || hand_label(raised());
+    let name = move || i18n.t(hand_label(raised()));
     view! {
         <button
             type="button"
@@ -34,12 +36,12 @@ pub fn HandButton(
             aria-label=name
             aria-keyshortcuts=move || state.shortcuts.get().then_some(HAND_SHORTCUT)
             title=move || {
-                if state.shortcuts.get() { format!("{} ({HAND_SHORTCUT})", name()) } else { name().to_owned() }
+                if state.shortcuts.get() { format!("{} ({HAND_SHORTCUT})", name()) } else { name() }
             }
             on:click=move |_| actions.toggle_hand.run(())
         >
             <IconSvg icon=Icon::Hand />
-            <span class="bar-label">{move || if raised() { "Lower" } else { "Hand" }}</span>
+            <span class="bar-label">{move || i18n.t(if raised() { "hand-lower-short" } else { "hand-raise-short" })}</span>
         </button>
     }
 }
@@ -49,6 +51,7 @@ pub fn HandButton(
 #[component]
 pub fn ReactionsButton() -> impl IntoView {
     let actions = actions();
+    let i18n = use_i18n();
     let open = RwSignal::new(false);
     let first = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -64,19 +67,19 @@ pub fn ReactionsButton() -> impl IntoView {
             id="toggle-reactions"
             class="bar-button"
             class:active=move || open.get()
-            aria-label="Reactions"
+            aria-label=i18n.tr("reactions")
             aria-expanded=move || open.get().to_string()
             aria-controls="reaction-picker"
             on:click=move |_| open.update(|o| *o = !*o)
         >
             <IconSvg icon=Icon::Smile />
-            <span class="bar-label">"Reactions"</span>
+            <span class="bar-label">{i18n.tr("reactions")}</span>
         </button>
         <div
             id="reaction-picker"
             class="reaction-picker"
             role="group"
-            aria-label="Send a reaction"
+            aria-label=i18n.tr("reactions-picker")
             hidden=move || !open.get()
             on:keydown=move |event| {
                 if event.key() == "Escape" {
@@ -95,8 +98,12 @@ pub fn ReactionsButton() -> impl IntoView {
                         <button
                             type="button"
                             node_ref=node
-                            aria-label=format!("Send {}", reaction.name())
-                            title=reaction.name()
+                            aria-label=move || {
+                                i18n.text(&Text::new("reaction-send").arg("reaction", reaction.id()))
+                            }
+                            title=move || {
+                                i18n.text(&Text::new("reaction-name").arg("reaction", reaction.id()))
+                            }
                             on:click=move |_| actions.react.run(reaction)
                         >
                             {reaction.emoji()}
@@ -111,9 +118,10 @@ pub fn ReactionsButton() -> impl IntoView {
 /// A raised hand on a tile.
 #[component]
 pub fn TileHand(raised: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Show when=move || raised.get()>
-            <span class="tile-hand" role="img" aria-label="Hand raised">
+            <span class="tile-hand" role="img" aria-label=i18n.tr("hand-raised")>
                 <IconSvg icon=Icon::Hand />
             </span>
         </Show>
@@ -136,10 +144,11 @@ pub fn TileReactions(shown: Signal<Vec<Shown>>) -> impl IntoView {
 /// A live region telling screen readers who reacted with what.
 #[component]
 pub fn ReactionAnnouncements(state: CallState) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <div class="visually-hidden" role="status" aria-live="polite" aria-label="Reactions sent">
+        <div class="visually-hidden" role="status" aria-live="polite" aria-label=i18n.tr("reactions-sent")>
             <For each=move || state.reactions.announced.get() key=|(id, _)| *id let:line>
-                <p>{line.1}</p>
+                <p>{move || i18n.text(&line.1)}</p>
             </For>
         </div>
     }

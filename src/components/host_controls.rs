@@ -4,6 +4,7 @@
 
 use crate::components::actions::actions;
 use crate::components::side_panel::focus_by_id;
+use crate::i18n::use_i18n;
 use crate::protocol::{MAX_PASSWORD_CHARS, PeerId};
 use crate::state::call::CallState;
 use leptos::prelude::*;
@@ -14,15 +15,17 @@ pub fn Protection(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let settings = state.settings;
     let summary = move || {
         let s = settings.get();
-        match (s.locked, s.password) {
-            (true, true) => "Meeting locked and protected by a password.",
-            (true, false) => "Meeting locked: nobody new can join.",
-            (false, true) => "Meeting protected by a password.",
-            (false, false) => "",
-        }
+        let key = match (s.locked, s.password) {
+            (true, true) => "protection-locked-password",
+            (true, false) => "protection-locked",
+            (false, true) => "protection-password",
+            (false, false) => return String::new(),
+        };
+        i18n.t(key)
     };
     view! { <p role="status" class="room-protection">{summary}</p> }
 }
@@ -33,6 +36,7 @@ pub fn HostControls(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let actions = actions();
     let settings = state.settings;
     let new_password = RwSignal::new(String::new());
@@ -46,13 +50,13 @@ pub fn HostControls(
     };
     view! {
         <section class="host-controls" aria-labelledby="protection-heading">
-            <h3 id="protection-heading">"Meeting protection"</h3>
+            <h3 id="protection-heading">{i18n.tr("protection-heading")}</h3>
             <button
                 type="button"
                 aria-pressed=move || settings.get().locked.to_string()
                 on:click=move |_| actions.lock.run(!settings.get_untracked().locked)
             >
-                {move || if settings.get().locked { "Unlock meeting" } else { "Lock meeting" }}
+                {move || i18n.t(if settings.get().locked { "meeting-unlock" } else { "meeting-lock" })}
             </button>
             <label class="switch">
                 <input
@@ -60,10 +64,10 @@ pub fn HostControls(
                     prop:checked=move || settings.get().waiting_room
                     on:change=move |event| actions.set_waiting_room.run(event_target_checked(&event))
                 />
-                "Admit people manually"
+                {i18n.tr("admit-manually")}
             </label>
             <form class="password-form" on:submit=submit>
-                <label for="new-password">"New meeting password"</label>
+                <label for="new-password">{i18n.tr("new-password")}</label>
                 <input
                     id="new-password"
                     type="password"
@@ -71,11 +75,11 @@ pub fn HostControls(
                     maxlength=MAX_PASSWORD_CHARS.to_string()
                     bind:value=new_password
                 />
-                <button type="submit">"Set password"</button>
+                <button type="submit">{i18n.tr("set-password")}</button>
             </form>
             <Show when=move || settings.get().password>
                 <button type="button" on:click=move |_| actions.set_password.run(None)>
-                    "Remove password"
+                    {i18n.tr("remove-password")}
                 </button>
             </Show>
         </section>
@@ -89,6 +93,7 @@ pub fn ConfirmRemoval(
     name: String,
     confirming: RwSignal<Option<(PeerId, String)>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let actions = actions();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -114,10 +119,15 @@ pub fn ConfirmRemoval(
                 }
             }
         >
-            <h3 id="confirm-heading">"Remove "<bdi>{name.clone()}</bdi>"?"</h3>
-            <p id="confirm-text">
+            <h3 id="confirm-heading">
+                {move || i18n.around_name("confirm-remove-heading").0}
                 <bdi>{name.clone()}</bdi>
-                " will leave the meeting at once and cannot come back with this link."
+                {move || i18n.around_name("confirm-remove-heading").1}
+            </h3>
+            <p id="confirm-text">
+                {move || i18n.around_name("confirm-remove-text").0}
+                <bdi>{name.clone()}</bdi>
+                {move || i18n.around_name("confirm-remove-text").1}
             </p>
             <div class="confirm-actions">
                 <button
@@ -128,10 +138,10 @@ pub fn ConfirmRemoval(
                         confirming.set(None);
                     }
                 >
-                    "Remove"
+                    {i18n.tr("remove")}
                 </button>
                 <button type="button" node_ref=cancel_button on:click=move |_| cancel()>
-                    "Cancel"
+                    {i18n.tr("cancel")}
                 </button>
             </div>
         </div>

@@ -4,6 +4,7 @@
 use crate::components::device_pickers::DevicePickers;
 use crate::components::media_controls::MediaControls;
 use crate::components::video_tile::VideoTile;
+use crate::i18n::use_i18n;
 use crate::state::call::{CallState, Phase};
 use leptos::prelude::*;
 
@@ -17,6 +18,7 @@ pub fn Lobby(
     /// The meeting password being typed (asked for once the server says it needs one).
     password: RwSignal<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let on_join = crate::components::actions::actions().join;
     let joining = move || state.phase.get() == Phase::Joining;
     let waiting = move || state.phase.get() == Phase::Waiting;
@@ -26,9 +28,9 @@ pub fn Lobby(
         on_join.run(());
     };
     view! {
-        <section class="lobby" aria-label="Lobby">
+        <section class="lobby" aria-label=i18n.tr("lobby")>
             <VideoTile
-                label="You (preview)"
+                label=Signal::derive(i18n.tr("you-preview"))
                 stream=state.local_stream.into()
                 media=state.own_media()
                 speaking=state.own_speaking()
@@ -36,16 +38,16 @@ pub fn Lobby(
                 local=true
             />
             <label class="level">
-                "Microphone level"
+                {i18n.tr("mic-level")}
                 <meter min="0" max="0.3" low="0.02" value=move || state.mic_level.get().min(0.3)></meter>
             </label>
-            <p role="status" class="media-problem">{move || state.media_problem.get()}</p>
-            <div class="lobby-controls" role="group" aria-label="Camera and microphone">
+            <p role="status" class="media-problem">{move || state.media_problem.get().map(|text| i18n.text(&text))}</p>
+            <div class="lobby-controls" role="group" aria-label=i18n.tr("camera-and-mic")>
                 <MediaControls state />
             </div>
             <DevicePickers state />
             <form class="join-form" on:submit=submit>
-                <label for="display-name">"Your name"</label>
+                <label for="display-name">{i18n.tr("your-name")}</label>
                 <input
                     id="display-name"
                     type="text"
@@ -54,7 +56,7 @@ pub fn Lobby(
                     bind:value=name
                 />
                 <Show when=move || state.needs_password.get()>
-                    <label for="meeting-password">"Meeting password"</label>
+                    <label for="meeting-password">{i18n.tr("meeting-password")}</label>
                     <input
                         id="meeting-password"
                         type="password"
@@ -72,14 +74,14 @@ pub fn Lobby(
                                 class="primary"
                                 disabled=move || !state.media_ready.get() || joining()
                             >
-                                {move || if joining() { "Joining…" } else { "Join" }}
+                                {move || i18n.t(if joining() { "joining" } else { "join" })}
                             </button>
                         }
                     }
                 >
-                    <p role="status" class="waiting">"Waiting for the host to let you in…"</p>
+                    <p role="status" class="waiting">{i18n.tr("waiting-for-host")}</p>
                     <button type="button" on:click=move |_| actions.rejoin.run(())>
-                        "Stop waiting"
+                        {i18n.tr("stop-waiting")}
                     </button>
                 </Show>
             </form>

@@ -5,6 +5,7 @@
 use crate::components::actions::actions;
 use crate::components::gestures::HAND_SHORTCUT;
 use crate::components::icons::{Icon, IconSvg};
+use crate::i18n::{Text, use_i18n};
 use crate::state::call::{CallState, Phase};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -51,10 +52,10 @@ pub fn MediaControls(
             state
             problem=state.mic_problem
             on=state.mic_on
-            unavailable="Microphone unavailable"
-            short="Mic"
+            unavailable="mic-unavailable"
+            short="mic-short"
             label=mic_label
-            short_label=|on| if on { "Mute" } else { "Unmute" }
+            short_label=|on| if on { "mic-mute-short" } else { "mic-unmute-short" }
             icons=(Icon::Mic, Icon::MicOff)
             shortcut=MIC_SHORTCUT
             toggle=actions.toggle_mic
@@ -64,10 +65,10 @@ pub fn MediaControls(
             state
             problem=state.camera_problem
             on=state.camera_on
-            unavailable="Camera unavailable"
-            short="Camera"
+            unavailable="camera-unavailable"
+            short="camera-short"
             label=camera_label
-            short_label=|_| "Camera"
+            short_label=|_| "camera-short"
             icons=(Icon::Camera, Icon::CameraOff)
             shortcut=CAMERA_SHORTCUT
             toggle=actions.toggle_camera
@@ -76,11 +77,11 @@ pub fn MediaControls(
     }
 }
 
-/// One device's button.
+/// One device's button (its words given as message ids).
 #[component]
 fn DeviceButton(
     state: CallState,
-    problem: RwSignal<Option<String>>,
+    problem: RwSignal<Option<Text>>,
     on: RwSignal<bool>,
     unavailable: &'static str,
     short: &'static str,
@@ -91,13 +92,14 @@ fn DeviceButton(
     toggle: Callback<()>,
     problem_id: &'static str,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let blocked = move || problem.with(Option::is_some);
     let name = move || {
-        if blocked() {
-            unavailable.to_owned()
+        i18n.t(if blocked() {
+            unavailable
         } else {
-            label(on.get()).to_owned()
-        }
+            label(on.get())
+        })
     };
     let click = move |_| {
         // Blocked or missing: say why, and ask the browser again.
@@ -129,29 +131,21 @@ fn DeviceButton(
                 view! { <IconSvg icon /> }
             }}
             <span class="bar-label">
-                {move || if blocked() { short } else { short_label(on.get()) }}
+                {move || i18n.t(if blocked() { short } else { short_label(on.get()) })}
             </span>
         </button>
-        <span id=problem_id class="visually-hidden">{move || problem.get()}</span>
+        <span id=problem_id class="visually-hidden">{move || problem.get().map(|text| i18n.text(&text))}</span>
     }
 }
 
-/// The microphone button's name: what pressing it will do.
+/// The microphone button's name (a message id): what pressing it will do.
 pub fn mic_label(on: bool) -> &'static str {
-    if on {
-        "Mute microphone"
-    } else {
-        "Unmute microphone"
-    }
+    if on { "mic-mute" } else { "mic-unmute" }
 }
 
-/// The camera button's name: what pressing it will do.
+/// The camera button's name (a message id): what pressing it will do.
 pub fn camera_label(on: bool) -> &'static str {
-    if on {
-        "Turn camera off"
-    } else {
-        "Turn camera on"
-    }
+    if on { "camera-off" } else { "camera-on" }
 }
 
 /// Whether the key went to a text field (where M and V are letters, not shortcuts).

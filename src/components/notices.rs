@@ -1,6 +1,7 @@
 //! What the page says without being asked: notices that come and go ("Ada joined", "Link
 //! copied"), and the banner while the server is being reached again.
 
+use crate::i18n::{Text, use_i18n};
 use crate::state::call::CallState;
 use crate::state::toasts::TOAST_MS;
 use leptos::prelude::*;
@@ -27,7 +28,8 @@ pub fn Toasts(
 
 /// One notice; it takes itself away after [`TOAST_MS`].
 #[component]
-fn Toast(id: u64, text: String, toasts: crate::state::toasts::Toasts) -> impl IntoView {
+fn Toast(id: u64, text: Text, toasts: crate::state::toasts::Toasts) -> impl IntoView {
+    let i18n = use_i18n();
     Effect::new(move |_| {
         set_timeout(
             move || {
@@ -38,7 +40,7 @@ fn Toast(id: u64, text: String, toasts: crate::state::toasts::Toasts) -> impl In
             Duration::from_millis(u64::from(TOAST_MS)),
         );
     });
-    view! { <p class="toast">{text}</p> }
+    view! { <p class="toast">{move || i18n.text(&text)}</p> }
 }
 
 /// "Reconnecting to the server…", then, if it takes long, a plainer sentence; gone once back.
@@ -47,6 +49,7 @@ pub fn ReconnectingBanner(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let slow = RwSignal::new(false);
     Effect::new(move |_| {
         if state.reconnecting.get() {
@@ -68,13 +71,7 @@ pub fn ReconnectingBanner(
                 state
                     .reconnecting
                     .get()
-                    .then(|| {
-                        if slow.get() {
-                            "Still trying to reach the server… your call continues."
-                        } else {
-                            "Reconnecting to the server…"
-                        }
-                    })
+                    .then(|| i18n.t(if slow.get() { "reconnecting-slow" } else { "reconnecting" }))
             }}
         </div>
     }

@@ -6,6 +6,7 @@
 use crate::components::actions::actions;
 use crate::components::host_controls::{ConfirmRemoval, HostControls};
 use crate::components::icons::{Icon, IconSvg};
+use crate::i18n::{Text, use_i18n};
 use crate::protocol::{MediaState, PeerId};
 use crate::state::call::{CallState, TileKey};
 use crate::state::people::{self, Row, SEARCH_FROM, hand_positions, matches, ordered};
@@ -17,6 +18,7 @@ pub fn PeoplePanel(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     // Who the host asked to remove, waiting for confirmation.
     let confirming = RwSignal::new(None::<(PeerId, String)>);
@@ -37,21 +39,21 @@ pub fn PeoplePanel(
                 <input
                     type="search"
                     class="people-search"
-                    aria-label="Find a participant"
-                    placeholder="Find a participant"
+                    aria-label=i18n.tr("people-search")
+                    placeholder=i18n.tr("people-search")
                     bind:value=query
                 />
             </Show>
             <Show when=move || is_host.get() && state.waiting.with(|w| !w.is_empty())>
                 <WaitingList state />
             </Show>
-            <ul class="participants" aria-label="Participants">
+            <ul class="participants" aria-label=i18n.tr("participants")>
                 <For each=shown key=|key| *key let:key>
                     <Person state key position=Signal::derive(move || position(positions, key)) confirming />
                 </For>
             </ul>
             <Show when=move || shown().is_empty()>
-                <p class="hint">"Nobody by that name."</p>
+                <p class="hint">{i18n.tr("people-none-found")}</p>
             </Show>
             {move || {
                 confirming
@@ -71,7 +73,7 @@ pub fn PeoplePanel(
 fn rows(state: CallState) -> Vec<Row> {
     let mut rows = vec![Row {
         key: TileKey::You,
-        name: "You".to_owned(),
+        name: state.i18n.t("you"),
         hand: state.hand.get(),
     }];
     state.remotes.with(|remotes| {
@@ -97,9 +99,10 @@ fn Person(
     position: Signal<Option<usize>>,
     confirming: RwSignal<Option<(PeerId, String)>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let actions = actions();
     let (name, media, id): (String, Signal<MediaState>, Option<PeerId>) = match key {
-        TileKey::You => ("You".to_owned(), state.own_media(), None),
+        TileKey::You => (i18n.t("you"), state.own_media(), None),
         TileKey::Peer(id) => match state.remote(id) {
             Some(tile) => (tile.name.get_value(), tile.media.into(), Some(id)),
             None => (String::new(), Signal::derive(MediaState::default), Some(id)),
@@ -114,12 +117,18 @@ fn Person(
     let hand_name = move || {
         position
             .get()
-            .map(|n| format!("Hand raised, {}", people::ordinal(n)))
+            .map(|n| i18n.text(&Text::new("people-hand-raised").arg("place", n)))
     };
     // Each name starts with the button's visible words, so a voice user can say them.
-    let lower_name = StoredValue::new(format!("Lower hand of {name}"));
-    let ask_name = StoredValue::new(format!("Ask to unmute {name}"));
-    let remove_name = StoredValue::new(format!("Remove {name}"));
+    let named = |key| {
+        let text = StoredValue::new(Text::new(key).arg("name", &name));
+        move || text.with_value(|text| i18n.text(text))
+    };
+    let (lower_name, ask_name, remove_name) = (
+        named("people-lower-hand-of"),
+        named("people-ask-to-unmute"),
+        named("people-remove"),
+    );
     let display = name.clone();
     let name = StoredValue::new(name);
     view! {
@@ -127,7 +136,7 @@ fn Person(
             <span class="person-name">
                 <bdi>{display}</bdi>
                 <Show when=hosts>
-                    <span class="host-badge">"Host"</span>
+                    <span class="host-badge">{i18n.tr("host")}</span>
                 </Show>
             </span>
             <span class="person-state">
@@ -143,9 +152,9 @@ fn Person(
                         })
                 }}
                 <MediaMark on=Signal::derive(move || media.get().audio) icons=(Icon::Mic, Icon::MicOff)
-                    names=("Microphone on", "Microphone off") />
+                    names=("mic-is-on", "mic-is-off") />
                 <MediaMark on=Signal::derive(move || media.get().video || media.get().screen)
-                    icons=(Icon::Camera, Icon::CameraOff) names=("Camera on", "Camera off") />
+                    icons=(Icon::Camera, Icon::CameraOff) names=("camera-is-on", "camera-is-off") />
             </span>
             {id.map(|id| {
                 view! {
@@ -154,29 +163,29 @@ fn Person(
                             <Show when=move || position.get().is_some()>
                                 <button
                                     type="button"
-                                    aria-label=lower_name.get_value()
+                                    aria-label=lower_name
                                     on:click=move |_| actions.lower_hand.run(id)
                                 >
-                                    "Lower hand"
+                                    {i18n.tr("hand-lower")}
                                 </button>
                             </Show>
                             <Show when=move || !media.get().audio>
                                 <button
                                     type="button"
-                                    aria-label=ask_name.get_value()
+                                    aria-label=ask_name
                                     on:click=move |_| actions.ask_to_unmute.run(id)
                                 >
-                                    "Ask to unmute"
+                                    {i18n.tr("ask-to-unmute")}
                                 </button>
                             </Show>
                             <button
                                 type="button"
                                 class="danger"
                                 id=format!("remove-{id}")
-                                aria-label=remove_name.get_value()
+                                aria-label=remove_name
                                 on:click=move |_| confirming.set(Some((id, name.get_value())))
                             >
-                                "Remove"
+                                {i18n.tr("remove")}
                             </button>
                         </span>
                     </Show>
@@ -193,12 +202,13 @@ fn MediaMark(
     icons: (Icon, Icon),
     names: (&'static str, &'static str),
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <span
             class="media-mark"
             class:off=move || !on.get()
             role="img"
-            aria-label=move || if on.get() { names.0 } else { names.1 }
+            aria-label=move || i18n.t(if on.get() { names.0 } else { names.1 })
         >
             {move || {
                 let icon = if on.get() { icons.0 } else { icons.1 };
@@ -211,10 +221,11 @@ fn MediaMark(
 /// For the host: who waits to be let in, with Admit and Deny each, and Admit all.
 #[component]
 fn WaitingList(state: CallState) -> impl IntoView {
+    let i18n = use_i18n();
     let actions = actions();
     view! {
         <section class="waiting-list" aria-labelledby="waiting-heading">
-            <h3 id="waiting-heading">"Waiting to join"</h3>
+            <h3 id="waiting-heading">{i18n.tr("waiting-to-join")}</h3>
             <ul class="participants" aria-labelledby="waiting-heading">
                 <For each=move || state.waiting.get() key=|peer| peer.id let:peer>
                     <li class="person">
@@ -223,17 +234,23 @@ fn WaitingList(state: CallState) -> impl IntoView {
                             <button
                                 type="button"
                                 class="primary"
-                                aria-label=format!("Admit {}", peer.name)
+                                aria-label={
+                                    let text = Text::new("admit-name").arg("name", &peer.name);
+                                    move || i18n.text(&text)
+                                }
                                 on:click=move |_| actions.admit.run(Some(peer.id))
                             >
-                                "Admit"
+                                {i18n.tr("admit")}
                             </button>
                             <button
                                 type="button"
-                                aria-label=format!("Deny {}", peer.name)
+                                aria-label={
+                                    let text = Text::new("deny-name").arg("name", &peer.name);
+                                    move || i18n.text(&text)
+                                }
                                 on:click=move |_| actions.deny.run(peer.id)
                             >
-                                "Deny"
+                                {i18n.tr("deny")}
                             </button>
                         </span>
                     </li>
@@ -241,7 +258,7 @@ fn WaitingList(state: CallState) -> impl IntoView {
             </ul>
             <Show when=move || state.waiting.with(|w| w.len() > 1)>
                 <button type="button" on:click=move |_| actions.admit.run(None)>
-                    "Admit all"
+                    {i18n.tr("admit-all")}
                 </button>
             </Show>
         </section>

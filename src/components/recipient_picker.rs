@@ -1,5 +1,6 @@
 //! Choosing who a message or file goes to: everyone, or one participant.
 
+use crate::i18n::use_i18n;
 use crate::protocol::PeerId;
 use crate::state::call::CallState;
 use leptos::prelude::*;
@@ -13,13 +14,14 @@ const EVERYONE: &str = "";
 pub fn RecipientPicker(
     /// The meeting page's state.
     state: CallState,
-    /// The picker's label, e.g. "Send message to".
+    /// The message id of the picker's label, e.g. "Send message to".
     label: &'static str,
     /// The element id (the label points at it).
     id: &'static str,
     /// The choice: `None` for everyone.
     chosen: RwSignal<Option<PeerId>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     Effect::new(move |_| {
         let gone = chosen
             .get()
@@ -31,7 +33,7 @@ pub fn RecipientPicker(
     let value = move || chosen.get().map(|p| p.0.to_string()).unwrap_or_default();
     view! {
         <span class="recipient">
-            <label for=id>{label}</label>
+            <label for=id>{i18n.tr(label)}</label>
             <select
                 id=id
                 prop:value=value
@@ -40,7 +42,7 @@ pub fn RecipientPicker(
                     chosen.set(picked.parse().ok().map(PeerId));
                 }
             >
-                <option value=EVERYONE>"Everyone"</option>
+                <option value=EVERYONE>{i18n.tr("everyone")}</option>
                 <For each=move || state.remotes.get() key=|tile| tile.id let:tile>
                     <option value=tile.id.0.to_string()>{tile.name.get_value()}</option>
                 </For>

@@ -1,9 +1,10 @@
-//! Preferences: whether your own video is mirrored; the single-key shortcuts, listed, and a
-//! switch to turn them off (for people whose speech input or keyboard would trigger them by
-//! accident).
+//! Preferences: the page's language; whether your own video is mirrored; the single-key
+//! shortcuts, listed, and a switch to turn them off (for people whose speech input or keyboard
+//! would trigger them by accident).
 
 use crate::components::gestures::HAND_SHORTCUT;
 use crate::components::media_controls::{CAMERA_SHORTCUT, MIC_SHORTCUT};
+use crate::i18n::{Locale, use_i18n};
 use crate::state::call::CallState;
 use leptos::prelude::*;
 
@@ -13,15 +14,40 @@ pub fn SettingsPanel(
     /// The meeting page's state.
     state: CallState,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="settings">
+            <span class="setting">
+                <label for="language">{i18n.tr("settings-language")}</label>
+                <select
+                    id="language"
+                    on:change=move |event| {
+                        if let Some(locale) = Locale::from_tag(&event_target_value(&event)) {
+                            i18n.choose(locale);
+                        }
+                    }
+                >
+                    {Locale::ALL
+                        .map(|locale| {
+                            view! {
+                                <option
+                                    value=locale.tag()
+                                    lang=locale.tag()
+                                    selected=move || i18n.locale() == locale
+                                >
+                                    {locale.name()}
+                                </option>
+                            }
+                        })}
+                </select>
+            </span>
             <label class="switch">
                 <input
                     type="checkbox"
                     prop:checked=move || state.shortcuts.get()
                     on:change=move |event| state.shortcuts.set(event_target_checked(&event))
                 />
-                "Keyboard shortcuts"
+                {i18n.tr("settings-shortcuts")}
             </label>
             <label class="switch">
                 <input
@@ -29,21 +55,21 @@ pub fn SettingsPanel(
                     prop:checked=move || state.mirror.get()
                     on:change=move |event| state.mirror.set(event_target_checked(&event))
                 />
-                "Mirror my video"
+                {i18n.tr("settings-mirror")}
             </label>
-            <p class="hint">"Only you see your camera mirrored; the others see it as it is."</p>
-            <dl class="shortcuts" aria-label="Keyboard shortcuts">
+            <p class="hint">{i18n.tr("settings-mirror-hint")}</p>
+            <dl class="shortcuts" aria-label=i18n.tr("settings-shortcuts")>
                 <dt><kbd>{MIC_SHORTCUT}</kbd></dt>
-                <dd>"Mute or unmute the microphone"</dd>
+                <dd>{i18n.tr("shortcut-mic")}</dd>
                 <dt><kbd>{CAMERA_SHORTCUT}</kbd></dt>
-                <dd>"Turn the camera off or on"</dd>
+                <dd>{i18n.tr("shortcut-camera")}</dd>
                 <dt><kbd>{HAND_SHORTCUT}</kbd></dt>
-                <dd>"Raise or lower your hand"</dd>
+                <dd>{i18n.tr("shortcut-hand")}</dd>
                 <dt><kbd>"Esc"</kbd></dt>
-                <dd>"Close the open panel"</dd>
+                <dd>{i18n.tr("shortcut-escape")}</dd>
             </dl>
             <p class="hint">
-                "Single-key shortcuts work when no text field has focus. Turn them off if speech input or an accessible keyboard presses them by accident."
+                {i18n.tr("settings-shortcuts-hint")}
             </p>
         </div>
     }

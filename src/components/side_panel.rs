@@ -4,6 +4,7 @@
 //! call on a wide screen, a sheet over it on a narrow one (see the stylesheet).
 
 use crate::components::icons::{Icon, IconSvg};
+use crate::i18n::use_i18n;
 use crate::state::call::CallState;
 use crate::state::panel::Panel;
 use leptos::prelude::*;
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 /// One panel; `children` is its content. Hidden (but kept, with what was typed) while closed.
 #[component]
 pub fn SidePanel(state: CallState, panel: Panel, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
     let open = move || state.panel.get() == Some(panel);
     let close_button = NodeRef::<leptos::html::Button>::new();
     // Opening moves focus into the panel, so a keyboard user lands where they asked to go.
@@ -34,12 +36,12 @@ pub fn SidePanel(state: CallState, panel: Panel, children: Children) -> impl Int
             hidden=move || !open()
         >
             <header class="panel-head">
-                <h2 id=heading>{panel.title()}</h2>
+                <h2 id=heading>{i18n.tr(panel.title())}</h2>
                 <button
                     type="button"
                     class="icon-button"
                     node_ref=close_button
-                    aria-label=panel.close_label()
+                    aria-label=i18n.tr(panel.close_label())
                     on:click=move |_| close(state)
                 >
                     <IconSvg icon=Icon::Close />

@@ -1,5 +1,6 @@
 //! A peer's connection statistics over the last minute, as small graphs.
 
+use crate::i18n::{Text, use_i18n};
 use crate::state::quality::Sample;
 use leptos::prelude::*;
 use std::collections::VecDeque;
@@ -12,6 +13,7 @@ pub fn StatsPanel(
     /// The last minute of samples.
     history: RwSignal<VecDeque<Sample>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let series = move |pick: fn(&Sample) -> f64| {
         Signal::derive(move || history.with(|h| h.iter().map(pick).collect::<Vec<f64>>()))
     };
@@ -20,20 +22,20 @@ pub fn StatsPanel(
         <section
             class="stats"
             tabindex="0"
-            aria-label=move || format!("Connection statistics for {}", name.get())
+            aria-label=move || i18n.text(&Text::new("stats-for").arg("name", name.get()))
         >
-            <Sparkline title="Bitrate in" unit="kbit/s" values=series(|s| s.kbps_in) />
-            <Sparkline title="Bitrate out" unit="kbit/s" values=series(|s| s.kbps_out) />
+            <Sparkline title="stats-bitrate-in" unit="stats-kbps" values=series(|s| s.kbps_in) />
+            <Sparkline title="stats-bitrate-out" unit="stats-kbps" values=series(|s| s.kbps_out) />
             <Sparkline
-                title="Round-trip time"
-                unit="ms"
+                title="stats-rtt"
+                unit="stats-ms"
                 values=series(|s| s.gauges.rtt_ms.unwrap_or(0.0))
             />
-            <Sparkline title="Packet loss" unit="%" values=series(|s| s.loss_percent) />
-            <Sparkline title="Frame rate" unit="fps" values=series(|s| s.gauges.fps) />
+            <Sparkline title="stats-loss" unit="stats-percent" values=series(|s| s.loss_percent) />
+            <Sparkline title="stats-fps" unit="stats-fps-unit" values=series(|s| s.gauges.fps) />
             <Sparkline
-                title="Resolution"
-                unit="lines"
+                title="stats-resolution"
+                unit="stats-lines"
                 values=series(|s| f64::from(s.gauges.height))
             />
         </section>
@@ -47,8 +49,9 @@ const HEIGHT: f64 = 28.0;
 /// One small line graph with its title and latest value.
 #[component]
 fn Sparkline(title: &'static str, unit: &'static str, values: Signal<Vec<f64>>) -> impl IntoView {
+    let i18n = use_i18n();
     let latest = move || values.with(|v| v.last().copied().unwrap_or(0.0));
-    let label = move || format!("{title}: {:.0} {unit}", latest());
+    let label = move || format!("{}: {:.0} {}", i18n.t(title), latest(), i18n.t(unit));
     let points = move || {
         values.with(|v| {
             let max = v.iter().copied().fold(1e-9, f64::max);

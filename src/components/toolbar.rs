@@ -6,6 +6,7 @@ use crate::components::actions::actions;
 use crate::components::gestures::{HandButton, ReactionsButton};
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::media_controls::MediaControls;
+use crate::i18n::{Text, use_i18n};
 use crate::state::call::CallState;
 use crate::state::panel::Panel;
 use leptos::prelude::*;
@@ -17,15 +18,13 @@ pub fn Toolbar(
     state: CallState,
 ) -> impl IntoView {
     let actions = actions();
+    let i18n = use_i18n();
     let chat = state.chat;
     let transfers = state.transfers;
-    let chat_name = move || match chat.unread.get() {
-        0 => "Chat".to_owned(),
-        n => format!("Chat, {n} unread"),
-    };
-    let files_name = move || match transfers.waiting_for_us() {
-        0 => "Files".to_owned(),
-        n => format!("Files, {n} waiting"),
+    let chat_name =
+        move || i18n.text(&Text::new("toolbar-chat-name").arg("unread", chat.unread.get()));
+    let files_name = move || {
+        i18n.text(&Text::new("toolbar-files-name").arg("waiting", transfers.waiting_for_us()))
     };
     // Raised hands, counted on the People button.
     let hands = move || {
@@ -50,54 +49,49 @@ pub fn Toolbar(
         n => n,
     };
     let people_name = move || {
-        let mut name = "People".to_owned();
-        if waiting() > 0 {
-            name += &format!(", {} waiting", waiting());
-        }
-        match hands() {
-            0 => {}
-            1 => name += ", 1 hand raised",
-            n => name += &format!(", {n} hands raised"),
-        }
-        name
+        i18n.text(
+            &Text::new("toolbar-people-name")
+                .arg("waiting", waiting())
+                .arg("hands", hands()),
+        )
     };
     view! {
-        <div class="toolbar" role="toolbar" aria-label="Call controls">
+        <div class="toolbar" role="toolbar" aria-label=i18n.tr("toolbar-label")>
             <MediaControls state />
             <Show when=move || state.can_share_screen.get()>
                 <button
                     type="button"
                     class="bar-button"
                     class:active=move || state.sharing.get()
-                    aria-label=move || if state.sharing.get() { "Stop sharing" } else { "Share screen" }
+                    aria-label=move || i18n.t(if state.sharing.get() { "screen-stop" } else { "screen-share" })
                     on:click=move |_| actions.toggle_sharing.run(())
                 >
                     <IconSvg icon=Icon::Screen />
                     <span class="bar-label">
-                        {move || if state.sharing.get() { "Stop" } else { "Share" }}
+                        {move || i18n.t(if state.sharing.get() { "screen-stop-short" } else { "screen-share-short" })}
                     </span>
                 </button>
             </Show>
             <HandButton state />
             <ReactionsButton />
-            <PanelToggle state panel=Panel::People icon=Icon::People short="People"
+            <PanelToggle state panel=Panel::People icon=Icon::People short="panel-people"
                 name=Signal::derive(people_name) count=Signal::derive(people_count) />
-            <PanelToggle state panel=Panel::Chat icon=Icon::Chat short="Chat" name=Signal::derive(chat_name)
+            <PanelToggle state panel=Panel::Chat icon=Icon::Chat short="panel-chat" name=Signal::derive(chat_name)
                 count=Signal::derive(move || chat.unread.get()) />
-            <PanelToggle state panel=Panel::Files icon=Icon::Files short="Files" name=Signal::derive(files_name)
+            <PanelToggle state panel=Panel::Files icon=Icon::Files short="panel-files" name=Signal::derive(files_name)
                 count=Signal::derive(move || transfers.waiting_for_us()) />
-            <PanelToggle state panel=Panel::Devices icon=Icon::Devices short="Devices"
-                name=Signal::derive(|| "Devices".to_owned()) />
-            <PanelToggle state panel=Panel::Settings icon=Icon::Settings short="Settings"
-                name=Signal::derive(|| "Settings".to_owned()) />
+            <PanelToggle state panel=Panel::Devices icon=Icon::Devices short="panel-devices"
+                name=Signal::derive(i18n.tr("panel-devices")) />
+            <PanelToggle state panel=Panel::Settings icon=Icon::Settings short="panel-settings"
+                name=Signal::derive(i18n.tr("panel-settings")) />
             <button
                 type="button"
                 class="bar-button leave"
-                aria-label="Leave"
+                aria-label=i18n.tr("leave")
                 on:click=move |_| actions.leave.run(())
             >
                 <IconSvg icon=Icon::Leave />
-                <span class="bar-label">"Leave"</span>
+                <span class="bar-label">{i18n.tr("leave")}</span>
             </button>
         </div>
     }
@@ -109,6 +103,7 @@ fn PanelToggle(
     state: CallState,
     panel: Panel,
     icon: Icon,
+    /// The message id of its visible label.
     short: &'static str,
     /// Its accessible name (with counts).
     name: Signal<String>,
@@ -116,6 +111,7 @@ fn PanelToggle(
     #[prop(optional)]
     count: Option<Signal<usize>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let open = move || state.panel.get() == Some(panel);
     let count = move || count.map(|c| c.get()).unwrap_or(0);
     view! {
@@ -130,7 +126,7 @@ fn PanelToggle(
             on:click=move |_| state.toggle_panel(panel)
         >
             <IconSvg icon />
-            <span class="bar-label">{short}</span>
+            <span class="bar-label">{i18n.tr(short)}</span>
             <Show when=move || { count() > 0 }>
                 // The space keeps the number a word of its own after the label's, so the
                 // visible text ("People 2") reads as part of the name ("People, 2 hands raised").

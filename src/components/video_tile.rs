@@ -6,6 +6,7 @@ use crate::components::actions::services;
 use crate::components::gestures::{TileHand, TileReactions};
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::stats_panel::StatsPanel;
+use crate::i18n::{Text, use_i18n};
 use crate::protocol::MediaState;
 use crate::state::call::{StreamSlot, TileKey};
 use crate::state::quality::{Quality, Sample};
@@ -58,6 +59,7 @@ pub fn VideoTile(
     #[prop(optional, into)]
     staged: Signal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let video = NodeRef::<Video>::new();
     let figure = NodeRef::<leptos::html::Figure>::new();
     let show_stats = RwSignal::new(false);
@@ -79,7 +81,7 @@ pub fn VideoTile(
         status
             .map(|s| s.get())
             .filter(|s| *s != crate::call::link::ConnectionState::Connected)
-            .map(|s| format!(" ({})", s.word()))
+            .map(|s| i18n.text(&Text::new("tile-connection-state").arg("state", s.word())))
     };
     let camera_off = move || {
         let media = media.get();
@@ -109,7 +111,7 @@ pub fn VideoTile(
             // The video element stays while the camera is off: it also plays the audio.
             <video node_ref=video autoplay playsinline prop:muted=local></video>
             <Show when=camera_off>
-                <div class="placeholder" role="img" aria-label="Camera off">
+                <div class="placeholder" role="img" aria-label=i18n.tr("camera-is-off")>
                     <span aria-hidden="true">{initial}</span>
                 </div>
             </Show>
@@ -117,13 +119,13 @@ pub fn VideoTile(
             <figcaption>
                 <TileHand raised=hand />
                 <Show when=move || !media.get().audio>
-                    <span class="mic-off" role="img" aria-label="Microphone off">
+                    <span class="mic-off" role="img" aria-label=i18n.tr("mic-is-off")>
                         <IconSvg icon=Icon::MicOff />
                     </span>
                 </Show>
                 <bdi>{label}</bdi>
                 <Show when=move || media.get().screen>
-                    <span class="badge">" (screen share)"</span>
+                    <span class="badge">{i18n.tr("tile-screen-share")}</span>
                 </Show>
                 <span class="status">{status_text}</span>
                 {quality.map(|quality| view! { <QualityBars quality /> })}
@@ -155,6 +157,7 @@ fn TileOptions(
     show_stats: RwSignal<bool>,
     has_stats: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let services = services();
     let open = RwSignal::new(false);
     let toggle = NodeRef::<leptos::html::Button>::new();
@@ -179,7 +182,7 @@ fn TileOptions(
                 type="button"
                 class="icon-button"
                 node_ref=toggle
-                aria-label=move || format!("Options for {}", label.get())
+                aria-label=move || i18n.text(&Text::new("tile-options").arg("name", label.get()))
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)
             >
@@ -195,7 +198,7 @@ fn TileOptions(
                     }
                 >
                     <IconSvg icon=Icon::Pin />
-                    "Pin"
+                    {i18n.tr("tile-pin")}
                 </button>
                 <button
                     type="button"
@@ -207,7 +210,7 @@ fn TileOptions(
                     }
                 >
                     <IconSvg icon=Icon::Fullscreen />
-                    "Fullscreen"
+                    {i18n.tr("tile-fullscreen")}
                 </button>
                 <button
                     type="button"
@@ -219,7 +222,7 @@ fn TileOptions(
                     }
                 >
                     <IconSvg icon=Icon::PictureInPicture />
-                    "Picture in picture"
+                    {i18n.tr("tile-picture-in-picture")}
                 </button>
                 {has_stats
                     .then(|| {
@@ -233,7 +236,7 @@ fn TileOptions(
                                 }
                             >
                                 <IconSvg icon=Icon::Stats />
-                                "Connection statistics"
+                                {i18n.tr("tile-statistics")}
                             </button>
                         }
                     })}
@@ -245,6 +248,7 @@ fn TileOptions(
 /// Three bars for good, two for fair, one for poor; named for screen readers.
 #[component]
 fn QualityBars(quality: Signal<Option<Quality>>) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         quality.get().map(|q| {
             let level = match q {
@@ -256,8 +260,8 @@ fn QualityBars(quality: Signal<Option<Quality>>) -> impl IntoView {
                 <span
                     class=format!("quality q-{}", q.word())
                     role="img"
-                    aria-label=format!("Connection {}", q.word())
-                    title=format!("Connection {}", q.word())
+                    aria-label=move || i18n.text(&Text::new("tile-quality").arg("quality", q.word()))
+                    title=move || i18n.text(&Text::new("tile-quality").arg("quality", q.word()))
                 >
                     {(1..=3)
                         .map(|bar| view! { <i class:lit=bar <= level></i> })

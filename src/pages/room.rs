@@ -13,6 +13,7 @@ use crate::components::invite::Invite;
 use crate::components::notices::{ReconnectingBanner, Toasts};
 use crate::components::problem_screen::ProblemScreen;
 use crate::components::{call_view::CallView, lobby::Lobby};
+use crate::i18n::{Text, use_i18n};
 use crate::protocol::{PeerId, Reaction, RoomId};
 use crate::state::call::DeviceKind;
 use crate::state::call::{CallState, Phase, slot};
@@ -36,6 +37,7 @@ const MIRROR_KEY: &str = "confab.mirror";
 /// `/room/:id`: a meeting, or a clear message when the link is broken.
 #[component]
 pub fn RoomPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let room = move || {
         params
@@ -47,10 +49,10 @@ pub fn RoomPage() -> impl IntoView {
         Some(room) => view! { <Meeting room /> }.into_any(),
         None => view! {
             <section class="page" aria-labelledby="invalid-heading">
-                <h1 id="invalid-heading">"This meeting link is not valid"</h1>
-                <p>"Check the link you were sent: it may be cut short or mistyped."</p>
+                <h1 id="invalid-heading">{i18n.tr("invalid-link-heading")}</h1>
+                <p>{i18n.tr("invalid-link-text")}</p>
                 <div class="next-steps">
-                    <a href="/">"Start a new meeting"</a>
+                    <a href="/">{i18n.tr("start-new-meeting")}</a>
                 </div>
             </section>
         }
@@ -61,6 +63,7 @@ pub fn RoomPage() -> impl IntoView {
 /// One meeting: owns the call and the local media for as long as the page shows it.
 #[component]
 fn Meeting(room: RoomId) -> impl IntoView {
+    let i18n = use_i18n();
     let state = CallState::new();
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -141,7 +144,9 @@ fn Meeting(room: RoomId) -> impl IntoView {
             match Call::join(room, display_name, password, state) {
                 Ok(joined) => call.set_value(slot(Some(joined))),
                 Err(error) => {
-                    state.alert.set(Some(format!("Could not join: {error}")));
+                    state.alert.set(Some(
+                        Text::new("join-failed").arg("error", error.to_string()),
+                    ));
                     state.phase.set(Phase::Lobby);
                 }
             }
@@ -176,7 +181,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     };
     let report = move |result: Result<(), media::MediaError>| match result {
         Ok(()) => media_changed(),
-        Err(problem) => state.alert.set(Some(problem.to_string())),
+        Err(problem) => state.alert.set(Some(problem.text())),
     };
     // A device that could not be opened is asked for again by its button: once it opens, its
     // problem is gone.
@@ -222,7 +227,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                 }
                 // The person closed the picker: nothing went wrong.
                 Err(media::MediaError::Denied) => {}
-                Err(problem) => state.alert.set(Some(problem.to_string())),
+                Err(problem) => state.alert.set(Some(problem.text())),
             }
         });
     });
@@ -243,7 +248,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let send_chat = Callback::new(move |(text, to): (String, Option<PeerId>)| {
         call.with_value(|call| match call.as_ref() {
             Some(call) => call.send_chat(&text, to),
-            None => Err("You are not in the call.".to_owned()),
+            None => Err(Text::new("chat-not-in-call")),
         })
     });
     let send_files = Callback::new(move |(files, to): (Vec<File>, Option<PeerId>)| {
@@ -300,8 +305,8 @@ fn Meeting(room: RoomId) -> impl IntoView {
         };
         spawn_local(async move {
             state.toasts.push(match clipboard::copy(&link).await {
-                Ok(()) => "Link copied",
-                Err(()) => "Could not copy the link: select it and copy it yourself",
+                Ok(()) => Text::new("link-copied"),
+                Err(()) => Text::new("link-copy-failed"),
             });
         });
     });
@@ -379,7 +384,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                         if in_call() {
                             view! {
                                 <button type="button" on:click=move |_| copy_link.run(())>
-                                    "Copy link"
+                                    {i18n.tr("copy-link")}
                                 </button>
                             }
                                 .into_any()
@@ -389,7 +394,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
                     }}
                 </Show>
             </header>
-            <p role="alert" class="error">{move || state.alert.get()}</p>
+            <p role="alert" class="error">{move || state.alert.get().map(|text| i18n.text(&text))}</p>
             <ReconnectingBanner state />
             <Toasts state />
             {move || match screen.get() {
@@ -398,12 +403,12 @@ fn Meeting(room: RoomId) -> impl IntoView {
                 Screen::Call => view! { <CallView state /> }.into_any(),
                 Screen::Left => view! {
                     <section class="left page" aria-labelledby="left-heading">
-                        <h1 id="left-heading">"You left the meeting"</h1>
+                        <h1 id="left-heading">{i18n.tr("left-heading")}</h1>
                         <div class="next-steps">
                             <button type="button" class="primary" on:click=move |_| rejoin.run(())>
-                                "Rejoin"
+                                {i18n.tr("rejoin")}
                             </button>
-                            <a href="/">"Start page"</a>
+                            <a href="/">{i18n.tr("start-page")}</a>
                         </div>
                     </section>
                 }.into_any(),
@@ -444,12 +449,8 @@ fn open_media(state: CallState) {
                         .with_untracked(|s| s.as_ref().and_then(|s| media::first_track(s, kind)))
                         .is_some()
                 };
-                mic.set((!has(Kind::Audio)).then(|| {
-                    "No microphone could be opened: connect one, or allow it in the browser's site settings.".to_owned()
-                }));
-                camera.set((!has(Kind::Video)).then(|| {
-                    "No camera could be opened: connect one, or allow it in the browser's site settings.".to_owned()
-                }));
+                mic.set((!has(Kind::Audio)).then(|| Text::new("media-no-mic")));
+                camera.set((!has(Kind::Video)).then(|| Text::new("media-no-camera")));
                 let missing = [mic.get_untracked(), camera.get_untracked()];
                 state
                     .media_problem
@@ -459,7 +460,7 @@ fn open_media(state: CallState) {
                 // Nothing is sent: nothing may say it is on, here or in others' view of us.
                 state.mic_on.set(false);
                 state.camera_on.set(false);
-                let sentence = problem.to_string();
+                let sentence = problem.text();
                 state.mic_problem.set(Some(sentence.clone()));
                 state.camera_problem.set(Some(sentence.clone()));
                 state.media_problem.set(Some(sentence));

@@ -175,20 +175,36 @@ impl FileEnd {
 }
 
 /// Why a chat message cannot be sent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChatError {
     /// Nothing but spaces.
-    #[error("Type a message first.")]
     Empty,
     /// Over [`MAX_CHAT_CHARS`].
-    #[error(
-        "Messages can be at most {max} characters; this one has {chars}.",
-        max = MAX_CHAT_CHARS
-    )]
     TooLong {
         /// Characters in the message.
         chars: usize,
     },
+}
+
+impl std::fmt::Display for ChatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().english())
+    }
+}
+
+impl std::error::Error for ChatError {}
+
+impl ChatError {
+    /// What the person is told.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            ChatError::Empty => Text::new("chat-empty"),
+            ChatError::TooLong { chars } => Text::new("chat-too-long")
+                .arg("max", MAX_CHAT_CHARS)
+                .arg("chars", *chars),
+        }
+    }
 }
 
 /// Checks a chat message before it is sent or shown: trailing and leading blank lines trimmed,

@@ -44,15 +44,16 @@ impl Reaction {
         }
     }
 
-    /// Its name in words, as a screen reader says it ("thumbs up").
-    pub fn name(self) -> &'static str {
+    /// Its name on the wire (`thumbs_up`), which also picks its name in words from the page's
+    /// messages (`reaction-name`).
+    pub fn id(self) -> &'static str {
         match self {
-            Reaction::ThumbsUp => "thumbs up",
-            Reaction::Clap => "applause",
-            Reaction::Laugh => "laughter",
+            Reaction::ThumbsUp => "thumbs_up",
+            Reaction::Clap => "clap",
+            Reaction::Laugh => "laugh",
             Reaction::Heart => "heart",
             Reaction::Surprise => "surprise",
-            Reaction::Celebrate => "celebration",
+            Reaction::Celebrate => "celebrate",
         }
     }
 }
@@ -77,7 +78,11 @@ mod tests {
     #[test]
     fn every_reaction_has_its_own_emoji_and_name() {
         let emoji: std::collections::HashSet<_> = Reaction::ALL.iter().map(|r| r.emoji()).collect();
-        let names: std::collections::HashSet<_> = Reaction::ALL.iter().map(|r| r.name()).collect();
-        assert_eq!((emoji.len(), names.len()), (6, 6));
+        let ids: std::collections::HashSet<_> = Reaction::ALL.iter().map(|r| r.id()).collect();
+        assert_eq!((emoji.len(), ids.len()), (6, 6));
+        for reaction in Reaction::ALL {
+            let json = serde_json::to_string(&reaction).unwrap();
+            assert_eq!(json, format!("\"{}\"", reaction.id()));
+        }
     }
 }

@@ -30,8 +30,7 @@ pub enum Verdict {
 }
 
 /// More bytes arrived than the file's size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("More bytes arrived than the file's size.")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TooManyBytes;
 
 impl Received {

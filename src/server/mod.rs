@@ -232,7 +232,24 @@ impl AppState {
 /// The document around the app, with a fresh Content-Security-Policy nonce for this response.
 pub fn page_shell(options: LeptosOptions) -> impl IntoView {
     headers::provide_content_security_policy();
+    provide_context(crate::i18n::RequestLocale(request_locale()));
     shell(options)
+}
+
+/// The language of the page being rendered: the one chosen in Settings (a cookie), else the
+/// browser's `Accept-Language`.
+fn request_locale() -> crate::i18n::Locale {
+    let parts = use_context::<axum::http::request::Parts>();
+    let header = |name| {
+        parts
+            .as_ref()
+            .and_then(|parts| parts.headers.get(name))
+            .and_then(|value| value.to_str().ok())
+    };
+    crate::i18n::Locale::for_request(
+        header(axum::http::header::COOKIE),
+        header(axum::http::header::ACCEPT_LANGUAGE),
+    )
 }
 
 /// The server functions' view of the server.

@@ -1,6 +1,7 @@
 //! What the call UI shows, as reactive state. The browser's call logic ([`crate::client`]) writes
 //! it; the components ([`crate::components`]) read it. Rendered the same on both sides.
 
+use crate::i18n::{I18n, Text, use_i18n};
 use crate::protocol::{MediaState, PeerId, PeerInfo, RoomSettings};
 use crate::state::chat::ChatState;
 use crate::state::panel::Panel;
@@ -52,7 +53,16 @@ pub enum DeviceKind {
 }
 
 impl DeviceKind {
-    /// The word for one such device, as in "Camera 2".
+    /// The message id of the picker's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviceKind::Camera => "device-camera",
+            DeviceKind::Microphone => "device-microphone",
+            DeviceKind::Speaker => "device-speaker",
+        }
+    }
+
+    /// The kind in English, for element ids and devices the browser gives no name.
     pub fn noun(self) -> &'static str {
         match self {
             DeviceKind::Camera => "Camera",
@@ -117,9 +127,9 @@ pub struct CallState {
     /// Whether asking for the camera and microphone has finished (granted or not).
     pub media_ready: RwSignal<bool>,
     /// Why there is no camera or microphone, as a sentence.
-    pub media_problem: RwSignal<Option<String>>,
+    pub media_problem: RwSignal<Option<Text>>,
     /// A call-level problem (room full, connection lost), as a sentence.
-    pub alert: RwSignal<Option<String>>,
+    pub alert: RwSignal<Option<Text>>,
     /// The other participants, in join order.
     pub remotes: RwSignal<Vec<RemoteTile>>,
     /// Our microphone is on (not muted).
@@ -159,9 +169,9 @@ pub struct CallState {
     /// Why the meeting is shown as a problem instead of the lobby or the call.
     pub problem: RwSignal<Option<Problem>>,
     /// Why the camera cannot be used (blocked or missing), as a sentence.
-    pub camera_problem: RwSignal<Option<String>>,
+    pub camera_problem: RwSignal<Option<Text>>,
     /// Why the microphone cannot be used (blocked or missing), as a sentence.
-    pub mic_problem: RwSignal<Option<String>>,
+    pub mic_problem: RwSignal<Option<Text>>,
     /// Whether the single-key shortcuts (M, V, H) are on.
     pub shortcuts: RwSignal<bool>,
     /// Whether your own camera is shown mirrored, as in a mirror (to you only; never a shared
@@ -177,12 +187,15 @@ pub struct CallState {
     pub reactions: Reactions,
     /// For the host: who waits to be let in, in order of arrival.
     pub waiting: RwSignal<Vec<PeerInfo>>,
+    /// The page's language, for words the call writes down as they happen (chat notes).
+    pub i18n: I18n,
 }
 
 impl CallState {
     /// A fresh meeting page in the lobby.
     pub fn new() -> Self {
         CallState {
+            i18n: use_i18n(),
             phase: RwSignal::new(Phase::Lobby),
             local_stream: RwSignal::new(slot(None)),
             screen_stream: RwSignal::new(slot(None)),

@@ -25,20 +25,20 @@ impl Panel {
         Panel::Settings,
     ];
 
-    /// The panel's heading (and its toggle's name, without counts).
+    /// The message id of the panel's heading (and its toggle's name, without counts).
     pub fn title(self) -> &'static str {
-        match self {
-            Panel::Chat => "Chat",
-            Panel::Files => "Files",
-            Panel::People => "People",
-            Panel::Devices => "Devices",
-            Panel::Settings => "Settings",
-        }
+        self.id()
     }
 
-    /// Its close button's name.
-    pub fn close_label(self) -> String {
-        format!("Close {}", self.title().to_lowercase())
+    /// The message id of its close button's name.
+    pub fn close_label(self) -> &'static str {
+        match self {
+            Panel::Chat => "panel-close-chat",
+            Panel::Files => "panel-close-files",
+            Panel::People => "panel-close-people",
+            Panel::Devices => "panel-close-devices",
+            Panel::Settings => "panel-close-settings",
+        }
     }
 
     /// A stable id for its heading and toggle (`panel-chat`, ...).
@@ -71,8 +71,10 @@ mod tests {
 
     #[test]
     fn close_buttons_are_named_after_their_panel() {
-        assert_eq!(Panel::People.close_label(), "Close people");
-        assert_eq!(Panel::Chat.close_label(), "Close chat");
+        let english = |key| crate::i18n::format(crate::i18n::Locale::En, key, &[]);
+        assert_eq!(english(Panel::People.close_label()), "Close people");
+        assert_eq!(english(Panel::Chat.close_label()), "Close chat");
+        assert_eq!(english(Panel::Chat.title()), "Chat");
         let ids: std::collections::HashSet<_> = Panel::ALL.iter().map(|p| p.id()).collect();
         assert_eq!(ids.len(), Panel::ALL.len());
     }

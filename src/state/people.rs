@@ -56,18 +56,6 @@ pub fn matches(name: &str, query: &str) -> bool {
         .all(|word| name.contains(word))
 }
 
-/// "1st", "2nd", "3rd", "4th", ..., "11th", "12th", "13th", "21st", ...
-pub fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
 /// The key of a remote participant's row.
 pub fn peer(id: PeerId) -> TileKey {
     TileKey::Peer(id)
@@ -99,20 +87,6 @@ mod tests {
         assert_eq!(
             hand_positions(&rows),
             [(peer(PeerId(3)), 1), (peer(PeerId(2)), 2)]
-        );
-    }
-
-    #[test]
-    fn places_read_as_english_ordinals() {
-        let read: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
-            .map(ordinal)
-            .into();
-        assert_eq!(
-            read,
-            [
-                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
-                "111th"
-            ]
         );
     }
 

@@ -35,35 +35,25 @@ impl Problem {
         }
     }
 
-    /// The screen's heading.
+    /// The message id of the screen's heading.
     pub fn heading(self) -> &'static str {
         match self {
-            Problem::RoomFull => "This meeting is full",
-            Problem::Locked => "This meeting is locked",
-            Problem::Removed => "You were removed from the meeting",
-            Problem::Denied => "The host did not let you in",
-            Problem::Unreachable => "Confab cannot reach the server",
+            Problem::RoomFull => "problem-room-full",
+            Problem::Locked => "problem-locked",
+            Problem::Removed => "problem-removed",
+            Problem::Denied => "problem-denied",
+            Problem::Unreachable => "problem-unreachable",
         }
     }
 
-    /// What happened and what to do next, in a sentence or two.
+    /// The message id of what happened and what to do next, in a sentence or two.
     pub fn explanation(self) -> &'static str {
         match self {
-            Problem::RoomFull => {
-                "Everyone it has room for is already in it. Try again when someone leaves, or ask the host to start another meeting."
-            }
-            Problem::Locked => {
-                "The host has locked it: nobody new can join. Ask the host to unlock it, then try again."
-            }
-            Problem::Removed => {
-                "The host took you out of this meeting, and you cannot come back with this link. Ask the host if this was a mistake."
-            }
-            Problem::Denied => {
-                "This meeting admits people one by one, and the host turned your request down. Ask the host if this was a mistake, then try again."
-            }
-            Problem::Unreachable => {
-                "The server did not answer, or is too busy right now. Check your connection and try again in a moment."
-            }
+            Problem::RoomFull => "problem-room-full-text",
+            Problem::Locked => "problem-locked-text",
+            Problem::Removed => "problem-removed-text",
+            Problem::Denied => "problem-denied-text",
+            Problem::Unreachable => "problem-unreachable-text",
         }
     }
 

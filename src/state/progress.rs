@@ -1,6 +1,7 @@
 //! How a file transfer is doing, in words: sizes, speed over the last seconds and time left.
 //! Pure arithmetic, shared by both sides and tested on the server.
 
+use crate::i18n::Text;
 use std::collections::VecDeque;
 
 /// The speed shown is measured over this many milliseconds.
@@ -69,16 +70,20 @@ pub fn speed(bytes_per_second: f64) -> String {
 }
 
 /// Time left for people: "less than a second", "42 s", "3 min 5 s", "2 h 10 min".
-pub fn time_left(seconds: f64) -> String {
+pub fn time_left(seconds: f64) -> Text {
     if !seconds.is_finite() || seconds < 0.0 {
-        return "unknown".to_owned();
+        return Text::new("time-unknown");
     }
     let whole = seconds.ceil() as u64;
     match whole {
-        0 | 1 if seconds < 1.0 => "less than a second".to_owned(),
-        0..60 => format!("{whole} s"),
-        60..3600 => format!("{} min {} s", whole / 60, whole % 60),
-        _ => format!("{} h {} min", whole / 3600, whole % 3600 / 60),
+        0 | 1 if seconds < 1.0 => Text::new("time-under-second"),
+        0..60 => Text::new("time-seconds").arg("s", whole),
+        60..3600 => Text::new("time-minutes")
+            .arg("min", whole / 60)
+            .arg("s", whole % 60),
+        _ => Text::new("time-hours")
+            .arg("h", whole / 3600)
+            .arg("min", whole % 3600 / 60),
     }
 }
 
@@ -138,11 +143,12 @@ mod tests {
 
     #[test]
     fn time_left_reads_naturally() {
-        assert_eq!(time_left(0.2), "less than a second");
-        assert_eq!(time_left(41.2), "42 s");
-        assert_eq!(time_left(185.0), "3 min 5 s");
-        assert_eq!(time_left(7800.0), "2 h 10 min");
-        assert_eq!(time_left(f64::INFINITY), "unknown");
+        let english = |seconds| time_left(seconds).english();
+        assert_eq!(english(0.2), "less than a second");
+        assert_eq!(english(41.2), "42 s");
+        assert_eq!(english(185.0), "3 min 5 s");
+        assert_eq!(english(7800.0), "2 h 10 min");
+        assert_eq!(english(f64::INFINITY), "unknown");
     }
 
     #[test]

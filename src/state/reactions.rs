@@ -2,6 +2,7 @@
 //! each. A burst (someone pressing 👏 as fast as the server lets them) shows only the newest few
 //! per tile.
 
+use crate::i18n::Text;
 use crate::protocol::Reaction;
 use crate::state::call::TileKey;
 use leptos::prelude::*;
@@ -29,7 +30,7 @@ pub struct Reactions {
     /// Floating now, oldest first.
     pub items: RwSignal<Vec<Shown>>,
     /// What a screen reader is told ("Ada: applause"), newest last.
-    pub announced: RwSignal<Vec<(u64, String)>>,
+    pub announced: RwSignal<Vec<(u64, Text)>>,
     next: StoredValue<u64>,
 }
 
@@ -60,7 +61,10 @@ impl Reactions {
             });
         });
         self.announced.update(|announced| {
-            announced.push((id, format!("{who}: {}", reaction.name())));
+            let text = Text::new("reaction-announced")
+                .arg("who", who)
+                .arg("reaction", reaction.id());
+            announced.push((id, text));
             let excess = announced.len().saturating_sub(MAX_PER_TILE);
             announced.drain(..excess);
         });
@@ -106,7 +110,7 @@ mod tests {
         assert_eq!(reactions.on(TileKey::You).len(), 1);
         let announced = reactions.announced.get_untracked();
         assert_eq!(announced.len(), MAX_PER_TILE);
-        assert_eq!(announced.last().unwrap().1, "Ada: applause");
+        assert_eq!(announced.last().unwrap().1.english(), "Ada: applause");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! readers from a live region. Only a few show at once: a burst of them (a dozen people joining)
 //! keeps the newest.
 
+use crate::i18n::Text;
 use leptos::prelude::*;
 
 /// Notices shown at once, at most.
@@ -11,12 +12,12 @@ pub const MAX_TOASTS: usize = 3;
 pub const TOAST_MS: u32 = 4_000;
 
 /// One notice.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Toast {
     /// Tells notices apart (and lets one be taken away by its timer).
     pub id: u64,
     /// What it says.
-    pub text: String,
+    pub text: Text,
 }
 
 /// The notices on screen.
@@ -38,10 +39,9 @@ impl Toasts {
 
     /// Shows a notice (dropping the oldest beyond [`MAX_TOASTS`]) and returns its id, for
     /// [`Toasts::dismiss`] once [`TOAST_MS`] have passed.
-    pub fn push(&self, text: impl Into<String>) -> u64 {
+    pub fn push(&self, text: Text) -> u64 {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
-        let text = text.into();
         self.items.update(|items| {
             items.push(Toast { id, text });
             let excess = items.len().saturating_sub(MAX_TOASTS);
@@ -71,14 +71,15 @@ mod tests {
         let owner = Owner::new();
         owner.with(|| {
             let toasts = Toasts::new();
-            let ada = toasts.push("Ada joined");
-            toasts.push("Bob joined");
+            let joined = |name: &str| Text::new("toast-joined").arg("name", name);
+            let ada = toasts.push(joined("Ada"));
+            toasts.push(joined("Bob"));
             toasts.dismiss(ada);
             let texts: Vec<_> = toasts
                 .items
                 .get_untracked()
                 .into_iter()
-                .map(|t| t.text)
+                .map(|t| t.text.english())
                 .collect();
             assert_eq!(texts, ["Bob joined"]);
         });
@@ -90,13 +91,13 @@ mod tests {
         owner.with(|| {
             let toasts = Toasts::new();
             for n in 0..12 {
-                toasts.push(format!("P{n} joined"));
+                toasts.push(Text::new("toast-joined").arg("name", format!("P{n}")));
             }
             let texts: Vec<_> = toasts
                 .items
                 .get_untracked()
                 .into_iter()
-                .map(|t| t.text)
+                .map(|t| t.text.english())
                 .collect();
             assert_eq!(texts, ["P9 joined", "P10 joined", "P11 joined"]);
         });

@@ -47,7 +47,7 @@ pub enum TransferStatus {
         by_us: bool,
     },
     /// Stopped by a problem, described in a sentence.
-    Failed(String),
+    Failed(crate::i18n::Text),
 }
 
 impl TransferStatus {
@@ -231,7 +231,9 @@ mod tests {
             view.cleanup();
             drop(view);
             item.status
-                .set(TransferStatus::Failed("The call ended.".into()));
+                .set(TransferStatus::Failed(crate::i18n::Text::new(
+                    "file-failed-call-ended",
+                )));
             assert_eq!(item.done.get_untracked(), 0);
             assert_eq!(state.get(item.key).unwrap().name.get_value(), "a");
         });
@@ -261,7 +263,7 @@ mod tests {
             TransferStatus::Corrupted,
             TransferStatus::Declined,
             TransferStatus::Cancelled { by_us: true },
-            TransferStatus::Failed("x".into()),
+            TransferStatus::Failed(crate::i18n::Text::new("file-failed-call-ended")),
         ] {
             assert!(over.is_over());
         }

@@ -2,6 +2,7 @@
 //! ([`Action`]).
 
 use crate::call::{CallPhase, Timer};
+use crate::i18n::Text;
 use crate::protocol::{
     ClientMessage, IceConfig, MediaState, PeerId, PeerInfo, Reaction, Resume, RoomSettings,
     ServerMessage, Signal,
@@ -46,7 +47,7 @@ pub enum Action {
         /// Who.
         peer: PeerId,
         /// Why, as a sentence.
-        why: String,
+        why: Text,
     },
     /// Remove every participant and connection (the server did not take us back as ourselves).
     ClearPeers,
@@ -76,9 +77,9 @@ pub enum Action {
     /// Our id in the room (`None`: not in a room).
     Me(Option<PeerId>),
     /// A sentence for the person, or none.
-    Alert(Option<String>),
+    Alert(Option<Text>),
     /// Show a short notice that goes away by itself ("Ada joined").
-    Toast(String),
+    Toast(Text),
     /// Show (or clear) a problem screen in place of the lobby or the call.
     Problem(Option<Problem>),
     /// The server is away and we are trying to reach it.

@@ -2,6 +2,7 @@
 
 use super::tests::{in_room, info, sent, welcome};
 use super::*;
+use crate::i18n::Text;
 use crate::protocol::Reaction;
 
 fn server(message: ServerMessage) -> Input {
@@ -126,10 +127,10 @@ fn a_reaction_goes_out_now_or_never() {
 fn a_refused_reaction_is_a_passing_notice_not_an_alert() {
     let (mut core, _) = in_room(1, vec![info(2, "Bob")]);
     let refused = ServerMessage::error(ErrorCode::TooFast);
-    let ServerMessage::Error { message, .. } = refused.clone() else {
-        unreachable!()
-    };
-    assert_eq!(core.handle(server(refused)), vec![Action::Toast(message)]);
+    assert_eq!(
+        core.handle(server(refused)),
+        vec![Action::Toast(ErrorCode::TooFast.text())]
+    );
 }
 
 #[test]
@@ -159,9 +160,7 @@ fn the_host_asking_us_to_unmute_is_a_notice_and_never_turns_the_microphone_on() 
     let actions = core.handle(server(ServerMessage::UnmuteAsked));
     assert_eq!(
         actions,
-        vec![Action::Toast(
-            "The host asks you to turn your microphone on.".into()
-        )]
+        vec![Action::Toast(Text::new("toast-unmute-asked"))]
     );
     let (mut host, _) = in_room(1, vec![info(2, "Bob")]);
     assert_eq!(

@@ -53,7 +53,7 @@ impl CallCore {
                     .copied()
                     .collect();
                 for id in gone {
-                    self.peer_left(id, "left the call before it finished.", out);
+                    self.peer_left(id, "file-failed-peer-left", out);
                 }
             }
             Timer::Reconnect => {
@@ -87,16 +87,17 @@ impl CallCore {
             return;
         }
         if !reconnect::should_retry(code) {
-            let sentence = if code == crate::protocol::CLOSE_MESSAGE_TOO_BIG {
-                "The server closed the connection: a message was too big."
-            } else {
-                "The server closed the connection. People already in the call can still see and hear you."
-            };
+            let sentence =
+                crate::i18n::Text::new(if code == crate::protocol::CLOSE_MESSAGE_TOO_BIG {
+                    "alert-closed-too-big"
+                } else {
+                    "alert-closed"
+                });
             if self.reconnecting {
                 self.reconnecting = false;
                 out.push(Action::Reconnecting(false));
             }
-            self.alert(Some(sentence.into()), out);
+            self.alert(Some(sentence), out);
             return;
         }
         if !self.reconnecting {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::i18n::Text;
 use crate::protocol::IceConfig;
 use crate::protocol::{CLOSE_GOING_AWAY, CLOSE_POLICY, SdpType};
 use crate::state::problem::Problem;
@@ -714,9 +715,11 @@ fn a_newcomer_is_announced_by_name_but_those_already_there_are_not() {
     let actions = core.handle(Input::Server(ServerMessage::PeerJoined {
         peer: info(3, "Cleo"),
     }));
-    assert!(actions.contains(&Action::Toast("Cleo joined".into())));
+    assert!(actions.contains(&Action::Toast(
+        Text::new("toast-joined").arg("name", "Cleo")
+    )));
     let actions = core.handle(Input::Server(ServerMessage::PeerLeft { id: PeerId(3) }));
-    assert!(actions.contains(&Action::Toast("Cleo left".into())));
+    assert!(actions.contains(&Action::Toast(Text::new("toast-left").arg("name", "Cleo"))));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use super::tests::{core, in_room, info, sent, welcome};
 use super::*;
+use crate::i18n::Text;
 
 #[test]
 fn a_newcomer_told_to_wait_waits_in_the_lobby_and_its_welcome_brings_it_into_the_call() {
@@ -39,7 +40,7 @@ fn the_host_hears_each_newcomer_once_and_sees_the_whole_list() {
     assert_eq!(
         actions,
         vec![
-            Action::Toast("Bob is waiting to be let in".into()),
+            Action::Toast(Text::new("toast-knocking").arg("name", "Bob")),
             Action::Waiting(one)
         ]
     );
@@ -50,7 +51,7 @@ fn the_host_hears_each_newcomer_once_and_sees_the_whole_list() {
     assert_eq!(
         actions,
         vec![
-            Action::Toast("Cy is waiting to be let in".into()),
+            Action::Toast(Text::new("toast-knocking").arg("name", "Cy")),
             Action::Waiting(two)
         ]
     );

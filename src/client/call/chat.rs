@@ -2,6 +2,7 @@
 //! within each participant's budget and at most once a frame.
 
 use super::{Call, Inner};
+use crate::i18n::Text;
 use crate::protocol::PeerId;
 use crate::protocol::data::{PeerMessage, check_chat};
 use crate::state::chat::ChatLine;
@@ -10,8 +11,8 @@ use std::rc::Rc;
 
 impl Call {
     /// Sends a chat message to everyone, or privately to one participant, and shows it.
-    pub fn send_chat(&self, text: &str, to: Option<PeerId>) -> Result<(), String> {
-        let text = check_chat(text).map_err(|e| e.to_string())?;
+    pub fn send_chat(&self, text: &str, to: Option<PeerId>) -> Result<(), Text> {
+        let text = check_chat(text).map_err(|e| e.text())?;
         let inner = &self.inner;
         let private_to = match to {
             Some(id) => Some(
@@ -19,7 +20,7 @@ impl Call {
                     .state
                     .remote(id)
                     .map(|tile| tile.name.get_value())
-                    .ok_or("That person is no longer in the call.")?,
+                    .ok_or(Text::new("chat-recipient-gone"))?,
             ),
             None => None,
         };
@@ -36,7 +37,7 @@ impl Call {
         }
         inner.state.chat.push(ChatLine {
             seq: 0,
-            from: "You".into(),
+            from: inner.state.i18n.t("you"),
             private: private_to.is_some(),
             to: private_to,
             mine: true,
@@ -55,10 +56,10 @@ impl Inner {
         let Some(tile) = this.state.remote(from) else {
             return;
         };
-        let text = format!(
-            "{} is sending messages too fast; some were dropped.",
-            tile.name.get_value()
-        );
+        let text = this
+            .state
+            .i18n
+            .text(&Text::new("chat-flooding").arg("name", tile.name.get_value()));
         Self::show_chat(this, ChatLine::notice(text, js_sys::Date::now()));
     }
 

@@ -32,8 +32,9 @@ impl Inner {
                     if state == ConnectionState::Failed
                         && let Some(inner) = weak.upgrade()
                     {
-                        let why = format!("The connection to {} was lost.", tile.name.get_value());
-                        inner.transfers.peer_gone(remote, &why);
+                        let why = crate::i18n::Text::new("file-failed-connection-lost")
+                            .arg("name", tile.name.get_value());
+                        inner.transfers.peer_gone(remote, why);
                     }
                     tile.connection.set(state);
                 }

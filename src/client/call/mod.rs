@@ -188,7 +188,7 @@ impl Call {
             self.inner
                 .state
                 .alert
-                .set(Some("There is nobody to send files to yet.".into()));
+                .set(Some(crate::i18n::Text::new("no-one-to-send-to")));
             return;
         }
         self.inner.transfers.offer(files, &recipients);
@@ -272,7 +272,7 @@ impl Inner {
             Action::Reaction(from, reaction) => {
                 let (tile, who) = match state.remote(from) {
                     Some(tile) => (TileKey::Peer(from), tile.name.get_value()),
-                    None => (TileKey::You, "You".to_owned()),
+                    None => (TileKey::You, state.i18n.t("you")),
                 };
                 let id = state.reactions.push(tile, &who, reaction);
                 let reactions = state.reactions;
@@ -285,9 +285,8 @@ impl Inner {
             }
             Action::Waiting(waiting) => drop(state.waiting.try_set(waiting)),
             Action::RemoveTile { peer, why } => {
-                if let Some(tile) = state.remote(peer) {
-                    let why = format!("{} {why}", tile.name.get_value());
-                    this.transfers.peer_gone(peer, &why);
+                if state.remote(peer).is_some() {
+                    this.transfers.peer_gone(peer, why);
                 }
                 this.peers.borrow_mut().remove(&peer);
                 this.counters.borrow_mut().remove(&peer);
@@ -296,7 +295,7 @@ impl Inner {
             Action::ClearPeers => {
                 for id in this.peers.borrow().keys() {
                     this.transfers
-                        .peer_gone(*id, "The connection to the server was lost.");
+                        .peer_gone(*id, crate::i18n::Text::new("file-failed-server-lost"));
                 }
                 this.peers.borrow_mut().clear();
                 this.counters.borrow_mut().clear();
