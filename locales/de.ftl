@@ -318,6 +318,9 @@ not-found-link = Zur Startseite
 ## Einstellungen
 settings-language = Sprache
 settings-shortcuts = Tastenkürzel
+settings-noise = Rauschunterdrückung
+settings-noise-hint = Filtert Hintergrundgeräusche (Tastatur, Lüfter, Verkehr) aus deinem Mikrofon, bevor es gesendet wird, in diesem Browser.
+settings-noise-unavailable = Dieser Browser kann keine Hintergrundgeräusche filtern.
 settings-mirror = Mein Video spiegeln
 settings-mirror-hint = Nur du siehst deine Kamera gespiegelt; die anderen sehen sie unverändert.
 shortcut-mic = Mikrofon stummschalten oder einschalten

@@ -321,6 +321,9 @@ not-found-link = Go to the start page
 ## Settings
 settings-language = Language
 settings-shortcuts = Keyboard shortcuts
+settings-noise = Noise suppression
+settings-noise-hint = Filters out background noise (keyboard, fan, traffic) from your microphone before it is sent, in this browser.
+settings-noise-unavailable = This browser cannot filter background noise.
 settings-mirror = Mirror my video
 settings-mirror-hint = Only you see your camera mirrored; the others see it as it is.
 shortcut-mic = Mute or unmute the microphone

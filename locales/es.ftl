@@ -316,6 +316,9 @@ not-found-link = Ir a la página de inicio
 ## Ajustes
 settings-language = Idioma
 settings-shortcuts = Atajos de teclado
+settings-noise = Supresión de ruido
+settings-noise-hint = Filtra el ruido de fondo (teclado, ventilador, tráfico) de tu micrófono antes de enviarlo, en este navegador.
+settings-noise-unavailable = Este navegador no puede filtrar el ruido de fondo.
 settings-mirror = Ver mi video en espejo
 settings-mirror-hint = Solo tú ves tu cámara en espejo; los demás la ven tal cual.
 shortcut-mic = Silenciar o activar el micrófono

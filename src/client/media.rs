@@ -143,7 +143,15 @@ pub fn first_track(stream: &MediaStream, kind: Kind) -> Option<MediaStreamTrack>
 /// What we should be sending now: the microphone, and the shared screen (with its sound) while
 /// sharing, else the camera.
 pub fn current_tracks(state: &CallState) -> LocalTracks {
-    let (audio, camera) = camera_tracks(state);
+    let (microphone, camera) = camera_tracks(state);
+    // The denoised microphone while noise suppression runs on it.
+    let denoised = state
+        .noise_suppression
+        .get_untracked()
+        .then(|| state.denoised.get_untracked().take())
+        .flatten()
+        .filter(|_| microphone.is_some());
+    let audio = denoised.or(microphone);
     let screen = state
         .sharing
         .get_untracked()

@@ -16,6 +16,7 @@ pub mod call;
 pub mod capabilities;
 pub mod clipboard;
 pub mod data_channel;
+pub mod denoise;
 pub mod devices;
 pub mod file_receive;
 pub mod file_send;

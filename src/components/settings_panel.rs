@@ -52,6 +52,18 @@ pub fn SettingsPanel(
             <label class="switch">
                 <input
                     type="checkbox"
+                    prop:checked=move || state.noise_suppression.get() && state.can_denoise.get()
+                    prop:disabled=move || !state.can_denoise.get()
+                    on:change=move |event| state.noise_suppression.set(event_target_checked(&event))
+                />
+                {i18n.tr("settings-noise")}
+            </label>
+            <p class="hint">
+                {move || i18n.t(if state.can_denoise.get() { "settings-noise-hint" } else { "settings-noise-unavailable" })}
+            </p>
+            <label class="switch">
+                <input
+                    type="checkbox"
                     prop:checked=move || state.mirror.get()
                     on:change=move |event| state.mirror.set(event_target_checked(&event))
                 />

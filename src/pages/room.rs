@@ -25,6 +25,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use web_sys::File;
 
+mod noise;
+
 /// Where the display name is remembered between visits.
 const NAME_KEY: &str = "confab.name";
 
@@ -33,6 +35,9 @@ const SHORTCUTS_KEY: &str = "confab.shortcuts";
 
 /// Where turning the mirrored self-view off is remembered.
 const MIRROR_KEY: &str = "confab.mirror";
+
+/// Where turning noise suppression off is remembered.
+const NOISE_KEY: &str = "confab.noise";
 
 /// `/room/:id`: a meeting, or a clear message when the link is broken.
 #[component]
@@ -96,7 +101,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
             if let Some(saved) = storage.get_item(NAME_KEY).ok().flatten() {
                 name.set(saved);
             }
-            for (switch, key) in [(state.shortcuts, SHORTCUTS_KEY), (state.mirror, MIRROR_KEY)] {
+            for (switch, key) in remembered_switches(state) {
                 if storage.get_item(key).ok().flatten().as_deref() == Some("off") {
                     switch.set(false);
                 }
@@ -118,7 +123,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     });
 
     // Remembers turning the shortcuts or the mirrored self-view off (or on again).
-    for (switch, key) in [(state.shortcuts, SHORTCUTS_KEY), (state.mirror, MIRROR_KEY)] {
+    for (switch, key) in remembered_switches(state) {
         Effect::new(move |first: Option<()>| {
             let on = switch.get();
             if first.is_some()
@@ -179,6 +184,8 @@ fn Meeting(room: RoomId) -> impl IntoView {
             }
         })
     };
+    // The microphone through noise suppression, while it is on.
+    let _denoiser = noise::suppress_noise(state, media_changed);
     let report = move |result: Result<(), media::MediaError>| match result {
         Ok(()) => media_changed(),
         Err(problem) => state.alert.set(Some(problem.text())),
@@ -415,6 +422,15 @@ fn Meeting(room: RoomId) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The switches kept across visits, and where each is kept ("off" when turned off).
+fn remembered_switches(state: CallState) -> [(RwSignal<bool>, &'static str); 3] {
+    [
+        (state.shortcuts, SHORTCUTS_KEY),
+        (state.mirror, MIRROR_KEY),
+        (state.noise_suppression, NOISE_KEY),
+    ]
 }
 
 /// What the meeting page shows below its header.

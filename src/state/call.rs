@@ -13,7 +13,7 @@ use crate::state::transfers::TransferState;
 use leptos::prelude::*;
 use leptos::reactive::send_wrapper_ext::SendOption;
 use std::collections::VecDeque;
-use web_sys::MediaStream;
+use web_sys::{MediaStream, MediaStreamTrack};
 
 /// A media stream, or none, as the page's state holds it (see [`slot`]).
 pub type StreamSlot = SendOption<MediaStream>;
@@ -177,6 +177,12 @@ pub struct CallState {
     /// Whether your own camera is shown mirrored, as in a mirror (to you only; never a shared
     /// screen).
     pub mirror: RwSignal<bool>,
+    /// Whether the microphone is sent through noise suppression (where it can run).
+    pub noise_suppression: RwSignal<bool>,
+    /// Whether this browser can run noise suppression.
+    pub can_denoise: RwSignal<bool>,
+    /// The denoised microphone, sent in place of the raw one while noise suppression runs.
+    pub denoised: RwSignal<SendOption<MediaStreamTrack>>,
     /// Whether this browser can share a screen (phones mostly cannot).
     pub can_share_screen: RwSignal<bool>,
     /// Whether the main pointer is a finger (no hovering, no dragging files).
@@ -225,6 +231,9 @@ impl CallState {
             mic_problem: RwSignal::new(None),
             shortcuts: RwSignal::new(true),
             mirror: RwSignal::new(true),
+            noise_suppression: RwSignal::new(true),
+            can_denoise: RwSignal::new(false),
+            denoised: RwSignal::new(slot(None)),
             can_share_screen: RwSignal::new(false),
             touch: RwSignal::new(false),
             hand: RwSignal::new(None),
