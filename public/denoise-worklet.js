@@ -5,11 +5,14 @@
 //   new AudioWorkletNode(context, 'confab-denoise', {
 //     numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1],
 //     channelCount: 1, channelCountMode: 'explicit',
-//     processorOptions: { wasm: bytes },   // an ArrayBuffer of confab_denoise.wasm
+//     processorOptions: { wasm },   // a WebAssembly.Module of confab_denoise.wasm, or its bytes
 //   });
-// The module arrives in processorOptions because a worklet's scope has no fetch. Its bytes (an
-// ArrayBuffer, copied by structured clone) work in every browser; a compiled WebAssembly.Module
-// is accepted too (Chromium clones it; bytes are the portable choice). The module has no imports.
+// The module arrives in processorOptions because a worklet's scope has no fetch. Both forms clone
+// into the worklet in Chromium 156 and Firefox 153 ESR (end2end/bench/denoise.mjs and
+// denoise-firefox.mjs check each). The page should compile once (WebAssembly.compileStreaming)
+// and pass the Module: the audio thread then only instantiates it, and a new node for another
+// microphone reuses it. Bytes (an ArrayBuffer, copied) are compiled here, asynchronously, while
+// the audio passes through. The module has no imports.
 //
 // Messages on node.port:
 //   to it:   { type: 'bypass', on: true|false }  listen to the microphone as it is, or denoised
