@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$PATH" # wasm-opt: Debian's binaryen is too old
+# The noise-suppression module for the audio worklet (its own crate and target): a public file.
+bash scripts/build-denoise.sh public/confab_denoise.wasm >/dev/null
 # The site first, so that the server build embeds it.
 cargo leptos build --release --precompress --frontend-only "$@"
 # cargo-leptos writes its .gz copies at a low level (the WASM's is 15 % larger than gzip -9's).

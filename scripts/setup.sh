@@ -33,6 +33,9 @@ command -v caddy >/dev/null || need_apt+=(caddy)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v systemd-analyze >/dev/null || need_apt+=(systemd)
 command -v ip >/dev/null || need_apt+=(iproute2)
+# The noise-suppression test speaks (espeak-ng) over a fan's noise (sox) into a browser.
+command -v espeak-ng >/dev/null || need_apt+=(espeak-ng)
+command -v sox >/dev/null || need_apt+=(sox)
 # The test browsers draw reactions with an emoji font, as a person's browser would.
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need_apt+=(fonts-noto-color-emoji)
 if ((${#need_apt[@]})); then

@@ -67,12 +67,13 @@ impl Denoiser {
         node_options.set_channel_count(1);
         node_options.set_channel_count_mode(web_sys::ChannelCountMode::Explicit);
         node_options.set_processor_options(Some(&processor_options));
-        let node =
-            AudioWorkletNode::new_with_options(&context, "confab-denoise", &node_options)?;
+        let node = AudioWorkletNode::new_with_options(&context, "confab-denoise", &node_options)?;
         let mut on_failed = on_failed;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            let kind = Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string());
+            let kind = Reflect::get(&data, &"type".into())
+                .ok()
+                .and_then(|t| t.as_string());
             if kind.as_deref() == Some("error") {
                 let reason = Reflect::get(&data, &"reason".into())
                     .ok()

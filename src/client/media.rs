@@ -102,7 +102,7 @@ pub async fn open_camera_and_microphone(state: &CallState) -> Result<MediaStream
     attempts.dedup();
     let mut first_error = None;
     for (audio, video) in &attempts {
-        match request(audio, video).await {
+        match request(state, audio, video).await {
             Ok(stream) => return Ok(stream),
             Err(error) => {
                 first_error.get_or_insert(error);
@@ -112,10 +112,26 @@ pub async fn open_camera_and_microphone(state: &CallState) -> Result<MediaStream
     Err(first_error.unwrap_or(MediaError::NotFound))
 }
 
-async fn request(audio: &Want, video: &Want) -> Result<MediaStream, MediaError> {
+async fn request(state: &CallState, audio: &Want, video: &Want) -> Result<MediaStream, MediaError> {
     let devices = media_devices().ok_or(MediaError::Insecure)?;
     let constraints = MediaStreamConstraints::new();
-    constraints.set_audio(&audio.constraint());
+    let mut audio = audio.constraint();
+    // With RNNoise on, the browser's own suppression only makes it worse: it takes a few dB off
+    // steady noise and leaves RNNoise a signal it cleans less (about 10 dB more noise left in
+    // the same run). Echo cancellation stays.
+    if audio.is_truthy()
+        && state.noise_suppression.get_untracked()
+        && state.can_denoise.get_untracked()
+    {
+        let object = if audio.is_object() {
+            audio.clone()
+        } else {
+            js_sys::Object::new().into()
+        };
+        let _ = js_sys::Reflect::set(&object, &"noiseSuppression".into(), &JsValue::FALSE);
+        audio = object;
+    }
+    constraints.set_audio(&audio);
     constraints.set_video(&video.constraint());
     let promise = devices
         .get_user_media_with_constraints(&constraints)
@@ -224,6 +240,9 @@ pub fn adopt_initial_stream(state: &CallState, stream: MediaStream) {
 /// instant; with no microphone yet, unmuting asks for one.
 pub async fn set_microphone(state: &CallState, on: bool) -> Result<(), MediaError> {
     let (audio, _) = camera_tracks(state);
+    if let Some(denoised) = state.denoised.get_untracked().take() {
+        denoised.set_enabled(on);
+    }
     match &audio {
         Some(track) => track.set_enabled(on),
         None if on => open_microphone(state).await?,
@@ -236,7 +255,7 @@ pub async fn set_microphone(state: &CallState, on: bool) -> Result<(), MediaErro
 /// Opens the chosen microphone in place of the current one (keeping mute as it was).
 async fn open_microphone(state: &CallState) -> Result<(), MediaError> {
     let want = chosen(state.microphone_choice.get_untracked());
-    let stream = request(&want, &Want::Nothing).await?;
+    let stream = request(state, &want, &Want::Nothing).await?;
     let track = first_track(&stream, Kind::Audio).ok_or(MediaError::NotFound)?;
     let (old, video) = camera_tracks(state);
     if let Some(old) = old {
@@ -278,7 +297,7 @@ pub fn turn_camera_off(state: &CallState) {
 /// Turns the camera on.
 pub async fn turn_camera_on(state: &CallState) -> Result<(), MediaError> {
     let want = chosen(state.camera_choice.get_untracked());
-    let stream = request(&Want::Nothing, &want).await?;
+    let stream = request(state, &Want::Nothing, &want).await?;
     let track = first_track(&stream, Kind::Video).ok_or(MediaError::NotFound)?;
     let (audio, old) = camera_tracks(state);
     if let Some(old) = old {

@@ -40,6 +40,8 @@ pub fn suppress_noise(
             match Denoiser::start(&microphone, failed).await {
                 // Still wanted for this microphone: send it.
                 Ok(started) if serving.try_get_value().flatten().as_deref() == Some(&id) => {
+                    // Muted stays muted.
+                    started.track().set_enabled(microphone.enabled());
                     state.denoised.set(slot(Some(started.track().clone())));
                     denoiser.set_value(slot(Some(started)));
                     media_changed();
@@ -57,6 +59,7 @@ pub fn suppress_noise(
             denoiser.with_value(|d| d.as_ref().map(Denoiser::resume));
         }
     });
-    state.can_denoise.set(denoise::supported());
+    // Effects run only in the browser, which is where this can be asked.
+    Effect::new(move |_| state.can_denoise.set(denoise::supported()));
     denoiser
 }
