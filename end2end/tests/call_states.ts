@@ -172,15 +172,17 @@ export async function tourCallScreen(
   visit: (stop: Stop) => Promise<void>,
 ): Promise<void> {
   type Observer = { page: Page; screen: Screen; other: string };
-  const bob: Observer = { page: await person({ browser: on(browser, phone) }), screen: phone, other: 'Ada' };
-  const ada: Observer = { page: await person({ browser: on(browser, desktop) }), screen: desktop, other: 'Bob' };
+  // Six browsers on a small machine: none runs noise suppression (the tour is about the screen).
+  const quiet = { noiseSuppression: false };
+  const bob: Observer = { page: await person({ ...quiet, browser: on(browser, phone) }), screen: phone, other: 'Ada' };
+  const ada: Observer = { page: await person({ ...quiet, browser: on(browser, desktop) }), screen: desktop, other: 'Bob' };
   const observers = [bob, ada];
   const link = await startMeeting(bob.page);
   /** Everyone in the call. */
   const inCall: Page[] = [];
   /** `name` joins, on `page` or in a new browser profile. */
   const arrive = async (name: string, page?: Page) => {
-    page ??= await person();
+    page ??= await person(quiet);
     await join(page, link, name);
     inCall.push(page);
   };

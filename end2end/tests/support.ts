@@ -91,6 +91,11 @@ export type PersonOptions = {
   tolerate?: RegExp;
   /** The browser's language (its Accept-Language), e.g. `de-DE`; English when not given. */
   locale?: string;
+  /**
+   * `false`: noise suppression starts off, as if turned off in Settings on an earlier visit (for
+   * tests of something else that run many browsers at once: it saves each page an audio thread).
+   */
+  noiseSuppression?: boolean;
 };
 
 /**
@@ -109,6 +114,9 @@ export const test = base.extend<{ person: (options?: PersonOptions) => Promise<P
       });
       contexts.push(context);
       await context.addInitScript(recordPeerConnections);
+      if (options.noiseSuppression === false) {
+        await context.addInitScript(() => localStorage.setItem('confab.noise', 'off'));
+      }
       const page = await context.newPage();
       page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
       page.on('console', (message) => {
