@@ -108,9 +108,16 @@ impl Denoiser {
         &self.track
     }
 
-    /// Lets the audio run, if the browser held it until the page was used (call on a click).
+    /// Lets the audio run, if the browser held it until the page was used (call on a click),
+    /// or after [`Denoiser::pause`].
     pub fn resume(&self) {
         let _ = self.context.resume();
+    }
+
+    /// Stops the audio thread while there is nothing to send (the microphone is muted): its
+    /// track then carries silence, as a muted one does.
+    pub fn pause(&self) {
+        let _ = self.context.suspend();
     }
 }
 

@@ -53,11 +53,21 @@ pub fn suppress_noise(
             }
         });
     });
-    // Audio is held until the page is used; Join is a click.
+    // Audio is held until the page is used (Join is a click); and while the microphone is
+    // muted the denoiser rests (a quiet participant's page spends nothing on it).
     Effect::new(move |_| {
-        if state.phase.get() == crate::state::call::Phase::Joining {
-            denoiser.with_value(|d| d.as_ref().map(Denoiser::resume));
-        }
+        let joining = state.phase.get() == crate::state::call::Phase::Joining;
+        let speaking = state.mic_on.get();
+        state.denoised.track();
+        denoiser.with_value(|d| {
+            d.as_ref().map(|d| {
+                if speaking || joining {
+                    d.resume()
+                } else {
+                    d.pause()
+                }
+            })
+        });
     });
     // Effects run only in the browser, which is where this can be asked.
     Effect::new(move |_| state.can_denoise.set(denoise::supported()));
