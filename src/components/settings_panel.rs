@@ -1,6 +1,6 @@
-//! Preferences: the page's language; whether your own video is mirrored; the single-key
-//! shortcuts, listed, and a switch to turn them off (for people whose speech input or keyboard
-//! would trigger them by accident).
+//! Preferences: the page's language; noise suppression; whether your own video is mirrored;
+//! the single-key shortcuts, listed, and a switch to turn them off (for people whose speech input
+//! or keyboard would trigger them by accident).
 
 use crate::components::gestures::HAND_SHORTCUT;
 use crate::components::media_controls::{CAMERA_SHORTCUT, MIC_SHORTCUT};
@@ -8,7 +8,7 @@ use crate::i18n::{Locale, use_i18n};
 use crate::state::call::CallState;
 use leptos::prelude::*;
 
-/// The shortcut switch and list.
+/// Language, noise suppression, mirrored video, and the shortcuts' switch and list.
 #[component]
 pub fn SettingsPanel(
     /// The meeting page's state.
@@ -44,14 +44,6 @@ pub fn SettingsPanel(
             <label class="switch">
                 <input
                     type="checkbox"
-                    prop:checked=move || state.shortcuts.get()
-                    on:change=move |event| state.shortcuts.set(event_target_checked(&event))
-                />
-                {i18n.tr("settings-shortcuts")}
-            </label>
-            <label class="switch">
-                <input
-                    type="checkbox"
                     prop:checked=move || state.noise_suppression.get() && state.can_denoise.get()
                     prop:disabled=move || !state.can_denoise.get()
                     on:change=move |event| state.noise_suppression.set(event_target_checked(&event))
@@ -70,6 +62,14 @@ pub fn SettingsPanel(
                 {i18n.tr("settings-mirror")}
             </label>
             <p class="hint">{i18n.tr("settings-mirror-hint")}</p>
+            <label class="switch">
+                <input
+                    type="checkbox"
+                    prop:checked=move || state.shortcuts.get()
+                    on:change=move |event| state.shortcuts.set(event_target_checked(&event))
+                />
+                {i18n.tr("settings-shortcuts")}
+            </label>
             <dl class="shortcuts" aria-label=i18n.tr("settings-shortcuts")>
                 <dt><kbd>{MIC_SHORTCUT}</kbd></dt>
                 <dd>{i18n.tr("shortcut-mic")}</dd>
