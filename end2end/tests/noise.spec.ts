@@ -8,7 +8,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromiumArgs } from '../chromium.mjs';
-import { expect, join, startMeeting, test, expectVideoPlaying, type PersonOptions } from './support';
+import {
+  expect,
+  expectVideoPlaying,
+  join,
+  receivedAudioEnergy,
+  startMeeting,
+  test,
+  type PersonOptions,
+} from './support';
 import type { Page } from '@playwright/test';
 
 let sounds = '';
@@ -30,24 +38,6 @@ function browserHearing(file: string): Promise<Browser> {
       `--use-file-for-fake-audio-capture=${path.join(sounds, file)}`,
     ],
   });
-}
-
-/** Audio energy the page decoded over `seconds`, from everyone. */
-async function energyOver(page: Page, seconds: number): Promise<number> {
-  const total = () =>
-    page.evaluate(async () => {
-      let sum = 0;
-      for (const pc of (window as any).__confabPeerConnections as RTCPeerConnection[]) {
-        if (pc.connectionState === 'closed') continue;
-        (await pc.getStats()).forEach((r: any) => {
-          if (r.type === 'inbound-rtp' && r.kind === 'audio') sum += r.totalAudioEnergy ?? 0;
-        });
-      }
-      return sum;
-    });
-  const before = await total();
-  await page.waitForTimeout(seconds * 1000);
-  return (await total()) - before;
 }
 
 /** Ada (hearing `file`) and Bob in a call, Bob receiving Ada's video and sound. */
@@ -83,9 +73,9 @@ test('a fan heard through noise suppression is at least 15 dB quieter at the oth
     const { ada, bob } = await callFrom(person, browser);
     // The microphone is on by default, and suppression with it.
     await bob.waitForTimeout(1500);
-    const on = await energyOver(bob, 4);
+    const on = await receivedAudioEnergy(bob, 4000);
     await turnSuppressionOff(ada);
-    const off = await energyOver(bob, 4);
+    const off = await receivedAudioEnergy(bob, 4000);
     console.log(`fan: ${db(off / Math.max(on, 1e-12)).toFixed(1)} dB quieter with noise suppression`);
     expect(off, 'the fan is heard without suppression').toBeGreaterThan(1e-5);
     expect(db(off / Math.max(on, 1e-12)), `fan: ${on} with, ${off} without`).toBeGreaterThanOrEqual(15);
@@ -101,9 +91,9 @@ test('speech over a fan passes noise suppression: at most 3 dB lost', async ({ p
     const { ada, bob } = await callFrom(person, browser);
     await bob.waitForTimeout(1500);
     // A whole turn of the 10-second recording each time, so both hear the same words.
-    const on = await energyOver(bob, 10);
+    const on = await receivedAudioEnergy(bob, 10_000);
     await turnSuppressionOff(ada);
-    const off = await energyOver(bob, 10);
+    const off = await receivedAudioEnergy(bob, 10_000);
     console.log(`speech over a fan: ${db(off / on).toFixed(1)} dB lost to noise suppression`);
     expect(on, 'speech is heard with suppression on').toBeGreaterThan(1e-4);
     expect(db(off / on), `speech: ${on} with, ${off} without`).toBeLessThanOrEqual(3);

@@ -255,8 +255,8 @@ export async function expectFramesRising(page: Page, count: number): Promise<voi
     .toBe(true);
 }
 
-/** Audio energy the page received over about a second, from every peer (WebRTC totalAudioEnergy). */
-export async function receivedAudioEnergy(page: Page): Promise<number> {
+/** Audio energy the page received over `ms` (about a second unless told), from every peer (WebRTC totalAudioEnergy). */
+export async function receivedAudioEnergy(page: Page, ms = 1200): Promise<number> {
   const energy = () =>
     page.evaluate(async () => {
       let total = 0;
@@ -269,7 +269,7 @@ export async function receivedAudioEnergy(page: Page): Promise<number> {
       return total;
     });
   const before = await energy();
-  await page.waitForTimeout(1200);
+  await page.waitForTimeout(ms);
   return (await energy()) - before;
 }
 
