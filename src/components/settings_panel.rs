@@ -41,35 +41,13 @@ pub fn SettingsPanel(
                         })}
                 </select>
             </span>
-            <label class="switch">
-                <input
-                    type="checkbox"
-                    prop:checked=move || state.noise_suppression.get() && state.can_denoise.get()
-                    prop:disabled=move || !state.can_denoise.get()
-                    on:change=move |event| state.noise_suppression.set(event_target_checked(&event))
-                />
-                {i18n.tr("settings-noise")}
-            </label>
+            <Switch on=state.noise_suppression label="settings-noise" available=state.can_denoise.into() />
             <p class="hint">
                 {move || i18n.t(if state.can_denoise.get() { "settings-noise-hint" } else { "settings-noise-unavailable" })}
             </p>
-            <label class="switch">
-                <input
-                    type="checkbox"
-                    prop:checked=move || state.mirror.get()
-                    on:change=move |event| state.mirror.set(event_target_checked(&event))
-                />
-                {i18n.tr("settings-mirror")}
-            </label>
+            <Switch on=state.mirror label="settings-mirror" />
             <p class="hint">{i18n.tr("settings-mirror-hint")}</p>
-            <label class="switch">
-                <input
-                    type="checkbox"
-                    prop:checked=move || state.shortcuts.get()
-                    on:change=move |event| state.shortcuts.set(event_target_checked(&event))
-                />
-                {i18n.tr("settings-shortcuts")}
-            </label>
+            <Switch on=state.shortcuts label="settings-shortcuts" />
             <dl class="shortcuts" aria-label=i18n.tr("settings-shortcuts")>
                 <dt><kbd>{MIC_SHORTCUT}</kbd></dt>
                 <dd>{i18n.tr("shortcut-mic")}</dd>
@@ -84,5 +62,28 @@ pub fn SettingsPanel(
                 {i18n.tr("settings-shortcuts-hint")}
             </p>
         </div>
+    }
+}
+
+/// A remembered on/off preference: a checkbox named by the message `label`, greyed out (and shown
+/// off) while the browser cannot do it.
+#[component]
+fn Switch(
+    on: RwSignal<bool>,
+    label: &'static str,
+    #[prop(optional)] available: Option<Signal<bool>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let available = move || available.is_none_or(|a| a.get());
+    view! {
+        <label class="switch">
+            <input
+                type="checkbox"
+                prop:checked=move || on.get() && available()
+                prop:disabled=move || !available()
+                on:change=move |event| on.set(event_target_checked(&event))
+            />
+            {i18n.tr(label)}
+        </label>
     }
 }
