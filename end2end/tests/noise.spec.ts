@@ -67,37 +67,40 @@ async function turnSuppressionOff(ada: Page): Promise<void> {
 
 const db = (ratio: number) => 10 * Math.log10(ratio);
 
-test('a fan heard through noise suppression is at least 15 dB quieter at the other end', async ({ person }) => {
-  const browser = await browserHearing('noise.wav');
+/**
+ * Ada's microphone plays `file`; Bob hears her for `ms` with noise suppression on (the default),
+ * then for `ms` after she turns it off. Returns the audio energy Bob received each time.
+ */
+async function heardOnThenOff(
+  person: (options?: PersonOptions) => Promise<Page>,
+  file: string,
+  ms: number,
+): Promise<{ on: number; off: number }> {
+  const browser = await browserHearing(file);
   try {
     const { ada, bob } = await callFrom(person, browser);
-    // The microphone is on by default, and suppression with it.
     await bob.waitForTimeout(1500);
-    const on = await receivedAudioEnergy(bob, 4000);
+    const on = await receivedAudioEnergy(bob, ms);
     await turnSuppressionOff(ada);
-    const off = await receivedAudioEnergy(bob, 4000);
-    console.log(`fan: ${db(off / Math.max(on, 1e-12)).toFixed(1)} dB quieter with noise suppression`);
-    expect(off, 'the fan is heard without suppression').toBeGreaterThan(1e-5);
-    expect(db(off / Math.max(on, 1e-12)), `fan: ${on} with, ${off} without`).toBeGreaterThanOrEqual(15);
+    const off = await receivedAudioEnergy(bob, ms);
+    return { on, off };
   } finally {
     await browser.close();
   }
+}
+
+test('a fan heard through noise suppression is at least 15 dB quieter at the other end', async ({ person }) => {
+  const { on, off } = await heardOnThenOff(person, 'noise.wav', 4000);
+  console.log(`fan: ${db(off / Math.max(on, 1e-12)).toFixed(1)} dB quieter with noise suppression`);
+  expect(off, 'the fan is heard without suppression').toBeGreaterThan(1e-5);
+  expect(db(off / Math.max(on, 1e-12)), `fan: ${on} with, ${off} without`).toBeGreaterThanOrEqual(15);
 });
 
 test('speech over a fan passes noise suppression: at most 3 dB lost', async ({ person }) => {
   test.setTimeout(120_000);
-  const browser = await browserHearing('speech-noise.wav');
-  try {
-    const { ada, bob } = await callFrom(person, browser);
-    await bob.waitForTimeout(1500);
-    // A whole turn of the 10-second recording each time, so both hear the same words.
-    const on = await receivedAudioEnergy(bob, 10_000);
-    await turnSuppressionOff(ada);
-    const off = await receivedAudioEnergy(bob, 10_000);
-    console.log(`speech over a fan: ${db(off / on).toFixed(1)} dB lost to noise suppression`);
-    expect(on, 'speech is heard with suppression on').toBeGreaterThan(1e-4);
-    expect(db(off / on), `speech: ${on} with, ${off} without`).toBeLessThanOrEqual(3);
-  } finally {
-    await browser.close();
-  }
+  // A whole turn of the 10-second recording each time, so both hear the same words.
+  const { on, off } = await heardOnThenOff(person, 'speech-noise.wav', 10_000);
+  console.log(`speech over a fan: ${db(off / on).toFixed(1)} dB lost to noise suppression`);
+  expect(on, 'speech is heard with suppression on').toBeGreaterThan(1e-4);
+  expect(db(off / on), `speech: ${on} with, ${off} without`).toBeLessThanOrEqual(3);
 });
