@@ -184,6 +184,7 @@ file-failed-checksum-unreadable = Die mitgeschickte Prüfsumme war nicht lesbar.
 file-failed-closed-receiving = Die Verbindung wurde getrennt, bevor die ganze Datei angekommen war.
 file-failed-closed-sending = Die Verbindung wurde getrennt, bevor die ganze Datei gesendet war.
 file-failed-store = Der Browser konnte die Datei nicht speichern (ist der Speicher voll?).
+file-failed-hash = Dieser Browser konnte die Datei nicht prüfen.
 file-failed-ended-twice = Die Datei endete zweimal.
 file-failed-not-stored = Die empfangene Datei konnte nicht gespeichert werden.
 file-failed-unreadable = Die Datei konnte nicht gelesen werden.

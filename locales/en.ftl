@@ -182,6 +182,7 @@ file-failed-checksum-unreadable = The sender's checksum was unreadable.
 file-failed-closed-receiving = The connection closed before the whole file arrived.
 file-failed-closed-sending = The connection closed before the whole file was sent.
 file-failed-store = The browser could not store the file (is the disk full?).
+file-failed-hash = This browser could not check the file.
 file-failed-ended-twice = The file ended twice.
 file-failed-not-stored = The received file could not be stored.
 file-failed-unreadable = The file could not be read.

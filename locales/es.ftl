@@ -182,6 +182,7 @@ file-failed-checksum-unreadable = No se pudo leer la suma de comprobación envia
 file-failed-closed-receiving = La conexión se cerró antes de que llegara el archivo completo.
 file-failed-closed-sending = La conexión se cerró antes de que se enviara el archivo completo.
 file-failed-store = El navegador no pudo guardar el archivo (¿está lleno el disco?).
+file-failed-hash = Este navegador no pudo comprobar el archivo.
 file-failed-ended-twice = El archivo terminó dos veces.
 file-failed-not-stored = No se pudo guardar el archivo recibido.
 file-failed-unreadable = No se pudo leer el archivo.

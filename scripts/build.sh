@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$PATH" # wasm-opt: Debian's binaryen is too old
-# The noise-suppression module for the audio worklet (its own crate and target): a public file.
-bash scripts/build-denoise.sh public/confab_denoise.wasm >/dev/null
+# The modules the page runs off its main thread (their own crates and target): public files.
+bash scripts/build-module.sh confab-denoise public/confab_denoise.wasm >/dev/null
+bash scripts/build-module.sh confab-hash public/confab_hash.wasm >/dev/null
 # The site first, so that the server build embeds it.
 cargo leptos build --release --precompress --frontend-only "$@"
 # cargo-leptos writes its .gz copies at a low level (the WASM's is 15 % larger than gzip -9's).

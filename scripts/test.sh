@@ -18,12 +18,14 @@ step "lints (server and browser)"
 cargo clippy --features ssr --all-targets -- -D warnings
 cargo clippy -p confab-load --all-targets -- -D warnings
 cargo clippy -p confab-denoise --all-targets -- -D warnings
+cargo clippy -p confab-hash --all-targets -- -D warnings
 cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and socket tests"
 cargo leptos test 2>&1 | tee -a "$results"
 cargo test -p confab-load 2>&1 | tee -a "$results"
 cargo test -p confab-denoise 2>&1 | tee -a "$results"
+cargo test -p confab-hash 2>&1 | tee -a "$results"
 
 step "release build and Debian package"
 bash scripts/build.sh

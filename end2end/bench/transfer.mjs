@@ -14,6 +14,11 @@
 // ceiling's receiver keeps the bytes in a Blob as Confab does), --verbose (each transfer's
 // phases and the sender's buffer level), --profile (where each page's main thread spends time).
 //
+// On a network with a round-trip time (--rtt MS): the receiver's browser runs in a network
+// namespace behind a link that delays every packet by half of it each way (delay.mjs), so the
+// call's data crosses that link; with --channels N the ceiling spreads its chunks over N bare
+// channels (on the same connection) to show whether parallel channels beat the round trip.
+//
 // Each round runs both, alternating which goes first, after one uncounted Confab transfer that
 // warms the call up and gives the receiver's memory before any raw bytes touch its page.
 import { chromium } from '@playwright/test';
@@ -24,6 +29,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromiumArgs } from '../chromium.mjs';
 import { binary, chromiumPath, flag, log, option, root, serverUp } from './common.mjs';
+import { createDelayedHost } from './delay.mjs';
 
 const MB = 1024 * 1024;
 const sizeMb = Number(option('mb', '256'));
@@ -35,6 +41,8 @@ const cameraOff = flag('camera-off');
 const verbose = flag('verbose');
 const chunk = Number(option('chunk-kib', '64')) * 1024;
 const port = Number(option('port', '3460'));
+const rtt = Number(option('rtt', '0'));
+const channels = Number(option('channels', '1'));
 
 /** Resident memory of a process and all its descendants that match `filter`, in bytes. */
 function rss(pid, filter = () => true) {
@@ -127,16 +135,19 @@ const recordPeerConnections = () => {
  */
 async function rawPair(sender, receiver) {
   const open = (page, isReceiver) =>
-    page.evaluate(async (isReceiver) => {
+    page.evaluate(async ({ isReceiver, count }) => {
       const pc = window.__benchConnections.find((c) => c.connectionState === 'connected');
-      const channel = pc.createDataChannel('bench', { negotiated: true, id: 1000 });
-      channel.binaryType = 'arraybuffer';
-      window.__raw = { pc, channel, received: 0, expected: 0, done: null };
+      const all = Array.from({ length: count }, (_, i) =>
+        pc.createDataChannel(`bench${i}`, { negotiated: true, id: 1000 + i }),
+      );
+      for (const channel of all) channel.binaryType = 'arraybuffer';
+      const [channel] = all;
+      window.__raw = { pc, channel, all, received: 0, expected: 0, done: null };
       if (isReceiver) {
         let parts = [];
         let loose = 0;
         let blob = null;
-        channel.onmessage = ({ data }) => {
+        const onmessage = ({ data }) => {
           const raw = window.__raw;
           if (raw.fold) {
             parts.push(data);
@@ -150,11 +161,23 @@ async function rawPair(sender, receiver) {
           raw.received += data.byteLength;
           if (raw.received >= raw.expected && raw.done) raw.done(performance.timeOrigin + performance.now());
         };
+        for (const c of all) c.onmessage = onmessage;
       }
-      if (channel.readyState !== 'open') await new Promise((r) => channel.addEventListener('open', r));
-    }, isReceiver);
+      for (const c of all) if (c.readyState !== 'open') await new Promise((r) => c.addEventListener('open', r));
+    }, { isReceiver, count: channels });
   await Promise.all([open(sender, false), open(receiver, true)]);
   if (flag('raw-fold')) await receiver.evaluate(() => (window.__raw.fold = true));
+}
+
+/** The round trip of the call's path, as the receiving browser measures it (ICE), in ms. */
+async function pathRtt(page) {
+  return page.evaluate(async () => {
+    const pc = window.__benchConnections.find((c) => c.connectionState === 'connected');
+    const stats = [...(await pc.getStats()).values()];
+    const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+    const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+    return (pair?.currentRoundTripTime ?? NaN) * 1000;
+  });
 }
 
 /** Puts the file into the sender page's memory for the raw loop. */
@@ -203,13 +226,18 @@ async function rawRun(sender, receiver, chunk) {
       }
       return start;
     }
+    // Chunks go round the channels; each has its share of the buffer.
+    const all = window.__raw.all;
+    for (const c of all) c.bufferedAmountLowThreshold = (2 * 1024 * 1024) / all.length;
     let at = 0;
+    let turn = 0;
     while (at < bytes.length) {
-      if (channel.bufferedAmount > high) {
-        await new Promise((r) => channel.addEventListener('bufferedamountlow', r, { once: true }));
+      const next = all[turn++ % all.length];
+      if (next.bufferedAmount > high / all.length) {
+        await new Promise((r) => next.addEventListener('bufferedamountlow', r, { once: true }));
       }
       const end = Math.min(at + chunk, bytes.length);
-      channel.send(bytes.subarray(at, end));
+      next.send(bytes.subarray(at, end));
       at = end;
     }
     return start;
@@ -285,21 +313,24 @@ async function main() {
   fs.closeSync(fd);
   const bytes = sizeMb * MB;
 
-  const server = spawn(binary, ['--host', '127.0.0.1', '--port', String(port), '--data-dir', path.join(tmp, 'data')], {
+  // With a round trip, the receiver is across the delayed link and the server listens on it.
+  const far = rtt > 0 ? await createDelayedHost(rtt) : null;
+  const host = far ? far.hostIp : '127.0.0.1';
+  const server = spawn(binary, ['--host', host, '--port', String(port), '--data-dir', path.join(tmp, 'data')], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, RUST_LOG: 'warn' },
   });
-  const url = `https://127.0.0.1:${port}`;
-  const launch = () =>
+  const url = `https://${host}:${port}`;
+  const launch = (executablePath) =>
     chromium.launchServer({
-      executablePath: chromiumPath,
+      executablePath,
       args: [...chromiumArgs, '--use-fake-ui-for-media-stream'],
     });
   const servers = [];
   try {
     await serverUp(url);
-    servers.push(await launch(), await launch());
+    servers.push(await launch(chromiumPath), await launch(far ? far.chromium : chromiumPath));
     const [senderBrowser, receiverBrowser] = await Promise.all(servers.map((s) => chromium.connect(s.wsEndpoint())));
     const context = async (b) => {
       const c = await b.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
@@ -330,6 +361,7 @@ async function main() {
     const peak = warmup.peak;
     log(`warm-up: Confab transfer ${(bytes / MB / warmup.seconds).toFixed(1)} MiB/s (not counted)`);
     await rawPair(sender, receiver);
+    const roundTrip = await pathRtt(receiver);
     await loadRawBytes(sender, file);
     const confab = [];
     const raw = [];
@@ -380,6 +412,8 @@ async function main() {
       ceiling_mib_per_s: median(raw),
       confab_mib_per_s: median(confab),
       ratio: median(confab) / median(raw),
+      rtt_ms: roundTrip,
+      ceiling_channels: channels,
       raw_runs: raw,
       confab_runs: confab,
       receiver_renderer_rss_before_mib: baseline.renderer / MB,
@@ -393,9 +427,11 @@ async function main() {
       console.log(JSON.stringify(result, null, 2));
     } else {
       const f = (x) => x.toFixed(1).padStart(8);
-      console.log(`\nFile transfer, ${sizeMb} MiB random file, two headless Chromium peers on loopback (${result.machine})`);
+      const path = rtt > 0 ? `a link with ${rtt} ms round trip (ICE measured ${roundTrip.toFixed(1)} ms)` : 'loopback';
+      console.log(`\nFile transfer, ${sizeMb} MiB random file, two headless Chromium peers on ${path} (${result.machine})`);
       console.log(`median of ${rounds} rounds               MiB/s`);
-      console.log(`  ceiling: bare RTCDataChannel    ${f(result.ceiling_mib_per_s)}   runs: ${raw.map((x) => x.toFixed(1)).join(', ')}`);
+      const ceiling = channels > 1 ? `${channels} bare RTCDataChannels` : 'bare RTCDataChannel   ';
+      console.log(`  ceiling: ${ceiling} ${f(result.ceiling_mib_per_s)}   runs: ${raw.map((x) => x.toFixed(1)).join(', ')}`);
       console.log(`  Confab: Accept to Verified      ${f(result.confab_mib_per_s)}   runs: ${confab.map((x) => x.toFixed(1)).join(', ')}`);
       console.log(`  ratio                           ${(result.ratio * 100).toFixed(1).padStart(7)}%`);
       console.log(`receiver memory, in the call before the first transfer -> peak during it (MiB):`);
@@ -406,6 +442,7 @@ async function main() {
   } finally {
     for (const s of servers) await s.close().catch(() => {});
     server.kill('SIGTERM');
+    far?.remove();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

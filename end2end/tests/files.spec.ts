@@ -76,6 +76,48 @@ test('a 10 MB random file arrives intact: same SHA-256, verified on both sides',
   expect(sha256(saved.bytes)).toBe(sha256(bytes));
 });
 
+/** The paths of the workers `page` starts from now on. */
+function workersOf(page: Page): string[] {
+  const paths: string[] = [];
+  page.on('worker', (worker) => paths.push(new URL(worker.url()).pathname));
+  return paths;
+}
+
+test('both sides hash the file in a worker, off the page\'s main thread', async ({ person }) => {
+  const { pages } = await meeting(person, 'Ann', 'Bob');
+  const [ann, bob] = pages;
+  await allTogether(pages);
+  const [annWorkers, bobWorkers] = [workersOf(ann), workersOf(bob)];
+  await sendFiles(ann, [{ name: 'data.bin', mimeType: 'application/octet-stream', buffer: randomBytes(3_000_000) }]);
+  await transfer(bob, 'data.bin from Ann').getByRole('button', { name: 'Accept' }).click();
+  await expect(transfer(bob, 'data.bin from Ann')).toContainText('Verified');
+  await expect(transfer(ann, 'data.bin to Bob')).toContainText('Verified: delivered intact');
+  expect(annWorkers).toEqual(['/hash-worker.js']);
+  expect(bobWorkers).toEqual(['/hash-worker.js']);
+});
+
+test('a page that cannot load the hashing module hashes in the page, and both ends still agree', async ({ person }) => {
+  // Bob's page reports the missing module's 404 (and nothing else may go wrong).
+  const { pages } = await meeting((options) => person({ ...options, tolerate: /status of 404/ }), 'Ann', 'Bob');
+  const [ann, bob] = pages;
+  await allTogether(pages);
+  // Bob's module is missing (an old cache, a proxy that blocks it): his page hashes itself.
+  await bob.route('**/confab_hash.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  const [annWorkers, bobWorkers] = [workersOf(ann), workersOf(bob)];
+  const bytes = randomBytes(3_000_000);
+  await sendFiles(ann, [{ name: 'data.bin', mimeType: 'application/octet-stream', buffer: bytes }]);
+  await transfer(bob, 'data.bin from Ann').getByRole('button', { name: 'Accept' }).click();
+  await expect(transfer(bob, 'data.bin from Ann')).toContainText('Verified');
+  await expect(transfer(ann, 'data.bin to Bob')).toContainText('Verified: delivered intact');
+  expect(annWorkers).toEqual(['/hash-worker.js']);
+  expect(bobWorkers).toEqual([]);
+  // And the other way round: Bob's page-made digest is what Ann's worker checks against.
+  await sendFiles(bob, [{ name: 'back.bin', mimeType: 'application/octet-stream', buffer: bytes }]);
+  await transfer(ann, 'back.bin from Bob').getByRole('button', { name: 'Accept' }).click();
+  await expect(transfer(ann, 'back.bin from Bob')).toContainText('Verified');
+  expect(bobWorkers).toEqual([]);
+});
+
 test('a byte changed on the way is caught: failed on both sides, nothing to save', async ({ person }) => {
   const { pages } = await meeting(person, 'Ann', 'Bob');
   const [ann, bob] = pages;

@@ -43,7 +43,7 @@ pub fn file_chunks(data: &[u8]) {
     while let [len, tail @ ..] = rest {
         let len = usize::from(*len).min(tail.len());
         let (chunk, after) = tail.split_at(len);
-        match received.take(chunk) {
+        match received.take(chunk.len()) {
             Ok(()) => kept.extend_from_slice(chunk),
             Err(TooManyBytes) => {
                 assert!(kept.len() as u64 + chunk.len() as u64 > size);
@@ -57,16 +57,17 @@ pub fn file_chunks(data: &[u8]) {
         assert!(received.received() <= size, "more than announced taken");
         rest = after;
     }
+    let digest = confab::protocol::data::hex(&Sha256::digest(&kept));
     let right = FileEnd {
-        sha256: confab::protocol::data::hex(&Sha256::digest(&kept)),
+        sha256: digest.clone(),
     };
-    let verdict = received.clone().finish(&right);
+    let verdict = received.clone().finish(&right, &digest);
     if kept.len() as u64 == size {
         assert_eq!(verdict, Verdict::Verified);
         let wrong = FileEnd {
             sha256: "0".repeat(64),
         };
-        assert_eq!(received.finish(&wrong), Verdict::Corrupted);
+        assert_eq!(received.finish(&wrong, &digest), Verdict::Corrupted);
     } else {
         assert!(matches!(verdict, Verdict::Incomplete { .. }), "{verdict:?}");
     }

@@ -3,8 +3,7 @@
 //! browser's audio thread; this shell builds the graph microphone → worklet → a new track, which
 //! the call sends in place of the raw microphone.
 
-use js_sys::{Object, Reflect, WebAssembly};
-use std::cell::RefCell;
+use js_sys::{Object, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -20,11 +19,6 @@ pub const WORKLET_URL: &str = "/denoise-worklet.js";
 pub const MODULE_URL: &str = "/confab_denoise.wasm";
 /// RNNoise's sample rate: the audio graph runs at it.
 const SAMPLE_RATE: f32 = 48_000.0;
-
-thread_local! {
-    /// The module, compiled once per page and shared by every denoiser the page makes.
-    static MODULE: RefCell<Option<WebAssembly::Module>> = const { RefCell::new(None) };
-}
 
 /// Whether this browser can run the denoiser (an AudioWorklet and WebAssembly).
 pub fn supported() -> bool {
@@ -50,7 +44,7 @@ impl Denoiser {
         microphone: &MediaStreamTrack,
         on_failed: impl FnMut(String) + 'static,
     ) -> Result<Self, JsValue> {
-        let module = module().await?;
+        let module = super::wasm_module::compiled(MODULE_URL).await?;
         let options = AudioContextOptions::new();
         options.set_sample_rate(SAMPLE_RATE);
         let context = AudioContext::new_with_context_options(&options)?;
@@ -133,24 +127,4 @@ impl Drop for Denoiser {
         let _ = self.node.disconnect();
         let _ = self.context.close();
     }
-}
-
-/// The compiled module: fetched and compiled on first use, then kept.
-async fn module() -> Result<WebAssembly::Module, JsValue> {
-    if let Some(module) = MODULE.with_borrow(Clone::clone) {
-        return Ok(module);
-    }
-    let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(MODULE_URL))
-        .await?
-        .dyn_into()?;
-    if !response.ok() {
-        return Err(format!("{MODULE_URL}: HTTP {}", response.status()).into());
-    }
-    let bytes = JsFuture::from(response.array_buffer()?).await?;
-    let module: WebAssembly::Module = JsFuture::from(WebAssembly::compile(&bytes))
-        .await?
-        .dyn_into()?;
-    MODULE.with_borrow_mut(|slot| *slot = Some(module.clone()));
-    Ok(module)
 }

@@ -1,9 +1,10 @@
-//! Receiving one file from its own data channel: each chunk is hashed as it arrives and kept as
-//! a part of a `Blob`. Every [`FLUSH_BYTES`] the parts are folded into the Blob, which the browser
+//! Receiving one file from its own data channel: each chunk is counted, handed to the file's
+//! [`FileHash`] (a worker) and kept as a part of a `Blob`. Every [`FLUSH_BYTES`] the parts are folded into the Blob, which the browser
 //! keeps outside the page (on disk when large), so the page never holds more than a few chunks
 //! of even a multi-gigabyte file. At the end the SHA-256 is compared with the sender's.
 
 use super::data_channel::{Channel, ChannelEvent};
+use super::file_hash::FileHash;
 use super::progress::Progress;
 use crate::protocol::data::FileEnd;
 use crate::protocol::received::{Received, Verdict};
@@ -34,16 +35,32 @@ pub struct FileReceiver {
 struct Shared {
     channel: RefCell<Option<Channel>>,
     sink: RefCell<Sink>,
-    /// The outcome has been reported (or the receiver dropped): ignore everything after.
+    /// The outcome has been reported, or the end has arrived (or the receiver dropped): ignore
+    /// every event after.
     over: Cell<bool>,
+    /// The receiver was dropped: report nothing.
+    dropped: Cell<bool>,
     on_done: Box<dyn Fn(Outcome)>,
 }
 
 /// Where the bytes go.
+/// The file's hasher, which starts asynchronously (a worker) while bytes may already arrive.
+enum Hashing {
+    Starting {
+        /// Chunks that arrived before it was ready, in order.
+        waiting: Vec<Uint8Array>,
+        /// The sender's end, if it came first too.
+        end: Option<FileEnd>,
+    },
+    Ready(FileHash),
+    /// Handed to the verdict (or never to be used).
+    Done,
+}
+
 struct Sink {
-    /// The count and hash of what arrived.
+    /// The count of what arrived, and the verdict at the end.
     check: Option<Received>,
-    scratch: Vec<u8>,
+    hash: Hashing,
     /// Everything folded so far.
     blob: Option<Blob>,
     /// Chunks since the last fold.
@@ -67,13 +84,17 @@ impl FileReceiver {
             channel: RefCell::new(None),
             sink: RefCell::new(Sink {
                 check: Some(Received::new(item.size)),
-                scratch: Vec::new(),
+                hash: Hashing::Starting {
+                    waiting: Vec::new(),
+                    end: None,
+                },
                 blob: None,
                 parts: Array::new(),
                 loose: 0,
                 progress: Progress::start(item),
             }),
             over: Cell::new(false),
+            dropped: Cell::new(false),
             on_done: Box::new(on_done),
         });
         let weak: Weak<Shared> = Rc::downgrade(&shared);
@@ -83,6 +104,7 @@ impl FileReceiver {
             }
         });
         *shared.channel.borrow_mut() = Some(channel);
+        wasm_bindgen_futures::spawn_local(Shared::start_hash(Rc::downgrade(&shared)));
         FileReceiver { shared }
     }
 }
@@ -90,22 +112,33 @@ impl FileReceiver {
 impl Drop for FileReceiver {
     fn drop(&mut self) {
         self.shared.over.set(true);
+        self.shared.dropped.set(true);
         self.shared.channel.borrow_mut().take();
     }
 }
 
 impl Shared {
-    fn handle(&self, event: ChannelEvent) {
+    fn handle(self: &Rc<Self>, event: ChannelEvent) {
         if self.over.get() {
             return;
         }
         let outcome = match event {
             ChannelEvent::Open => None,
             ChannelEvent::Binary(chunk) => self.sink.borrow_mut().take(chunk),
-            ChannelEvent::Text(text) => Some(match FileEnd::decode(&text) {
-                Some(end) => self.sink.borrow_mut().finish(&end),
-                None => Outcome::Failed(crate::i18n::Text::new("file-failed-checksum-unreadable")),
-            }),
+            ChannelEvent::Text(text) => match FileEnd::decode(&text) {
+                Some(end) => {
+                    // Nothing after the end counts; the verdict waits for the hasher.
+                    self.over.set(true);
+                    let ready = self.sink.borrow_mut().ended(end);
+                    if let Some((hash, end)) = ready {
+                        wasm_bindgen_futures::spawn_local(self.clone().conclude(hash, end));
+                    }
+                    None
+                }
+                None => Some(Outcome::Failed(crate::i18n::Text::new(
+                    "file-failed-checksum-unreadable",
+                ))),
+            },
             ChannelEvent::Closed => Some(Outcome::Failed(crate::i18n::Text::new(
                 "file-failed-closed-receiving",
             ))),
@@ -115,23 +148,67 @@ impl Shared {
             (self.on_done)(outcome);
         }
     }
+
+    /// Starts the file's hasher; chunks that arrive meanwhile wait for it.
+    async fn start_hash(weak: Weak<Shared>) {
+        let mut hash = FileHash::start().await;
+        let Some(shared) = weak.upgrade() else { return };
+        let waiting = std::mem::replace(&mut shared.sink.borrow_mut().hash, Hashing::Done);
+        let Hashing::Starting { waiting, end } = waiting else {
+            return;
+        };
+        for chunk in &waiting {
+            if hash.update(chunk, false).is_err() {
+                break; // the digest will say so
+            }
+        }
+        match end {
+            Some(end) => shared.conclude(hash, end).await,
+            None => shared.sink.borrow_mut().hash = Hashing::Ready(hash),
+        }
+    }
+
+    /// Waits for the digest and reports the verdict.
+    async fn conclude(self: Rc<Self>, hash: FileHash, end: FileEnd) {
+        let digest = hash.finish().await;
+        if self.dropped.get() {
+            return;
+        }
+        let outcome = match digest {
+            Ok(sha256) => self.sink.borrow_mut().finish(&end, &sha256),
+            Err(error) => {
+                leptos::logging::warn!("cannot check a received file: {error:?}");
+                Outcome::Failed(crate::i18n::Text::new("file-failed-hash"))
+            }
+        };
+        (self.on_done)(outcome);
+    }
 }
 
 impl Sink {
     /// Takes one chunk; an outcome only if it is one too many.
     fn take(&mut self, chunk: ArrayBuffer) -> Option<Outcome> {
-        let view = Uint8Array::new(&chunk);
-        let len = view.length() as usize;
-        self.scratch.resize(len, 0);
-        view.copy_to(&mut self.scratch);
+        let bytes = Uint8Array::new(&chunk);
+        let len = bytes.length() as usize;
         let check = self.check.as_mut()?;
-        if check.take(&self.scratch).is_err() {
+        if check.take(len).is_err() {
             // More bytes than the file's size.
             return Some(Outcome::Failed(crate::i18n::Text::new(
                 "file-failed-too-many-bytes",
             )));
         }
         let received = check.received();
+        match &mut self.hash {
+            Hashing::Starting { waiting, .. } => waiting.push(bytes),
+            // A copy goes to the worker: the chunk itself stays here, for the Blob.
+            Hashing::Ready(hash) => {
+                if let Err(error) = hash.update(&bytes, false) {
+                    leptos::logging::warn!("cannot hash a received chunk: {error:?}");
+                    return Some(Outcome::Failed(crate::i18n::Text::new("file-failed-hash")));
+                }
+            }
+            Hashing::Done => {}
+        }
         self.parts.push(&chunk);
         self.loose += len;
         if self.loose >= FLUSH_BYTES
@@ -141,6 +218,23 @@ impl Sink {
         }
         self.progress.moved(received);
         None
+    }
+
+    /// The sender's end arrived: the hasher and the end, if the hasher is ready to finish;
+    /// otherwise the end waits for the hasher.
+    fn ended(&mut self, end: FileEnd) -> Option<(FileHash, FileEnd)> {
+        match std::mem::replace(&mut self.hash, Hashing::Done) {
+            Hashing::Ready(hash) => Some((hash, end)),
+            Hashing::Starting { waiting, .. } => {
+                self.hash = Hashing::Starting {
+                    waiting,
+                    end: Some(end),
+                };
+                None
+            }
+            // Unreachable: the end is taken once (nothing after it is read).
+            Hashing::Done => None,
+        }
     }
 
     /// Moves the loose chunks into the Blob, out of the page's memory. If the browser refuses,
@@ -167,12 +261,12 @@ impl Sink {
         }
     }
 
-    /// The sender says it is done: check the size and the hash.
-    fn finish(&mut self, end: &FileEnd) -> Outcome {
+    /// The sender says it is done and the hasher has its digest: check the size and the hash.
+    fn finish(&mut self, end: &FileEnd, sha256: &str) -> Outcome {
         let Some(check) = self.check.take() else {
             return Outcome::Failed(crate::i18n::Text::new("file-failed-ended-twice"));
         };
-        match check.finish(end) {
+        match check.finish(end, sha256) {
             Verdict::Verified => {}
             Verdict::Corrupted => return Outcome::Corrupted,
             Verdict::Incomplete { received, size } => {

@@ -1,14 +1,15 @@
 //! Sending one file on its own data channel: read from disk a block at a time (the next block
-//! is read while the current one is sent), hashed as it goes, pushed in chunks only while the
-//! channel's buffer has room, then the SHA-256 in a [`FileEnd`].
+//! is read while the current one is sent), pushed in chunks only while the channel's buffer has
+//! room, each block then handed to the file's [`FileHash`] (a worker), and at the end the
+//! SHA-256 in a [`FileEnd`].
 
 use super::data_channel::{Channel, ChannelEvent};
+use super::file_hash::FileHash;
 use super::progress::Progress;
-use crate::protocol::data::{CHUNK_BYTES, FileEnd, hex};
+use crate::protocol::data::{CHUNK_BYTES, FileEnd};
 use crate::state::transfers::TransferItem;
 use js_sys::{Promise, Uint8Array};
 use leptos::prelude::Set;
-use sha2::{Digest, Sha256};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -23,6 +24,9 @@ const HIGH_WATER: u32 = 8 * 1024 * 1024;
 
 /// ...and resumes once the queue is down to this.
 const LOW_WATER: u32 = 2 * 1024 * 1024;
+
+/// Sent bytes that may wait for the hasher before sending waits for it.
+const HASH_BEHIND: u64 = 8 * 1024 * 1024;
 
 /// A file being sent. Dropping it stops the sending and closes the channel.
 pub struct FileSender {
@@ -103,14 +107,13 @@ impl Drop for FileSender {
 /// The sending task.
 async fn send(shared: &Shared, file: &File, item: TransferItem) -> Result<(), JsValue> {
     let size = file.size() as u64;
-    // The first block is read while the channel opens.
+    // The first block is read, and the hasher started, while the channel opens.
     let mut next = (size > 0).then(|| read(file, 0, size));
+    let mut hash = FileHash::start().await;
     if !shared.channel.is_open() {
         let promise = Promise::new(&mut |resolve, _| *shared.opened.borrow_mut() = Some(resolve));
         JsFuture::from(promise).await?;
     }
-    let mut hasher = Sha256::new();
-    let mut scratch = Vec::new();
     let mut progress = Progress::start(item);
 
     let mut offset = 0u64;
@@ -126,10 +129,6 @@ async fn send(shared: &Shared, file: &File, item: TransferItem) -> Result<(), Js
         }
         next = (end < size).then(|| read(file, end, size));
 
-        scratch.resize(block.length() as usize, 0);
-        block.copy_to(&mut scratch);
-        hasher.update(&scratch);
-
         let mut at = 0u32;
         while at < block.length() {
             if shared.channel.buffered() > HIGH_WATER {
@@ -143,11 +142,17 @@ async fn send(shared: &Shared, file: &File, item: TransferItem) -> Result<(), Js
             at = to;
             progress.moved(offset + u64::from(at));
         }
+        // Sending copied the bytes: the block's buffer goes to the hasher as it is.
+        hash.update(&block, true)?;
+        hash.behind_at_most(HASH_BEHIND).await;
         offset = end;
     }
     let end = FileEnd {
-        sha256: hex(&hasher.finalize()),
+        sha256: hash.finish().await?,
     };
+    if shared.stopped.get() {
+        return Ok(());
+    }
     shared.finished.set(true);
     shared.channel.send_text(&end.encode())?;
     item.done.set(offset);

@@ -8,7 +8,10 @@
 //! - [`stats`], [`level_meter`], [`ticker`]: connection statistics, microphone level, timers.
 //! - [`layout`]: fullscreen and picture-in-picture.
 //! - [`data_channel`]: an owned data channel; [`transfers`] with [`file_send`] and
-//!   [`file_receive`]: files between participants; [`progress`]: how far each has come.
+//!   [`file_receive`]: files between participants, hashed by [`file_hash`] (in a worker);
+//!   [`progress`]: how far each has come.
+//! - [`denoise`]: noise suppression in an audio worklet; [`wasm_module`]: the small modules such
+//!   code off the main thread runs.
 //! - [`call`]: a joined meeting, tying the three together and driving [`crate::state::call`];
 //!   chat messages go out and come in there.
 
@@ -18,6 +21,7 @@ pub mod clipboard;
 pub mod data_channel;
 pub mod denoise;
 pub mod devices;
+pub mod file_hash;
 pub mod file_receive;
 pub mod file_send;
 pub mod frame;
@@ -33,6 +37,7 @@ pub mod stats;
 pub mod ticker;
 pub mod tracks;
 pub mod transfers;
+pub mod wasm_module;
 
 /// Milliseconds since the page loaded, for measuring.
 pub fn now_ms() -> f64 {

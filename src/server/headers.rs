@@ -13,13 +13,14 @@ use std::sync::Arc;
 
 /// The Content-Security-Policy of a page whose scripts carry `nonce`: only those scripts (and
 /// what they load: the WASM bundle) run; styles, images, media and connections come from this
-/// server; no plugins, no framing, no `<base>` tricks, forms post only here.
+/// server, and so do workers (the file hasher); no plugins, no framing, no `<base>` tricks,
+/// forms post only here.
 pub fn content_security_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
-         media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         frame-ancestors 'none'; form-action 'self'"
+         media-src 'self' blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
 }
 
