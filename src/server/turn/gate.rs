@@ -87,6 +87,9 @@ pub struct Gate {
     pub rules: Arc<Rules>,
     /// A client's packet put aside while the engine answers the gate's own request.
     pub stashed: Mutex<Option<(Vec<u8>, SocketAddr)>>,
+    /// The listener's address, read once: the engine asks for it on every relayed packet, and
+    /// asking the socket each time is a system call per packet (`getsockname`).
+    local: Option<SocketAddr>,
 }
 
 /// What becomes of a packet from a client.
@@ -106,6 +109,7 @@ impl Gate {
     /// A gate around `inner`.
     pub fn new(inner: Arc<dyn Conn + Send + Sync>, rules: Arc<Rules>) -> Self {
         Gate {
+            local: inner.local_addr().ok(),
             inner,
             rules,
             stashed: Mutex::new(None),
@@ -371,7 +375,10 @@ impl Conn for Gate {
     }
 
     fn local_addr(&self) -> util::Result<SocketAddr> {
-        self.inner.local_addr()
+        match self.local {
+            Some(local) => Ok(local),
+            None => self.inner.local_addr(),
+        }
     }
 
     fn remote_addr(&self) -> Option<SocketAddr> {
