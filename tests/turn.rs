@@ -14,13 +14,16 @@ use stun::error_code::ErrorCodeAttribute;
 use stun::integrity::MessageIntegrity;
 use stun::message::{
     CLASS_ERROR_RESPONSE, CLASS_INDICATION, CLASS_REQUEST, CLASS_SUCCESS_RESPONSE, Getter,
-    METHOD_ALLOCATE, METHOD_CREATE_PERMISSION, METHOD_SEND, Message, MessageType, Setter,
+    METHOD_ALLOCATE, METHOD_CHANNEL_BIND, METHOD_CREATE_PERMISSION, METHOD_REFRESH, METHOD_SEND,
+    Message, MessageType, Setter,
 };
 use stun::textattrs::TextAttribute;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use turn::proto::PROTO_UDP;
+use turn::proto::channum::ChannelNumber;
 use turn::proto::data::Data;
+use turn::proto::lifetime::Lifetime;
 use turn::proto::peeraddr::PeerAddress;
 use turn::proto::relayaddr::RelayedAddress;
 use turn::proto::reqtrans::RequestedTransport;
@@ -193,6 +196,43 @@ impl Client {
         .await
     }
 
+    async fn bind_channel(&mut self, number: u16, peer: SocketAddr) -> Answer {
+        self.request(METHOD_CHANNEL_BIND, || {
+            vec![
+                Box::new(ChannelNumber(number)),
+                Box::new(peer_address(peer)),
+            ]
+        })
+        .await
+    }
+
+    /// Asks for the allocation to last `lifetime` more (zero: delete it now).
+    async fn refresh(&mut self, lifetime: Duration) -> Answer {
+        self.request(METHOD_REFRESH, || vec![Box::new(Lifetime(lifetime))])
+            .await
+    }
+
+    /// Relays `data` on a bound channel (ChannelData, padded to four bytes).
+    async fn send_channel_data(&mut self, number: u16, data: &[u8]) {
+        let mut packet = number.to_be_bytes().to_vec();
+        packet.extend_from_slice(&(data.len() as u16).to_be_bytes());
+        packet.extend_from_slice(data);
+        packet.resize(packet.len().next_multiple_of(4), 0);
+        self.send(&packet).await;
+    }
+
+    /// The next packet from the server, as bytes (UDP).
+    async fn receive_raw(&mut self) -> Vec<u8> {
+        let mut buf = vec![0u8; 2048];
+        let udp = self.udp.as_ref().expect("a UDP client");
+        let n = tokio::time::timeout(Duration::from_secs(5), udp.recv(&mut buf))
+            .await
+            .expect("a packet within 5 s")
+            .unwrap();
+        buf.truncate(n);
+        buf
+    }
+
     /// Relays `data` to `peer` with a Send indication.
     async fn send_to_peer(&mut self, peer: SocketAddr, data: &[u8]) {
         let mut message = Message::new();
@@ -248,6 +288,67 @@ async fn relays_a_packet_to_an_allowed_peer_over_udp() {
         relayed.port(),
         "it comes from the relay address"
     );
+}
+
+#[tokio::test]
+async fn channel_data_on_a_bound_channel_is_relayed_both_ways_until_the_allocation_ends() {
+    let turn = server(&["127.0.0.0/8"], unlimited()).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let peer_addr = peer.local_addr().unwrap();
+    let mut client = Client::udp(turn.udp, &credential()).await;
+    let relayed = relayed_address(&client.allocate().await);
+    assert!(matches!(
+        client.bind_channel(0x4001, peer_addr).await,
+        Answer::Success(_)
+    ));
+
+    client.send_channel_data(0x4001, b"out, 9 B").await;
+    let mut buf = [0u8; 64];
+    let (n, from) = tokio::time::timeout(Duration::from_secs(5), peer.recv_from(&mut buf))
+        .await
+        .expect("the client's data reaches the peer")
+        .unwrap();
+    assert_eq!((&buf[..n], from.port()), (&b"out, 9 B"[..], relayed.port()));
+    peer.send_to(b"back", relayed).await.unwrap();
+    assert_eq!(client.receive_raw().await, b"\x40\x01\x00\x04back");
+    peer.send_to(b"odd", relayed).await.unwrap();
+    assert_eq!(
+        client.receive_raw().await,
+        b"\x40\x01\x00\x03odd\x00",
+        "padded to four bytes, as the engine pads"
+    );
+    // All three went the fast way, past the engine.
+    assert_eq!(turn.channels.relayed(), 3);
+
+    // Once the allocation is deleted, nothing more goes either way.
+    assert!(matches!(
+        client.refresh(Duration::ZERO).await,
+        Answer::Success(_)
+    ));
+    client.send_channel_data(0x4001, b"late").await;
+    let late = tokio::time::timeout(Duration::from_millis(300), peer.recv_from(&mut buf)).await;
+    assert!(late.is_err(), "relayed after the allocation was deleted");
+    assert_eq!(turn.channels.relayed(), 3);
+    assert_eq!(turn.channels.held(), (0, 0, 0));
+}
+
+#[tokio::test]
+async fn channel_data_on_a_channel_never_bound_goes_nowhere() {
+    let turn = server(&["127.0.0.0/8"], unlimited()).await;
+    let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut client = Client::udp(turn.udp, &credential()).await;
+    relayed_address(&client.allocate().await);
+    assert!(matches!(
+        client
+            .bind_channel(0x4001, peer.local_addr().unwrap())
+            .await,
+        Answer::Success(_)
+    ));
+    client.send_channel_data(0x4002, b"unbound").await;
+    let mut buf = [0u8; 64];
+    let stray = tokio::time::timeout(Duration::from_millis(300), peer.recv_from(&mut buf)).await;
+    assert!(stray.is_err(), "data on an unbound channel was relayed");
+    assert_eq!(turn.channels.relayed(), 0);
 }
 
 #[tokio::test]

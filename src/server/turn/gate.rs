@@ -7,6 +7,7 @@
 //! - the rate of requests without valid credentials, per client and server-wide, and relayed
 //!   data from clients without an allocation, dropped and counted ([`super::flood`]).
 
+use super::channels::{Channels, channel_data};
 use super::credentials::Authenticator;
 use super::flood::{Dropped, Flood};
 use super::nonce::{Nonces, Refresh, Standing};
@@ -29,10 +30,18 @@ use stun::message::{
     METHOD_CHANNEL_BIND, METHOD_CREATE_PERMISSION, METHOD_REFRESH, Message, MessageType, Setter,
 };
 use stun::textattrs::{Nonce, Realm, Username};
+use turn::proto::channum::ChannelNumber;
+use turn::proto::lifetime::Lifetime;
+use turn::proto::peeraddr::PeerAddress;
+use turn::proto::relayaddr::RelayedAddress;
 use util::Conn;
 
 /// STUN message types (method and class bits interleaved, RFC 5389 §6) the gate watches.
 const ALLOCATE_SUCCESS: u16 = 0x0103;
+const REFRESH_SUCCESS: u16 = 0x0104;
+const CHANNEL_BIND_REQUEST: u16 = 0x0009;
+const CHANNEL_BIND_SUCCESS: u16 = 0x0109;
+const CHANNEL_BIND_ERROR: u16 = 0x0119;
 const DATA_INDICATION: u16 = 0x0017;
 const SEND_INDICATION: u16 = 0x0016;
 
@@ -90,6 +99,9 @@ pub struct Gate {
     /// The listener's address, read once: the engine asks for it on every relayed packet, and
     /// asking the socket each time is a system call per packet (`getsockname`).
     local: Option<SocketAddr>,
+    /// On a UDP listener: the channel bindings the engine granted, which relay ChannelData
+    /// without it.
+    channels: Option<Arc<Channels>>,
 }
 
 /// What becomes of a packet from a client.
@@ -113,6 +125,66 @@ impl Gate {
             inner,
             rules,
             stashed: Mutex::new(None),
+            channels: None,
+        }
+    }
+
+    /// The same gate, relaying ChannelData on channels the engine bound without it (for UDP
+    /// listeners).
+    pub fn with_channels(mut self, channels: Arc<Channels>) -> Self {
+        self.channels = Some(channels);
+        self
+    }
+
+    /// A packet the engine would take: relayed here if it is ChannelData on a channel the
+    /// engine bound (true), or noted if it asks for a channel (false: the engine takes it).
+    async fn relayed_here(&self, channels: &Channels, packet: &[u8], from: SocketAddr) -> bool {
+        let now = Instant::now();
+        if let Some((number, data)) = channel_data(packet) {
+            let Some(out) = channels.to_peer(from, number, now) else {
+                return false;
+            };
+            if self.rules.policy.permits(out.peer.ip())
+                && out.relay.send_to(data, out.peer).await.is_ok()
+            {
+                channels.count_relayed();
+            }
+            return true;
+        }
+        if packet.starts_with(&CHANNEL_BIND_REQUEST.to_be_bytes())
+            && let Some((id, number, peer)) = channel_bind(packet)
+        {
+            channels.bind_requested(from, id, number, peer, now);
+        }
+        false
+    }
+
+    /// Notes what the engine granted in an answer to `client`.
+    fn granted(&self, channels: &Channels, kind: u16, answer: &[u8], client: SocketAddr) {
+        let now = Instant::now();
+        let mut message = Message::new();
+        let parsed = matches!(kind, ALLOCATE_SUCCESS | REFRESH_SUCCESS)
+            && message.unmarshal_binary(answer).is_ok();
+        match kind {
+            ALLOCATE_SUCCESS if parsed => {
+                let mut relayed = RelayedAddress::default();
+                let mut lifetime = Lifetime::default();
+                if relayed.get_from(&message).is_ok() && lifetime.get_from(&message).is_ok() {
+                    let listener = Arc::clone(&self.inner);
+                    channels.allocated(client, relayed.port, lifetime.0, listener, now);
+                }
+            }
+            REFRESH_SUCCESS if parsed => {
+                let mut lifetime = Lifetime::default();
+                if lifetime.get_from(&message).is_ok() {
+                    channels.refreshed(client, lifetime.0, now);
+                }
+            }
+            CHANNEL_BIND_SUCCESS | CHANNEL_BIND_ERROR if answer.len() >= 20 => {
+                let id: [u8; 12] = std::array::from_fn(|i| answer[8 + i]);
+                channels.bind_answered(client, id, kind == CHANNEL_BIND_SUCCESS, now);
+            }
+            _ => {}
         }
     }
 }
@@ -337,7 +409,14 @@ impl Conn for Gate {
                 _ => self.inner.recv_from(buf).await?,
             };
             match self.rules.judge(&buf[..n], from, Instant::now()) {
-                Verdict::Pass => return Ok((n, from)),
+                Verdict::Pass => {
+                    if let Some(channels) = &self.channels
+                        && self.relayed_here(channels, &buf[..n], from).await
+                    {
+                        continue;
+                    }
+                    return Ok((n, from));
+                }
                 Verdict::Drop => {}
                 Verdict::Reply(answer) => {
                     let _ = self.inner.send_to(&answer, from).await;
@@ -368,6 +447,11 @@ impl Conn for Gate {
         if kind == ALLOCATE_SUCCESS {
             self.rules.usage.allocated(target);
         }
+        if let Some(channels) = &self.channels
+            && !relayed
+        {
+            self.granted(channels, kind, buf, target);
+        }
         if !self.rules.learn(buf, target) {
             return Ok(buf.len());
         }
@@ -392,6 +476,18 @@ impl Conn for Gate {
     fn as_any(&self) -> &(dyn std::any::Any + Send + Sync) {
         self
     }
+}
+
+/// A channel-bind request's transaction id, channel number and peer, if it is well formed.
+fn channel_bind(packet: &[u8]) -> Option<([u8; 12], u16, SocketAddr)> {
+    let mut message = Message::new();
+    message.unmarshal_binary(packet).ok()?;
+    let mut number = ChannelNumber::default();
+    let mut peer = PeerAddress::default();
+    number.get_from(&message).ok()?;
+    peer.get_from(&message).ok()?;
+    let peer = SocketAddr::new(peer.ip, peer.port);
+    Some((message.transaction_id.0, number.0, peer))
 }
 
 /// The method and class of a STUN message type.

@@ -7,11 +7,14 @@
 //! - [`peers`]: the ranges the relay refuses (loopback, private, link-local, metadata, ...);
 //! - [`gate`]: enforces those ranges, the allocation quotas and bandwidth, and answers the nonce
 //!   handshake itself, in front of the engine; [`nonce`]: the nonces it hands out;
+//! - [`channels`]: the engine's channel bindings as the gate saw them granted, so relayed media
+//!   skips the engine (the fast path, in the gate and the relay sockets);
 //! - [`flood`]: the rate of requests without valid credentials, and counts of what is dropped;
 //! - [`usage`]: the per-user accounting behind the quota and bandwidth;
 //! - [`relay`]: relay sockets from the configured port range;
 //! - [`tcp`]: TURN over TCP, for networks that block UDP.
 
+pub mod channels;
 pub mod credentials;
 pub mod flood;
 pub mod gate;
@@ -21,6 +24,7 @@ pub mod relay;
 pub mod tcp;
 pub mod usage;
 
+use channels::Channels;
 use credentials::{Authenticator, TurnSecret};
 use gate::{Gate, Rules};
 use peers::{Cidr, PeerPolicy};
@@ -74,6 +78,8 @@ pub struct TurnServer {
     pub usage: Arc<Usage>,
     /// What the gate enforces, and what it has dropped.
     pub rules: Arc<Rules>,
+    /// The channel bindings the gate relays without the engine, and how much it relayed.
+    pub channels: Arc<Channels>,
 }
 
 /// The embedded server could not start.
@@ -111,6 +117,7 @@ impl TurnServer {
             Arc::clone(&policy),
             Arc::clone(&usage),
         ));
+        let channels = Arc::new(Channels::default());
         let ports = || -> Box<dyn turn::relay::RelayAddressGenerator + Send + Sync> {
             Box::new(RelayPorts {
                 advertised: relay_ip,
@@ -118,6 +125,8 @@ impl TurnServer {
                 min: options.relay_ports.0,
                 max: options.relay_ports.1,
                 policy: Arc::clone(&policy),
+                channels: Arc::clone(&channels),
+                usage: Arc::clone(&usage),
             })
         };
         let tcp = tcp::StreamListener::new(tcp, MAX_TCP_CONNECTIONS).map_err(|source| {
@@ -126,20 +135,20 @@ impl TurnServer {
                 source,
             }
         })?;
-        let gated =
-            |inner: Arc<dyn util::Conn + Send + Sync>| -> Arc<dyn util::Conn + Send + Sync> {
-                Arc::new(Gate::new(inner, Arc::clone(&rules)))
-            };
         let (closed_tx, mut closed_rx) = tokio::sync::mpsc::channel(1024);
-        // One engine loop per listener; the kernel keeps each client on one UDP socket.
+        // One engine loop per listener; the kernel keeps each client on one UDP socket. The
+        // fast path is for UDP clients only.
         let listeners = udp
             .into_iter()
-            .map(|socket| Arc::new(socket) as Arc<dyn util::Conn + Send + Sync>)
-            .chain([Arc::new(tcp) as Arc<dyn util::Conn + Send + Sync>]);
+            .map(|socket| {
+                let socket = Arc::new(socket) as Arc<dyn util::Conn + Send + Sync>;
+                Gate::new(socket, Arc::clone(&rules)).with_channels(Arc::clone(&channels))
+            })
+            .chain([Gate::new(Arc::new(tcp), Arc::clone(&rules))]);
         let engine = turn::server::Server::new(turn::server::config::ServerConfig {
             conn_configs: listeners
-                .map(|conn| turn::server::config::ConnConfig {
-                    conn: gated(conn),
+                .map(|gate| turn::server::config::ConnConfig {
+                    conn: Arc::new(gate),
                     relay_addr_generator: ports(),
                 })
                 .collect(),
@@ -151,9 +160,11 @@ impl TurnServer {
         .await?;
         tokio::spawn(report_drops(Arc::downgrade(&rules)));
         let closed = Arc::clone(&usage);
+        let fast = Arc::clone(&channels);
         tokio::spawn(async move {
             while let Some(info) = closed_rx.recv().await {
                 closed.closed(info.five_tuple.src_addr);
+                fast.closed(info.five_tuple.src_addr);
             }
         });
         Ok(TurnServer {
@@ -164,6 +175,7 @@ impl TurnServer {
             guessed,
             usage,
             rules,
+            channels,
         })
     }
 

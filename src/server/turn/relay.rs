@@ -1,10 +1,15 @@
 //! Relay sockets: one UDP port per allocation from the configured range, on the address peers
 //! reach, and a last check that nothing is ever sent to or taken from a refused peer address.
+//! A peer's packet on a channel the engine bound goes straight back to the client as
+//! ChannelData ([`super::channels`]); anything else goes to the engine.
 
+use super::channels::{Channels, channel_data_header};
 use super::peers::PeerPolicy;
+use super::usage::Usage;
 use async_trait::async_trait;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::net::UdpSocket;
 use util::Conn;
 
@@ -26,6 +31,10 @@ pub struct RelayPorts {
     pub max: u16,
     /// Peer addresses the relay refuses.
     pub policy: Arc<PeerPolicy>,
+    /// The channel bindings the engine granted (the fast path).
+    pub channels: Arc<Channels>,
+    /// Bandwidth per participant, which the fast path counts as the gate does.
+    pub usage: Arc<Usage>,
 }
 
 #[async_trait]
@@ -58,10 +67,16 @@ impl turn::relay::RelayAddressGenerator for RelayPorts {
             if let Ok(socket) =
                 super::bind_udp(SocketAddr::new(self.bind, port), RELAY_BUFFER, false)
             {
-                let relayed = SocketAddr::new(self.advertised, socket.local_addr()?.port());
+                let port = socket.local_addr()?.port();
+                let relayed = SocketAddr::new(self.advertised, port);
+                let socket = Arc::new(socket);
+                self.channels.relay_opened(port, &socket);
                 let conn = PeerFilter {
                     socket,
+                    port,
                     policy: Arc::clone(&self.policy),
+                    channels: Arc::clone(&self.channels),
+                    usage: Arc::clone(&self.usage),
                 };
                 return Ok((Arc::new(conn), relayed));
             }
@@ -73,9 +88,15 @@ impl turn::relay::RelayAddressGenerator for RelayPorts {
 /// A relay socket that drops packets to and from refused peers. Permissions for them are refused
 /// before this (see `gate`); this is the last line, for any path that might bypass that check.
 struct PeerFilter {
-    socket: UdpSocket,
+    socket: Arc<UdpSocket>,
+    port: u16,
     policy: Arc<PeerPolicy>,
+    channels: Arc<Channels>,
+    usage: Arc<Usage>,
 }
+
+/// Largest packet from a peer the fast path frames (the engine reads no more either).
+const FRAME_BYTES: usize = 1500;
 
 #[async_trait]
 impl Conn for PeerFilter {
@@ -88,10 +109,32 @@ impl Conn for PeerFilter {
     }
 
     async fn recv_from(&self, buf: &mut [u8]) -> util::Result<(usize, SocketAddr)> {
+        let mut frame = [0u8; 4 + FRAME_BYTES + 3];
         loop {
             let (n, from) = self.socket.recv_from(buf).await?;
-            if self.policy.permits(from.ip()) {
+            if !self.policy.permits(from.ip()) {
+                continue;
+            }
+            let Some(back) = (n <= FRAME_BYTES)
+                .then(|| self.channels.to_client(self.port, from, Instant::now()))
+                .flatten()
+            else {
                 return Ok((n, from));
+            };
+            // On a bound channel: framed as ChannelData (padded to four bytes, as the engine
+            // does), straight to the client.
+            let end = (4 + n).next_multiple_of(4);
+            frame[..4].copy_from_slice(&channel_data_header(back.number, n));
+            frame[4..4 + n].copy_from_slice(&buf[..n]);
+            frame[4 + n..end].fill(0);
+            if self.usage.admit(back.client, end)
+                && back
+                    .listener
+                    .send_to(&frame[..end], back.client)
+                    .await
+                    .is_ok()
+            {
+                self.channels.count_relayed();
             }
         }
     }
