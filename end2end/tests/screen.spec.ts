@@ -53,6 +53,19 @@ test('sharing the screen replaces the camera for the others, and stopping brings
   await ada.getByRole('button', { name: 'Share screen' }).click();
   await expect(ada.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
   const screen = await screenSize(ada);
+  // The screen is captured at most at 15 frames per second and 1920x1080, marked as detail
+  // (an encoder under load keeps text sharp and drops frames instead).
+  const capture = await ada.evaluate(() => {
+    const screens = (window as any).__confabScreenStreams as MediaStream[];
+    const track = screens[screens.length - 1].getVideoTracks()[0];
+    const { frameRate, width, height } = track.getSettings();
+    return { frameRate: frameRate ?? 0, width: width ?? 0, height: height ?? 0, hint: track.contentHint };
+  });
+  expect(capture.frameRate).toBeGreaterThan(0);
+  expect(capture.frameRate).toBeLessThanOrEqual(15);
+  expect(capture.width).toBeLessThanOrEqual(1920);
+  expect(capture.height).toBeLessThanOrEqual(1080);
+  expect(capture.hint).toBe('detail');
   // The two sources must be told apart by shape for this test to mean anything.
   expect(screen.width / screen.height).not.toBeCloseTo(camera.width / camera.height, 1);
   await expectReceiving(bob, screen);
