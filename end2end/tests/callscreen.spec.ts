@@ -37,8 +37,9 @@ test('the call screen fits a 1366x768 desktop and a 390x844 phone in every state
   person,
   browser,
 }) => {
-  // Six browsers sending video to one another on a small machine, through some thirty states.
-  test.setTimeout(600_000);
+  // Six browsers sending video to one another on a small machine, through some thirty states
+  // (3 to 10 minutes, depending on the machine).
+  test.setTimeout(900_000);
   await tourCallScreen(person, browser, async ({ page, screen, state, tile: name }) => {
     const label = `${state} (${screen.name})`;
     await test.step(label, async () => {
