@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+step() { printf '\n\033[1m== %s\033[0m (disk free: %s)\n' "$*" "$(df -h --output=avail . | tail -n1 | tr -d ' ')"; }
 
 # Test output is kept to count the results for the closing summary.
 results=$(mktemp)
