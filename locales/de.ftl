@@ -210,7 +210,7 @@ media-no-mic = Es konnte kein Mikrofon geöffnet werden: Schließe eins an oder 
 media-no-camera = Es konnte keine Kamera geöffnet werden: Schließe eine an oder erlaube sie in den Website-Einstellungen des Browsers.
 
 ## Die Meeting-Seite
-join-failed = Beitritt fehlgeschlagen: { $error }
+call-load-failed = Der Anruf konnte nicht geladen werden. Prüfe die Verbindung und drücke erneut auf Beitreten.
 chat-not-in-call = Du bist nicht im Anruf.
 link-copied = Link kopiert
 link-copy-failed = Link konnte nicht kopiert werden: Markiere ihn und kopiere ihn selbst

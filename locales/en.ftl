@@ -208,7 +208,7 @@ media-no-mic = No microphone could be opened: connect one, or allow it in the br
 media-no-camera = No camera could be opened: connect one, or allow it in the browser's site settings.
 
 ## The meeting page
-join-failed = Could not join: { $error }
+call-load-failed = Could not load the call. Check the connection and press Join again.
 chat-not-in-call = You are not in the call.
 link-copied = Link copied
 link-copy-failed = Could not copy the link: select it and copy it yourself

@@ -208,7 +208,7 @@ media-no-mic = No se pudo abrir ningún micrófono: conecta uno o permítelo en 
 media-no-camera = No se pudo abrir ninguna cámara: conecta una o permítela en los ajustes del sitio del navegador.
 
 ## La página de la reunión
-join-failed = No se pudo entrar: { $error }
+call-load-failed = No se pudo cargar la llamada. Comprueba la conexión y pulsa Unirse de nuevo.
 chat-not-in-call = No estás en la llamada.
 link-copied = Enlace copiado
 link-copy-failed = No se pudo copiar el enlace: selecciónalo y cópialo tú

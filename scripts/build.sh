@@ -9,8 +9,9 @@ export PATH="$PWD/end2end/node_modules/.bin:$PATH" # wasm-opt: Debian's binaryen
 # The modules the page runs off its main thread (their own crates and target): public files.
 bash scripts/build-module.sh confab-denoise public/confab_denoise.wasm >/dev/null
 bash scripts/build-module.sh confab-hash public/confab_hash.wasm >/dev/null
-# The site first, so that the server build embeds it.
-cargo leptos build --release --precompress --frontend-only "$@"
+# The site first, so that the server build embeds it. Split: the call's code is a chunk of its own
+# (see src/client/call/control.rs), which the home page and the lobby do not wait for.
+cargo leptos build --release --precompress --split --frontend-only "$@"
 # cargo-leptos writes its .gz copies at a low level (the WASM's is 15 % larger than gzip -9's).
 find target/site -name '*.gz' -print0 | while IFS= read -r -d '' gz; do
   gzip -9 -n -c "${gz%.gz}" >"$gz"

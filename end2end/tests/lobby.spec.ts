@@ -9,6 +9,7 @@ import { chromiumArgs } from '../playwright.config';
 import { startConfab } from '../server';
 import { turnedAwayFromFullMeeting } from './call_states';
 import {
+  clickJoin,
   expect,
   expectFramesRising,
   expectVideoPlaying,
@@ -145,6 +146,37 @@ test('the seventh person is told the room is full', async ({ person }) => {
   await expect(late.getByRole('button', { name: 'Join', exact: true })).toBeEnabled();
 });
 
+test("the call's code is a chunk of its own: the lobby works without it, and Join says so and tries again", async ({ person }) => {
+  const ada = await person();
+  const link = await startMeeting(ada);
+  // The failed fetches are logged, as the page should.
+  const bob = await person({ tolerate: /ERR_INTERNET_DISCONNECTED|Failed to fetch/ });
+  // Bob's network drops the call's chunk until told otherwise.
+  let blocked = true;
+  const asked: string[] = [];
+  await bob.route('**/pkg/split_*.wasm', (route) => {
+    asked.push(new URL(route.request().url()).pathname);
+    return blocked ? route.abort('internetdisconnected') : route.continue();
+  });
+  await openLobby(bob, link, 'Bob');
+  await expectVideoPlaying(bob, 'You (preview)');
+  // The lobby asked for the call's code on its own, before anyone pressed Join.
+  await expect.poll(() => asked.length).toBeGreaterThan(0);
+  await bob.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(bob.getByRole('alert')).toHaveText('Could not load the call. Check the connection and press Join again.');
+  await expect(bob.getByRole('button', { name: 'Join', exact: true })).toBeEnabled();
+  await expect(bob.getByRole('textbox', { name: 'Your name' })).toHaveValue('Bob');
+  // Not in the room: Ada is alone.
+  await join(ada, link, 'Ada');
+  await expect(tile(ada, 'Bob')).toHaveCount(0);
+
+  blocked = false;
+  await clickJoin(bob);
+  await expect(tile(ada, 'Bob')).toBeVisible();
+  await expectVideoPlaying(ada, 'Bob');
+  await expectVideoPlaying(bob, 'Ada');
+});
+
 test('the app arrives compressed', async ({ person }) => {
   const page = await person();
   await page.goto('/');
@@ -158,6 +190,11 @@ test('the app arrives compressed', async ({ person }) => {
   // Brotli or gzip from the release build: under half the bundle's size crosses the network.
   expect(bundle.encoded).toBeGreaterThan(0);
   expect(bundle.encoded).toBeLessThan(bundle.decoded / 2);
+  // The start page needs none of the call's code.
+  const chunks = await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.includes('/split_')).length,
+  );
+  expect(chunks).toBe(0);
 });
 
 test('a repeat visit downloads none of the app again: each file is revalidated, nothing more', async () => {
@@ -186,7 +223,8 @@ test('a repeat visit downloads none of the app again: each file is revalidated, 
       network.on('Network.loadingFinished', (e) => bytes.set(e.requestId, e.encodedDataLength));
       await page.goto(`https://localhost:${port}/room/abcdefghijklmnopqrstuvwxyz`);
       await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
-      await expect.poll(() => [...urls.values()].filter((u) => u.startsWith('/pkg/')).length).toBe(3);
+      // The page's files, then the call's chunk (fetched once the lobby runs).
+      await expect.poll(() => [...urls.values()].filter((u) => u.startsWith('/pkg/')).length).toBe(5);
       await expect.poll(() => [...urls.keys()].every((id) => bytes.has(id))).toBe(true);
       await page.close();
       const app: Record<string, number> = {};
@@ -195,9 +233,17 @@ test('a repeat visit downloads none of the app again: each file is revalidated, 
     };
     const first = await visit();
     expect(first['/pkg/confab.wasm']).toBeGreaterThan(100_000);
+    expect(first['/pkg/split_confab_call.wasm']).toBeGreaterThan(50_000);
     const again = await visit();
-    // A 304's headers, a few dozen bytes, for each of the WASM, JS and CSS.
-    expect(Object.keys(again).sort()).toEqual(['/pkg/confab.css', '/pkg/confab.js', '/pkg/confab.wasm']);
+    // A 304's headers, a few dozen bytes, for each of the WASM (the page's and the call's), the JS
+    // (the page's and the chunk loader) and the CSS.
+    expect(Object.keys(again).sort()).toEqual([
+      '/pkg/__wasm_split.______________________.js',
+      '/pkg/confab.css',
+      '/pkg/confab.js',
+      '/pkg/confab.wasm',
+      '/pkg/split_confab_call.wasm',
+    ]);
     for (const [url, size] of Object.entries(again)) expect(size, url).toBeLessThan(500);
   } finally {
     await browser.close();

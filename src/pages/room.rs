@@ -1,6 +1,6 @@
 //! The meeting page: the lobby, then the call.
 
-use crate::client::call::Call;
+use crate::client::call::{self, CallControl};
 use crate::client::devices::{self, DeviceWatcher};
 use crate::client::level_meter::LevelMeter;
 use crate::client::media;
@@ -10,9 +10,9 @@ use crate::client::{capabilities, clipboard, layout, size};
 use crate::components::actions::{MeetingActions, Services};
 use crate::components::host_controls::Protection;
 use crate::components::invite::Invite;
+use crate::components::lobby::Lobby;
 use crate::components::notices::{ReconnectingBanner, Toasts};
 use crate::components::problem_screen::ProblemScreen;
-use crate::components::{call_view::CallView, lobby::Lobby};
 use crate::i18n::{Text, use_i18n};
 use crate::protocol::{PeerId, Reaction, RoomId};
 use crate::state::call::DeviceKind;
@@ -73,7 +73,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     // Browser-only values, none on the server (see `slot`).
-    let call = StoredValue::new(slot(None::<Call>));
+    let call = StoredValue::new(slot(None::<Box<dyn CallControl>>));
     let screen = StoredValue::new(slot(None::<ScreenShare>));
     let device_watcher = StoredValue::new(slot(None::<DeviceWatcher>));
     let level_meter = StoredValue::new(slot(None::<LevelMeter>));
@@ -120,6 +120,13 @@ fn Meeting(room: RoomId) -> impl IntoView {
         }
         device_watcher.set_value(slot(DeviceWatcher::start(move || refresh_devices(state))));
         open_media(state);
+        // The lobby is drawn and running: now fetch the call's code, so that Join need not wait
+        // for it (if this fails, Join tries again).
+        spawn_local(async {
+            if let Err(error) = call::preload().await {
+                leptos::logging::warn!("the call's code could not be loaded yet: {error}");
+            }
+        });
     });
 
     // Remembers turning the shortcuts or the mirrored self-view off (or on again).
@@ -146,15 +153,20 @@ fn Meeting(room: RoomId) -> impl IntoView {
             state.alert.set(None);
             state.problem.set(None);
             state.phase.set(Phase::Joining);
-            match Call::join(room, display_name, password, state) {
-                Ok(joined) => call.set_value(slot(Some(joined))),
-                Err(error) => {
-                    state.alert.set(Some(
-                        Text::new("join-failed").arg("error", error.to_string()),
-                    ));
-                    state.phase.set(Phase::Lobby);
+            spawn_local(async move {
+                let joined = call::join(room, display_name, password, state).await;
+                // Left or gave up while the call's code was loading: no call.
+                if state.phase.get_untracked() != Phase::Joining {
+                    return;
                 }
-            }
+                match joined {
+                    Ok(joined) => call.set_value(slot(Some(joined))),
+                    Err(_) => {
+                        state.alert.set(Some(Text::new("call-load-failed")));
+                        state.phase.set(Phase::Lobby);
+                    }
+                }
+            });
         }
     });
 
@@ -273,9 +285,9 @@ fn Meeting(room: RoomId) -> impl IntoView {
         })
     });
 
-    let with_call = move |f: &dyn Fn(&Call)| {
+    let with_call = move |f: &dyn Fn(&dyn CallControl)| {
         call.with_value(|call| {
-            if let Some(call) = call.as_ref() {
+            if let Some(call) = call.as_deref() {
                 f(call);
             }
         })
@@ -407,7 +419,8 @@ fn Meeting(room: RoomId) -> impl IntoView {
             {move || match screen.get() {
                 Screen::Problem(problem) => view! { <ProblemScreen problem /> }.into_any(),
                 Screen::Lobby => view! { <Lobby state name password /> }.into_any(),
-                Screen::Call => view! { <CallView state /> }.into_any(),
+                // The call draws its own screen: that code arrives with the call's.
+                Screen::Call => call.with_value(|call| call.as_ref().map(|call| call.view())).into_any(),
                 Screen::Left => view! {
                     <section class="left page" aria-labelledby="left-heading">
                         <h1 id="left-heading">{i18n.tr("left-heading")}</h1>

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 impl Call {
     /// Sends a chat message to everyone, or privately to one participant, and shows it.
-    pub fn send_chat(&self, text: &str, to: Option<PeerId>) -> Result<(), Text> {
+    pub(super) fn chat(&self, text: &str, to: Option<PeerId>) -> Result<(), Text> {
         let text = check_chat(text).map_err(|e| e.text())?;
         let inner = &self.inner;
         let private_to = match to {

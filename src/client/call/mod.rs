@@ -5,20 +5,27 @@
 //! [`CallState`].
 //!
 //! ## Layout
+//! - `control`: what the page asks of a call ([`CallControl`]) and [`join`], where the call's own
+//!   chunk of the bundle begins;
 //! - this file: the [`Call`] handle, and carrying out the core's actions;
 //! - `links`: making a peer link and wiring its events;
 //! - `chat`: chat between participants, with per-participant budgets;
 //! - `sampler`: reading each connection's statistics for the tiles' indicators.
 
 mod chat;
+mod control;
 mod links;
 mod sampler;
+
+pub use control::{CallControl, join, preload};
 
 use super::peer::PeerLink;
 use super::signaling::{self, Signaling};
 use super::ticker::Ticker;
 use super::transfers::{Peers, TransferAction, Transfers};
 use crate::call::session::{Action, CallCore, Input};
+use crate::components::call_view::CallView;
+use crate::i18n::Text;
 use crate::protocol::data::{PeerMessage, TransferId};
 use crate::protocol::{IceConfig, PeerId, Reaction, RoomId, ServerMessage};
 use crate::state::call::{CallState, TileKey};
@@ -69,12 +76,7 @@ struct Inner {
 
 impl Call {
     /// Connects to the server and joins `room`.
-    pub fn join(
-        room: RoomId,
-        name: String,
-        password: Option<String>,
-        state: CallState,
-    ) -> Result<Self, String> {
+    fn join(room: RoomId, name: String, password: Option<String>, state: CallState) -> Self {
         let core = CallCore::new(room.clone(), name, password, state.media_state());
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let peers: Weak<dyn Peers> = weak.clone();
@@ -108,66 +110,56 @@ impl Call {
                 Inner::sample(&inner);
             }
         });
-        Ok(Call {
+        Call {
             inner,
             _sampler: sampler,
             on_pagehide,
-        })
+        }
     }
+}
 
-    /// Host only: lets nobody new in, or opens the room again.
-    pub fn set_locked(&self, locked: bool) {
+impl CallControl for Call {
+    fn set_locked(&self, locked: bool) {
         Inner::feed(&self.inner, Input::Lock(locked));
     }
 
-    /// Host only: requires a password from now on, or (`None`) no longer.
-    pub fn set_password(&self, password: Option<String>) {
+    fn set_password(&self, password: Option<String>) {
         Inner::feed(&self.inner, Input::SetPassword(password));
     }
 
-    /// Host only: removes a participant from the room.
-    pub fn remove(&self, id: PeerId) {
+    fn remove(&self, id: PeerId) {
         Inner::feed(&self.inner, Input::Remove(id));
     }
 
-    /// Raises (`true`) or lowers our hand.
-    pub fn set_hand(&self, raised: bool) {
+    fn set_hand(&self, raised: bool) {
         Inner::feed(&self.inner, Input::Hand(raised));
     }
 
-    /// Host only: lowers a participant's hand.
-    pub fn lower_hand(&self, id: PeerId) {
+    fn lower_hand(&self, id: PeerId) {
         Inner::feed(&self.inner, Input::LowerHand(id));
     }
 
-    /// Host only: makes newcomers wait to be let in, or not.
-    pub fn set_waiting_room(&self, on: bool) {
+    fn set_waiting_room(&self, on: bool) {
         Inner::feed(&self.inner, Input::SetWaitingRoom(on));
     }
 
-    /// Host only: lets someone waiting in (`None`: everyone).
-    pub fn admit(&self, id: Option<PeerId>) {
+    fn admit(&self, id: Option<PeerId>) {
         Inner::feed(&self.inner, id.map_or(Input::AdmitAll, Input::Admit));
     }
 
-    /// Host only: turns someone waiting away.
-    pub fn deny(&self, id: PeerId) {
+    fn deny(&self, id: PeerId) {
         Inner::feed(&self.inner, Input::Deny(id));
     }
 
-    /// Sends a reaction to the room.
-    pub fn react(&self, reaction: Reaction) {
+    fn react(&self, reaction: Reaction) {
         Inner::feed(&self.inner, Input::React(reaction));
     }
 
-    /// Host only: asks a participant to turn their microphone on.
-    pub fn ask_to_unmute(&self, id: PeerId) {
+    fn ask_to_unmute(&self, id: PeerId) {
         Inner::feed(&self.inner, Input::AskToUnmute(id));
     }
 
-    /// After a local media change: sends everyone the current tracks (replacing only those that
-    /// changed, without renegotiation) and tells the room our new media state.
-    pub fn media_changed(&self) {
+    fn media_changed(&self) {
         let tracks = super::media::current_tracks(&self.inner.state);
         for link in self.inner.peers.borrow().values() {
             link.send_tracks(tracks.clone());
@@ -175,8 +167,7 @@ impl Call {
         Inner::feed(&self.inner, Input::Media(self.inner.state.media_state()));
     }
 
-    /// Offers files to everyone, or to one participant.
-    pub fn send_files(&self, files: &[File], to: Option<PeerId>) {
+    fn send_files(&self, files: &[File], to: Option<PeerId>) {
         let recipients: Vec<(PeerId, String)> = self.inner.state.remotes.with_untracked(|tiles| {
             tiles
                 .iter()
@@ -194,9 +185,17 @@ impl Call {
         self.inner.transfers.offer(files, &recipients);
     }
 
-    /// Accepts, declines or cancels a transfer.
-    pub fn act_on_transfer(&self, key: TransferKey, action: TransferAction) {
+    fn act_on_transfer(&self, key: TransferKey, action: TransferAction) {
         self.inner.transfers.act(key, action);
+    }
+
+    fn send_chat(&self, text: &str, to: Option<PeerId>) -> Result<(), Text> {
+        self.chat(text, to)
+    }
+
+    fn view(&self) -> AnyView {
+        let state = self.inner.state;
+        view! { <CallView state /> }.into_any()
     }
 }
 
