@@ -63,11 +63,17 @@ try {
   const repeat = await visit(profile, link, spki);
   const total = (files, pattern) =>
     files.filter((f) => pattern.test(f.path)).reduce((sum, f) => sum + f.bytes, 0);
+  const LATER = /\/pkg\/split_.*\.wasm$|^\/confab_(denoise|hash)\.wasm$|^\/(denoise-worklet|hash-worker)\.js$/;
   const rows = [
-    ['the app (WASM)', /\/pkg\/.*\.wasm$/],
-    ['its JS and CSS', /\/pkg\/.*\.(js|css)$/],
+    ['the page (WASM)', /\/pkg\/confab\.wasm$/],
+    ["the call's chunk (WASM)", /\/pkg\/split_.*\.wasm$/],
+    ['their JS and CSS', /\/pkg\/.*\.(js|css)$/],
     ['the noise-suppression module', /confab_denoise\.wasm$/],
     ['everything', /./],
+    // The page needs the rest to work; these it fetches once it runs (the call's code for Join,
+    // the noise suppression and hashing modules off the main thread).
+    ['what the page fetches once it works', LATER],
+    ['what the page needs to work', new RegExp(`^(?!${LATER.source})`)],
   ].map(([what, pattern]) => ({ what, first: total(first, pattern), repeat: total(repeat, pattern) }));
   if (flag('json')) {
     console.log(JSON.stringify({ rows, first, repeat }));
