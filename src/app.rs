@@ -2,6 +2,7 @@
 
 use crate::i18n::{RequestLocale, provide_i18n};
 use crate::pages::{home::HomePage, not_found::NotFound, room::RoomPage};
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -22,6 +23,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
+                // The bundle's loader of its split-off chunks (the call's code): the page's own
+                // script imports it, so it is fetched beside that script rather than after it.
+                <link
+                    rel="modulepreload"
+                    href="/pkg/__wasm_split.______________________.js"
+                    crossorigin="anonymous"
+                    nonce=use_nonce()
+                />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <MetaTags />
             </head>

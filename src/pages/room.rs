@@ -120,9 +120,10 @@ fn Meeting(room: RoomId) -> impl IntoView {
         }
         device_watcher.set_value(slot(DeviceWatcher::start(move || refresh_devices(state))));
         open_media(state);
-        // The lobby is drawn and running: now fetch the call's code, so that Join need not wait
-        // for it (if this fails, Join tries again).
+        // Once the lobby is drawn and the browser idle, fetch the call's code, so that Join need
+        // not wait for it (if this fails, Join tries again).
         spawn_local(async {
+            crate::client::idle(1000).await;
             if let Err(error) = call::preload().await {
                 leptos::logging::warn!("the call's code could not be loaded yet: {error}");
             }
