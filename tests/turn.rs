@@ -317,8 +317,16 @@ async fn channel_data_on_a_bound_channel_is_relayed_both_ways_until_the_allocati
         b"\x40\x01\x00\x03odd\x00",
         "padded to four bytes, as the engine pads"
     );
-    // All three went the fast way, past the engine.
+    // All three went the fast way, past the engine, and the metrics say so.
     assert_eq!(turn.channels.relayed(), 3);
+    let metrics = confab::server::metrics::Metrics::new();
+    metrics.watch_turn(&turn.rules, &turn.channels);
+    let text = metrics.render();
+    assert!(
+        text.contains("confab_turn_fast_path_packets_total 3\n"),
+        "{text}"
+    );
+    assert!(text.contains("confab_turn_channel_bindings 1\n"), "{text}");
 
     // Once the allocation is deleted, nothing more goes either way.
     assert!(matches!(

@@ -123,7 +123,7 @@ pub async fn run(config: Config) -> Result<(), LaunchError> {
         metrics.watch_certificate(Arc::clone(store));
     }
     if let Some(turn) = &turn {
-        metrics.watch_turn(&turn.rules);
+        metrics.watch_turn(&turn.rules, &turn.channels);
     }
     state.metrics = Arc::clone(&metrics);
     let app = router(state.clone());

@@ -18,10 +18,13 @@
 //! | `confab_turn_allocations` | gauge | TURN allocations held |
 //! | `confab_turn_relayed_bytes_total` | counter | bytes relayed through TURN, both directions |
 //! | `confab_turn_dropped_packets_total{reason}` | counter | TURN packets dropped (over the rate, no allocation, malformed) |
+//! | `confab_turn_fast_path_packets_total` | counter | TURN ChannelData packets the gate relayed itself, past the engine |
+//! | `confab_turn_channel_bindings` | gauge | channel bindings the gate's fast path holds |
 //! | `process_*` | | resident memory, CPU seconds, open files and their limit, start time |
 
 use super::hub::Hub;
 use super::tls::store::CertStore;
+use super::turn::channels::Channels;
 use super::turn::flood::Dropped;
 use super::turn::gate::Rules;
 use prometheus_client::collector::Collector;
@@ -67,7 +70,7 @@ struct Sources {
     hub: Option<Weak<Hub>>,
     connections: Option<(Arc<Semaphore>, usize)>,
     certificate: Option<Arc<CertStore>>,
-    turn: Option<Weak<Rules>>,
+    turn: Option<(Weak<Rules>, Weak<Channels>)>,
 }
 
 impl Default for Metrics {
@@ -129,9 +132,11 @@ impl Metrics {
         crate::server::lock(&self.sources).certificate = Some(store);
     }
 
-    /// Reads TURN allocations, relayed bytes and drops from the gate's `rules`.
-    pub fn watch_turn(&self, rules: &Arc<Rules>) {
-        crate::server::lock(&self.sources).turn = Some(Arc::downgrade(rules));
+    /// Reads TURN allocations, relayed bytes and drops from the gate's `rules`, and what the
+    /// fast path relayed from its `channels`.
+    pub fn watch_turn(&self, rules: &Arc<Rules>, channels: &Arc<Channels>) {
+        crate::server::lock(&self.sources).turn =
+            Some((Arc::downgrade(rules), Arc::downgrade(channels)));
     }
 
     /// Counts a refused request.
@@ -231,7 +236,11 @@ impl Collector for Live {
                 store.replacements(),
             )?;
         }
-        if let Some(rules) = sources.turn.as_ref().and_then(Weak::upgrade) {
+        if let Some((rules, channels)) = sources
+            .turn
+            .as_ref()
+            .and_then(|(rules, channels)| Some((rules.upgrade()?, channels.upgrade()?)))
+        {
             gauge(
                 &mut encoder,
                 "confab_turn_allocations",
@@ -260,6 +269,18 @@ impl Collector for Live {
                 let count = ConstCounter::new(rules.flood.dropped(why));
                 count.encode(family.encode_family(&[("reason", reason)])?)?;
             }
+            counter(
+                &mut encoder,
+                "confab_turn_fast_path_packets",
+                "TURN ChannelData packets the gate relayed itself, past the engine",
+                channels.relayed(),
+            )?;
+            gauge(
+                &mut encoder,
+                "confab_turn_channel_bindings",
+                "Channel bindings the TURN gate's fast path holds",
+                channels.held().1 as i64,
+            )?;
         }
         Ok(())
     }

@@ -50,6 +50,18 @@ pub struct Channels {
     relayed: AtomicU64,
 }
 
+impl std::fmt::Debug for Channels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (clients, bindings, pending) = self.held();
+        f.debug_struct("Channels")
+            .field("clients", &clients)
+            .field("bindings", &bindings)
+            .field("pending", &pending)
+            .field("relayed", &self.relayed())
+            .finish()
+    }
+}
+
 #[derive(Default)]
 struct Table {
     /// Relay sockets by port, from their opening; an allocation links one to its client.
