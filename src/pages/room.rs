@@ -156,12 +156,14 @@ fn Meeting(room: RoomId) -> impl IntoView {
             state.phase.set(Phase::Joining);
             spawn_local(async move {
                 let joined = call::join(room, display_name, password, state).await;
-                // Left or gave up while the call's code was loading: no call.
-                if state.phase.get_untracked() != Phase::Joining {
+                // Left, or the page went away, while the call's code was loading: no call.
+                if state.phase.try_get_untracked() != Some(Phase::Joining) {
                     return;
                 }
                 match joined {
-                    Ok(joined) => call.set_value(slot(Some(joined))),
+                    Ok(joined) => {
+                        call.try_set_value(slot(Some(joined)));
+                    }
                     Err(_) => {
                         state.alert.set(Some(Text::new("call-load-failed")));
                         state.phase.set(Phase::Lobby);
