@@ -38,6 +38,7 @@ pub mod qr;
 pub mod rate;
 pub mod redirect;
 pub mod resume;
+pub mod sfu;
 pub mod signal_frame;
 pub mod signaling;
 pub mod site;
