@@ -19,9 +19,11 @@
 //! - this file: rooms, demultiplexing datagrams, and passing frames and requests between
 //!   participants;
 //! - `participant`: one browser's connection and its negotiation;
-//! - `tracks`: the published and sent tracks' bookkeeping.
+//! - `tracks`: the published and sent tracks' bookkeeping;
+//! - [`shell`]: the task that owns the UDP socket and the unit, and the handle to reach it.
 
 mod participant;
+pub mod shell;
 mod tracks;
 
 #[cfg(test)]
@@ -91,6 +93,8 @@ pub enum SfuError {
     Answer(#[from] AnswerError),
     #[error("the offer was rejected: {0}")]
     Rejected(String),
+    #[error("the media server has stopped")]
+    Stopped,
 }
 
 pub struct Sfu {
