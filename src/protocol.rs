@@ -309,6 +309,19 @@ pub enum ClientMessage {
         /// What to deliver.
         signal: Signal,
     },
+    /// An offer to the server's forwarding unit (meetings too large for every browser to send
+    /// to every other): the first joins the room's media over one connection to the server,
+    /// later ones change what this browser publishes. Answered with
+    /// [`ServerMessage::MediaAnswer`].
+    MediaOffer {
+        /// The session description.
+        sdp: String,
+    },
+    /// The answer to the unit's [`ServerMessage::MediaOffer`].
+    MediaAnswer {
+        /// The session description.
+        sdp: String,
+    },
     /// Leave the room; the connection stays open and may join again.
     Leave,
 }
@@ -395,6 +408,20 @@ pub enum ServerMessage {
         /// What they sent.
         signal: Signal,
     },
+    /// The forwarding unit's answer to this browser's [`ClientMessage::MediaOffer`].
+    MediaAnswer {
+        /// The session description.
+        sdp: String,
+    },
+    /// The forwarding unit offers a change (others' tracks to receive, or to stop): answer
+    /// with [`ClientMessage::MediaAnswer`].
+    MediaOffer {
+        /// The session description.
+        sdp: String,
+    },
+    /// The connection to the forwarding unit ended; a new [`ClientMessage::MediaOffer`] joins
+    /// the room's media again.
+    MediaEnded,
     /// A request was refused; the connection stays open.
     Error {
         /// What went wrong, for programs.

@@ -179,7 +179,7 @@ async fn leaving_ends_the_media_connection_and_tells_the_browser() {
     let second = join(&unit, 2).await;
     assert!(eventually(|| second.received.load(Ordering::Relaxed) > 20).await);
 
-    unit.leave(room(), PeerId(1)).await;
+    unit.leave(room(), PeerId(1));
 
     assert!(eventually(|| first.gone.load(Ordering::Relaxed) == 1).await);
     assert_eq!(unit.participants().await, 1);

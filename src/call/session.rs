@@ -358,6 +358,11 @@ impl CallCore {
                     out.push(Action::Deliver { from, signal });
                 }
             }
+            // This page connects to everyone directly; it never offers to the forwarding unit,
+            // which therefore never answers or offers it anything.
+            ServerMessage::MediaAnswer { .. }
+            | ServerMessage::MediaOffer { .. }
+            | ServerMessage::MediaEnded => {}
             ServerMessage::Error { code, .. } => {
                 if code == ErrorCode::Removed {
                     self.close_socket(out);

@@ -149,6 +149,16 @@ pub struct Config {
     #[arg(long, env = "CONFAB_TURN_EXTERNAL_IP")]
     pub turn_external_ip: Option<IpAddr>,
 
+    /// Where the forwarding unit for large meetings listens for media (UDP). Not yet offered to
+    /// browsers, so off unless given.
+    #[arg(long, env = "CONFAB_MEDIA_LISTEN", hide = true)]
+    pub media_listen: Option<SocketAddr>,
+
+    /// The public IP address browsers send media to, when the --media-listen address is not
+    /// it (behind a NAT, or listening on 0.0.0.0).
+    #[arg(long, env = "CONFAB_MEDIA_EXTERNAL_IP", hide = true)]
+    pub media_external_ip: Option<IpAddr>,
+
     /// UDP ports for relays, as MIN-MAX; open them in the firewall.
     #[arg(long, env = "CONFAB_TURN_RELAY_PORTS", default_value = "49152-65535",
           value_parser = parse_port_range)]

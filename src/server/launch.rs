@@ -15,6 +15,8 @@ use super::ice::IceProvider;
 use super::metrics::Metrics;
 use super::net::LocalNames;
 use super::resume::ResumeKey;
+use super::sfu::SfuLimits;
+use super::sfu::shell::SfuHandle;
 use super::site::{self, Site};
 use super::tls::acme::{self, AcmeOptions, HttpChallenges};
 use super::tls::files::CertFiles;
@@ -110,6 +112,7 @@ pub async fn run(config: Config) -> Result<(), LaunchError> {
     state.trusted_proxies = Arc::new(TrustedProxies(config.trusted_proxies()));
     state.site = site;
     state.metrics_token = config.metrics_token.as_deref().map(Arc::from);
+    state.sfu = forwarding_unit(&config).await?;
     restore_revocations(&mut state, &data_dir);
     state.hsts = store
         .as_ref()
@@ -313,6 +316,33 @@ fn announce(config: &Config, names: &LocalNames, store: Option<&CertStore>) {
     if store.is_some_and(|s| s.source() == Source::SelfSigned) && config.acme_domains.is_empty() {
         println!("(The certificate is self-signed: each browser asks once to accept it.)");
     }
+}
+
+/// Starts the forwarding unit for large meetings, if --media-listen asks for it.
+async fn forwarding_unit(config: &Config) -> Result<Option<SfuHandle>, LaunchError> {
+    let Some(addr) = config.media_listen else {
+        return Ok(None);
+    };
+    let listen_error = |source| LaunchError::Listen { addr, source };
+    let socket = tokio::net::UdpSocket::bind(addr)
+        .await
+        .map_err(listen_error)?;
+    let local = socket.local_addr().map_err(listen_error)?;
+    let advertised = match config.media_external_ip {
+        Some(ip) => SocketAddr::new(ip, local.port()),
+        None if local.ip().is_unspecified() => {
+            return Err(LaunchError::Config(format!(
+                "--media-listen {addr} names no address browsers can send to; give --media-external-ip"
+            )));
+        }
+        None => local,
+    };
+    tracing::info!(%local, %advertised, "forwarding unit listening for media");
+    Ok(Some(SfuHandle::start(
+        socket,
+        advertised,
+        SfuLimits::default(),
+    )))
 }
 
 /// Starts the embedded STUN/TURN server (unless --no-turn) and describes what participants get.

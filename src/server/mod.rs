@@ -114,6 +114,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Serve `/metrics` on the main port to requests with this bearer token.
     pub metrics_token: Option<Arc<str>>,
+    /// The forwarding unit, when the server runs one (`--media-port`).
+    pub sfu: Option<sfu::shell::SfuHandle>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -151,6 +153,7 @@ impl AppState {
             site: site::Site::Embedded,
             metrics: Arc::new(metrics::Metrics::new()),
             metrics_token: None,
+            sfu: None,
         };
         state.start_ticking();
         state

@@ -7,6 +7,7 @@ mod clock;
 #[path = "../common/mod.rs"]
 mod common;
 mod gestures;
+mod media;
 mod support;
 mod waiting;
 

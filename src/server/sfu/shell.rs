@@ -128,9 +128,15 @@ impl SfuHandle {
         .await?
     }
 
-    /// The participant left or was removed: its media ends at once.
-    pub async fn leave(&self, room: RoomId, peer: PeerId) {
-        let _ = self.commands.send(Command::Leave { room, peer }).await;
+    /// The participant left or was removed: its media ends at once. Never lost: if the unit's
+    /// queue is full, a task waits to deliver it.
+    pub fn leave(&self, room: RoomId, peer: PeerId) {
+        if let Err(mpsc::error::TrySendError::Full(command)) =
+            self.commands.try_send(Command::Leave { room, peer })
+        {
+            let commands = self.commands.clone();
+            tokio::spawn(async move { commands.send(command).await });
+        }
     }
 
     /// How many media connections the unit holds.

@@ -56,6 +56,10 @@ pub(super) async fn serve(
                 break Some((CLOSE_TRY_AGAIN_LATER, "not keeping up"));
             }
             _ = renewals.tick() => connection.renew_token(),
+            event = connection.media_event() => {
+                let message = connection.on_media_event(event);
+                let _ = tx.try_send(encode(&message));
+            }
             () = &mut checks => match policy.check(now()) {
                 Check::Nothing => {}
                 Check::Dead => {

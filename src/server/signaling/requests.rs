@@ -8,8 +8,11 @@ use crate::protocol::{
 use crate::server::AppState;
 use crate::server::hub::{Admission, ConnectionId, Hub, IceFor, JoinRequest};
 use crate::server::outbox::OutboxSender;
+use crate::server::sfu::SfuError;
+use crate::server::sfu::shell::SfuEvent;
 use crate::server::source::Source;
 use std::sync::Arc;
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// What the connection is doing in the hub.
@@ -31,6 +34,8 @@ pub(super) struct Connection {
     host: Option<String>,
     tx: OutboxSender,
     membership: Option<Membership>,
+    /// What the forwarding unit tells this member, once it joined the room's media.
+    media: Option<mpsc::Receiver<SfuEvent>>,
 }
 
 /// The current moment, on tokio's clock (which tests can pause and move).
@@ -55,6 +60,7 @@ impl Connection {
             state: state.clone(),
             tx,
             membership: None,
+            media: None,
         }
     }
 
@@ -138,8 +144,11 @@ impl Connection {
                 }
                 return self.join(room, name, media, hand, password, resume).await;
             }
+            ClientMessage::MediaOffer { sdp } => return self.media_offer(sdp).await,
+            ClientMessage::MediaAnswer { sdp } => self.media_answer(sdp).await,
             ClientMessage::Leave => {
                 self.member();
+                self.leave_media();
                 if let Some(m) = self.membership.take() {
                     if m.waiting {
                         self.hub.stop_waiting(&m.room, m.id, self.id);
@@ -200,8 +209,15 @@ impl Connection {
                     }
                     ClientMessage::Remove { id } => hub.remove(room, me, id, now()).map(|_| {
                         self.state.keep_revocations(now());
+                        // Its media ends now, not when its connection has closed.
+                        if let Some(sfu) = &self.state.sfu {
+                            sfu.leave(room.clone(), id);
+                        }
                     }),
-                    ClientMessage::Join { .. } | ClientMessage::Leave => unreachable!(),
+                    ClientMessage::Join { .. }
+                    | ClientMessage::Leave
+                    | ClientMessage::MediaOffer { .. }
+                    | ClientMessage::MediaAnswer { .. } => unreachable!(),
                 }
             }
         };
@@ -294,10 +310,79 @@ impl Connection {
         }
     }
 
+    /// An offer to the forwarding unit: the first joins the room's media, later ones change
+    /// what this member publishes. Answered with the unit's answer, or an error.
+    async fn media_offer(&mut self, sdp: String) -> Option<ServerMessage> {
+        let Some(sfu) = self.state.sfu.clone() else {
+            return self.answer(Err(ErrorCode::Invalid));
+        };
+        let Some(m) = self.member() else {
+            return Some(ServerMessage::error(ErrorCode::NotInRoom));
+        };
+        let (room, id) = (m.room.clone(), m.id);
+        let answer = if self.media.is_some() {
+            sfu.offer(room, id, sdp).await
+        } else {
+            sfu.join(room, id, sdp).await.map(|(answer, events)| {
+                self.media = Some(events);
+                answer
+            })
+        };
+        match answer {
+            Ok(sdp) => Some(ServerMessage::MediaAnswer { sdp }),
+            Err(error) => self.answer(Err(media_refusal(&error))),
+        }
+    }
+
+    /// The member's answer to the unit's offer.
+    async fn media_answer(&mut self, sdp: String) -> Result<(), ErrorCode> {
+        let sfu = self.state.sfu.clone().ok_or(ErrorCode::Invalid)?;
+        let m = self.member().ok_or(ErrorCode::NotInRoom)?;
+        let (room, id) = (m.room.clone(), m.id);
+        if self.media.is_none() {
+            return Err(ErrorCode::Invalid);
+        }
+        sfu.answer(room, id, sdp)
+            .await
+            .map_err(|error| media_refusal(&error))
+    }
+
+    /// What the forwarding unit has for this member: waits for ever if it has not joined the
+    /// room's media.
+    pub(super) async fn media_event(&mut self) -> SfuEvent {
+        match self.media.as_mut() {
+            Some(events) => events.recv().await.unwrap_or(SfuEvent::Gone),
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Passes on what the forwarding unit said.
+    pub(super) fn on_media_event(&mut self, event: SfuEvent) -> ServerMessage {
+        match event {
+            SfuEvent::Offer(sdp) => ServerMessage::MediaOffer { sdp },
+            SfuEvent::Gone => {
+                self.media = None;
+                ServerMessage::MediaEnded
+            }
+        }
+    }
+
+    /// The member's media connection ends (it left, or its signaling connection ended).
+    fn leave_media(&mut self) {
+        if self.media.take().is_none() {
+            return;
+        }
+        if let (Some(sfu), Some(m)) = (&self.state.sfu, &self.membership) {
+            sfu.leave(m.room.clone(), m.id);
+        }
+    }
+
     /// The connection ended without a Leave: the member is kept away for the grace period (the
-    /// hub's tick removes it if it has not come back by then).
+    /// hub's tick removes it if it has not come back by then). Its media connection ends: a
+    /// member that comes back offers again.
     pub(super) fn went_away(&mut self) {
         self.member();
+        self.leave_media();
         let Some(m) = self.membership.take() else {
             return;
         };
@@ -306,5 +391,16 @@ impl Connection {
         } else if self.hub.disconnect(&m.room, m.id, self.id, now()) {
             tracing::info!(room = %m.room, peer = %m.id, "peer away (connection ended)");
         }
+    }
+}
+
+/// The error code a browser gets for an offer or answer the unit refused.
+fn media_refusal(error: &SfuError) -> ErrorCode {
+    tracing::debug!(%error, "media request refused");
+    match error {
+        SfuError::Full => ErrorCode::ServerFull,
+        SfuError::NotJoined => ErrorCode::NotInRoom,
+        SfuError::Stopped => ErrorCode::Busy,
+        SfuError::BadSdp(_) | SfuError::Answer(_) | SfuError::Rejected(_) => ErrorCode::Invalid,
     }
 }

@@ -1,0 +1,315 @@
+//! Media through the server's forwarding unit, negotiated over signaling: str0m peers stand in
+//! for browsers, each with a WebSocket to the server and a UDP socket to the unit.
+
+use super::common::test_state;
+use super::support::*;
+use confab::protocol::{ClientMessage, ErrorCode, PeerId, RoomId, ServerMessage};
+use confab::server::sfu::SfuLimits;
+use confab::server::sfu::shell::SfuHandle;
+use futures_util::{SinkExt, StreamExt};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use str0m::change::{SdpAnswer, SdpOffer, SdpPendingOffer};
+use str0m::format::Codec;
+use str0m::media::{Direction, MediaKind, Mid};
+use str0m::net::{Protocol, Receive};
+use str0m::{Candidate, Event, Input, Output, Rtc};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+/// A server whose forwarding unit listens on loopback.
+async fn server_with_unit() -> Server {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let address = socket.local_addr().unwrap();
+    let mut state = test_state(limits());
+    state.sfu = Some(SfuHandle::start(socket, address, SfuLimits::default()));
+    serve(state).await
+}
+
+/// What a browser saw, shared with the test.
+#[derive(Default)]
+struct Seen {
+    /// Stop reading the signaling connection (a page frozen in the background, say); media
+    /// goes on.
+    deaf: bool,
+    /// Frames received, by the stream id the unit gave the track (the publisher's id).
+    frames: HashMap<String, usize>,
+    /// Signaling messages other than the unit's offers, in order.
+    messages: Vec<ServerMessage>,
+}
+
+/// A browser in a call through the unit: publishes audio, answers the unit's offers, and
+/// sends what the test asks over its signaling connection.
+struct Browser {
+    id: PeerId,
+    seen: Arc<Mutex<Seen>>,
+    say: mpsc::Sender<ClientMessage>,
+}
+
+impl Browser {
+    async fn join(server: &Server, room: &RoomId, name: &str) -> Browser {
+        let mut socket = connect(server).await;
+        let (id, _) = join(&mut socket, room, name).await;
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let local = udp.local_addr().unwrap();
+        let mut rtc = Rtc::builder()
+            .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
+            .build(Instant::now());
+        rtc.add_local_candidate(Candidate::host(local, "udp").unwrap());
+        let mut change = rtc.sdp_api();
+        let mid = change.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
+        let (offer, pending) = change.apply().unwrap();
+        send(
+            &mut socket,
+            &ClientMessage::MediaOffer {
+                sdp: offer.to_sdp_string(),
+            },
+        )
+        .await;
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let (say, told) = mpsc::channel(8);
+        tokio::spawn(drive(
+            rtc,
+            Some(pending),
+            mid,
+            socket,
+            udp,
+            local,
+            told,
+            seen.clone(),
+        ));
+        Browser { id, seen, say }
+    }
+
+    fn frames_from(&self, publisher: PeerId) -> usize {
+        let seen = self.seen.lock().unwrap();
+        seen.frames
+            .get(&publisher.to_string())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn error(&self) -> Option<ErrorCode> {
+        self.seen
+            .lock()
+            .unwrap()
+            .messages
+            .iter()
+            .find_map(|m| match m {
+                ServerMessage::Error { code, .. } => Some(*code),
+                _ => None,
+            })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn drive(
+    mut rtc: Rtc,
+    mut pending: Option<SdpPendingOffer>,
+    mid: Mid,
+    mut socket: Socket,
+    udp: UdpSocket,
+    local: SocketAddr,
+    mut told: mpsc::Receiver<ClientMessage>,
+    seen: Arc<Mutex<Seen>>,
+) {
+    let start = Instant::now();
+    let mut next_frame = Instant::now();
+    let mut buffer = vec![0u8; 2048];
+    let opus = rtc
+        .codec_config()
+        .find(|p| p.spec().codec == Codec::Opus)
+        .map(|p| p.pt())
+        .unwrap();
+    loop {
+        let timeout = loop {
+            match rtc.poll_output().unwrap() {
+                Output::Timeout(at) => break at,
+                Output::Transmit(t) => {
+                    let _ = udp.send_to(&t.contents, t.destination).await;
+                }
+                Output::Event(Event::MediaData(data)) => {
+                    let stream = rtc
+                        .media(data.mid)
+                        .map(|m| m.stream_id().to_string())
+                        .unwrap_or_default();
+                    *seen.lock().unwrap().frames.entry(stream).or_default() += 1;
+                }
+                Output::Event(_) => {}
+            }
+        };
+        tokio::select! {
+            message = told.recv() => {
+                let Some(message) = message else { return };
+                send(&mut socket, &message).await;
+            }
+            frame = socket.next(), if !seen.lock().unwrap().deaf => {
+                let Some(Ok(Message::Text(text))) = frame else { return };
+                let message: ServerMessage = serde_json::from_str(&text).unwrap();
+                match message {
+                    ServerMessage::MediaAnswer { sdp } => {
+                        let answer = SdpAnswer::from_sdp_string(&sdp).unwrap();
+                        let pending = pending.take().expect("an offer of ours");
+                        rtc.sdp_api().accept_answer(pending, answer).unwrap();
+                    }
+                    ServerMessage::MediaOffer { sdp } => {
+                        let offer = SdpOffer::from_sdp_string(&sdp).unwrap();
+                        let answer = rtc.sdp_api().accept_offer(offer).unwrap();
+                        let reply = ClientMessage::MediaAnswer { sdp: answer.to_sdp_string() };
+                        let text = serde_json::to_string(&reply).unwrap();
+                        socket.send(Message::Text(text.into())).await.unwrap();
+                    }
+                    other => seen.lock().unwrap().messages.push(other),
+                }
+            }
+            read = udp.recv_from(&mut buffer) => {
+                let (length, source) = read.unwrap();
+                if let Ok(receive) = Receive::new(Protocol::Udp, source, local, &buffer[..length]) {
+                    rtc.handle_input(Input::Receive(Instant::now(), receive)).unwrap();
+                }
+            }
+            () = tokio::time::sleep_until(timeout.min(next_frame).into()) => {
+                let now = Instant::now();
+                if now >= next_frame {
+                    if let Some(writer) = rtc.writer(mid) {
+                        let _ = writer.write(opus, now, (now - start).into(), vec![1u8; 60]);
+                    }
+                    next_frame = now + Duration::from_millis(20);
+                }
+                rtc.handle_input(Input::Timeout(now)).unwrap();
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn members_hear_each_other_through_the_unit_negotiated_over_signaling() {
+    let server = server_with_unit().await;
+    let room = server.state.hub.create_room();
+    let ada = Browser::join(&server, &room, "Ada").await;
+    let bob = Browser::join(&server, &room, "Bob").await;
+    let cy = Browser::join(&server, &room, "Cy").await;
+
+    eventually("everyone hears the two others", || {
+        [
+            (&ada, [&bob, &cy]),
+            (&bob, [&ada, &cy]),
+            (&cy, [&ada, &bob]),
+        ]
+        .iter()
+        .all(|(listener, speakers)| {
+            speakers
+                .iter()
+                .all(|speaker| listener.frames_from(speaker.id) > 25)
+        })
+    })
+    .await;
+    assert_eq!(ada.error(), None);
+    assert_eq!(server.state.sfu.as_ref().unwrap().participants().await, 3);
+}
+
+#[tokio::test]
+async fn a_member_removed_by_the_host_loses_media_at_once() {
+    let server = server_with_unit().await;
+    let room = server.state.hub.create_room();
+    let ada = Browser::join(&server, &room, "Ada").await;
+    let bob = Browser::join(&server, &room, "Bob").await;
+    eventually("Bob hears Ada", || bob.frames_from(ada.id) > 25).await;
+    // Bob's page stops reading signaling, so his connection does not close when the server
+    // closes it: only the removal itself can end his media.
+    bob.seen.lock().unwrap().deaf = true;
+
+    ada.say
+        .send(ClientMessage::Remove { id: bob.id })
+        .await
+        .unwrap();
+
+    let unit = server.state.sfu.clone().unwrap();
+    let mut left = 0;
+    for _ in 0..250 {
+        left = unit.participants().await;
+        if left == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(left, 1, "Bob's media connection is gone");
+    let heard = bob.frames_from(ada.id);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(bob.frames_from(ada.id), heard, "nothing more reaches Bob");
+}
+
+#[tokio::test]
+async fn leaving_ends_the_media_connection_and_the_others_stop_receiving_it() {
+    let server = server_with_unit().await;
+    let room = server.state.hub.create_room();
+    let ada = Browser::join(&server, &room, "Ada").await;
+    let bob = Browser::join(&server, &room, "Bob").await;
+    eventually("Ada hears Bob", || ada.frames_from(bob.id) > 25).await;
+
+    bob.say.send(ClientMessage::Leave).await.unwrap();
+
+    eventually("Bob's media ended", || {
+        // The unit holds Ada alone; Ada's track from Bob has stopped.
+        ada.seen
+            .lock()
+            .unwrap()
+            .messages
+            .iter()
+            .any(|m| matches!(m, ServerMessage::PeerLeft { id } if *id == bob.id))
+    })
+    .await;
+    let unit = server.state.sfu.clone().unwrap();
+    assert_eq!(unit.participants().await, 1);
+    let heard = ada.frames_from(bob.id);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(ada.frames_from(bob.id), heard);
+}
+
+#[tokio::test]
+async fn media_offers_are_refused_outside_a_room_without_a_unit_and_when_malformed() {
+    let server = server_with_unit().await;
+    let mut stranger = connect(&server).await;
+    send(
+        &mut stranger,
+        &ClientMessage::MediaOffer { sdp: "v=0".into() },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut stranger).await,
+        ServerMessage::error(ErrorCode::NotInRoom)
+    );
+
+    let room = server.state.hub.create_room();
+    let mut ada = connect(&server).await;
+    join(&mut ada, &room, "Ada").await;
+    send(
+        &mut ada,
+        &ClientMessage::MediaOffer {
+            sdp: "v=0 not a description".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut ada).await,
+        ServerMessage::error(ErrorCode::Invalid)
+    );
+    send(&mut ada, &ClientMessage::MediaAnswer { sdp: "v=0".into() }).await;
+    assert_eq!(
+        recv(&mut ada).await,
+        ServerMessage::error(ErrorCode::Invalid)
+    );
+
+    let plain = start_default().await;
+    let room = plain.state.hub.create_room();
+    let mut bob = connect(&plain).await;
+    join(&mut bob, &room, "Bob").await;
+    send(&mut bob, &ClientMessage::MediaOffer { sdp: "v=0".into() }).await;
+    assert_eq!(
+        recv(&mut bob).await,
+        ServerMessage::error(ErrorCode::Invalid)
+    );
+}
