@@ -62,6 +62,16 @@ impl fmt::Display for PeerId {
     }
 }
 
+impl FromStr for PeerId {
+    type Err = std::num::ParseIntError;
+
+    /// Reads what [`fmt::Display`] writes (`p7`): the forwarding unit names each participant's
+    /// media streams so.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.strip_prefix('p').unwrap_or("").parse().map(PeerId)
+    }
+}
+
 /// A room identifier: 128 random bits written as 26 lowercase base32 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -441,6 +451,18 @@ pub struct Resume {
     pub token: String,
 }
 
+/// How a room's media travels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaRoute {
+    /// Every browser sends to every other directly.
+    #[default]
+    Mesh,
+    /// Every browser sends once, to the server's forwarding unit, which sends it on: one
+    /// connection per browser, whatever the room's size.
+    Sfu,
+}
+
 /// Who hosts a room and how it is protected, as every member sees it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomSettings {
@@ -454,6 +476,9 @@ pub struct RoomSettings {
     /// Newcomers wait until the host lets them in.
     #[serde(default)]
     pub waiting_room: bool,
+    /// How the room's media travels.
+    #[serde(default)]
+    pub media: MediaRoute,
 }
 
 /// Machine-readable reasons a request was refused.
@@ -760,6 +785,7 @@ mod tests {
                     locked: false,
                     password: true,
                     waiting_room: true,
+                    media: MediaRoute::Sfu,
                 },
                 resumed: false,
                 ice: Some(IceConfig {

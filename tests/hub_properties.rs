@@ -252,6 +252,7 @@ impl Model {
             locked: false,
             password: false,
             waiting_room: false,
+            media: Default::default(),
         }
     }
 

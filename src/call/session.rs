@@ -17,13 +17,17 @@
 //!   ourselves keeps every connection; one that does not (it forgot us) starts over;
 //! - after resuming on a restarted server, those it does not confirm within its grace period are
 //!   gone;
-//! - a host back on a restarted server locks the room and sets its password again.
+//! - a host back on a restarted server locks the room and sets its password again;
+//! - in a room whose media goes through the server's forwarding unit ([`MediaRoute::Sfu`]),
+//!   there is one connection, to the server, made on every welcome (the server ends it when
+//!   our signaling connection drops) and again if the server ends it; participants get tiles
+//!   but no connection of their own.
 
 use super::{CallPhase, Timer};
 use crate::i18n::Text;
 use crate::protocol::{
-    ClientMessage, ErrorCode, MediaState, PeerId, PeerInfo, Resume, RoomId, RoomSettings,
-    ServerMessage, Signal,
+    ClientMessage, ErrorCode, MediaRoute, MediaState, PeerId, PeerInfo, Resume, RoomId,
+    RoomSettings, ServerMessage, Signal,
 };
 use crate::state::problem::Problem;
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
@@ -88,6 +92,10 @@ pub struct CallCore {
     protection_password: Option<String>,
     /// An alert or a problem is showing.
     alerting: bool,
+    /// How the room's media travels, as its settings last said.
+    route: MediaRoute,
+    /// In a forwarded room: the connection to the server has been asked for.
+    server_linked: bool,
 }
 
 impl CallCore {
@@ -117,6 +125,8 @@ impl CallCore {
             knocking: BTreeSet::new(),
             protection_password: None,
             alerting: false,
+            route: MediaRoute::Mesh,
+            server_linked: false,
         }
     }
 
@@ -171,6 +181,20 @@ impl CallCore {
             Input::SignalingClosed { code, jitter } => self.lost_server(code, jitter, &mut out),
             Input::IceFetched(config) => self.ice_fetched(config, &mut out),
             Input::Timer(timer) => self.timer(timer, &mut out),
+            Input::ServerMedia(sdp) => {
+                if !self.server_linked {
+                    return out;
+                }
+                let offer = matches!(sdp, ServerSdp::Offer(_));
+                let message = match sdp {
+                    ServerSdp::Offer(sdp) => ClientMessage::MediaOffer { sdp },
+                    ServerSdp::Answer(sdp) => ClientMessage::MediaAnswer { sdp },
+                };
+                self.send(message, &mut out);
+                if offer {
+                    self.draw_call(&mut out);
+                }
+            }
             Input::Outgoing { to, signal } => {
                 let description = matches!(signal, Signal::Description { .. });
                 self.send(ClientMessage::Signal { to, signal }, &mut out);
@@ -289,6 +313,9 @@ impl CallCore {
                     id: you,
                     token: resume_token,
                 });
+                self.route = settings.media;
+                // The server ended our media connection when our signaling connection dropped.
+                self.server_linked = false;
                 out.push(Action::Settings(settings));
                 self.welcomed(you, peers, resumed, out);
                 if resumed && settings.host == Some(you) {
@@ -358,8 +385,17 @@ impl CallCore {
                     out.push(Action::Deliver { from, signal });
                 }
             }
-            // This page connects to everyone directly; it never offers to the forwarding unit,
-            // which therefore never answers or offers it anything.
+            ServerMessage::MediaAnswer { sdp } if self.server_linked => {
+                out.push(Action::DeliverMedia(ServerSdp::Answer(sdp)));
+            }
+            ServerMessage::MediaOffer { sdp } if self.server_linked => {
+                out.push(Action::DeliverMedia(ServerSdp::Offer(sdp)));
+            }
+            ServerMessage::MediaEnded if self.server_linked => {
+                self.server_linked = false;
+                self.connect_server(out);
+            }
+            // For a connection to the server that has since been replaced.
             ServerMessage::MediaAnswer { .. }
             | ServerMessage::MediaOffer { .. }
             | ServerMessage::MediaEnded => {}
@@ -454,15 +490,39 @@ impl CallCore {
                 self.unconnected.push(id);
             }
         }
+        // Held messages were for the connections before; a new connection to the server
+        // makes its own offer.
         let held: Vec<_> = self.outbox.drain(..).collect();
         for message in held {
-            self.send(message, out);
+            let for_old_link = matches!(
+                message,
+                ClientMessage::MediaOffer { .. } | ClientMessage::MediaAnswer { .. }
+            );
+            if !for_old_link {
+                self.send(message, out);
+            }
         }
+        if self.ice == Ice::Ready {
+            self.connect_server(out);
+        }
+    }
+
+    /// In a forwarded room: asks for the connection to the server, unless it was.
+    pub(super) fn connect_server(&mut self, out: &mut Vec<Action>) {
+        if self.route != MediaRoute::Sfu || self.server_linked || self.me.is_none() {
+            return;
+        }
+        self.server_linked = true;
+        out.push(Action::ConnectServer);
     }
 
     fn connect(&mut self, peer: PeerId, we_offer: bool, out: &mut Vec<Action>) {
         let Some(me) = self.me else { return };
         if !self.connected.insert(peer) {
+            return;
+        }
+        if self.route == MediaRoute::Sfu {
+            // Their media comes over the connection to the server.
             return;
         }
         // The later joiner (higher id) yields when offers collide.
@@ -521,6 +581,7 @@ impl CallCore {
         self.connected.clear();
         self.tiles.clear();
         self.outbox.clear();
+        self.server_linked = false;
         if std::mem::take(&mut self.hand)
             && let Some(me) = self.me
         {
@@ -539,6 +600,8 @@ impl CallCore {
 
 mod events;
 #[cfg(test)]
+mod forwarded_tests;
+#[cfg(test)]
 mod gesture_tests;
 mod recovery;
 #[cfg(test)]
@@ -546,4 +609,4 @@ mod tests;
 #[cfg(test)]
 mod waiting_tests;
 
-pub use events::{Action, Input};
+pub use events::{Action, Input, ServerSdp};

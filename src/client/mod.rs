@@ -3,7 +3,8 @@
 //! - [`media`]: camera and microphone.
 //! - [`devices`]: choosing cameras, microphones and speakers.
 //! - [`signaling`]: the WebSocket to the server.
-//! - [`peer`]: one peer connection with perfect negotiation; [`tracks`]: what it sends.
+//! - [`peer`]: one peer connection with perfect negotiation; [`tracks`]: what it sends;
+//!   [`server_link`]: the one connection of a room whose media goes through the server.
 //! - [`screen_share`]: sharing a screen, window or tab.
 //! - [`stats`], [`level_meter`], [`ticker`]: connection statistics, microphone level, timers.
 //! - [`layout`]: fullscreen and picture-in-picture.
@@ -31,6 +32,7 @@ pub mod media;
 pub mod peer;
 pub mod progress;
 pub mod screen_share;
+pub mod server_link;
 pub mod signaling;
 pub mod size;
 pub mod stats;

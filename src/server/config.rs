@@ -6,6 +6,7 @@
 pub mod file;
 
 use super::turn::peers::Cidr;
+use crate::protocol::MediaRoute;
 use clap::Parser;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
@@ -149,13 +150,24 @@ pub struct Config {
     #[arg(long, env = "CONFAB_TURN_EXTERNAL_IP")]
     pub turn_external_ip: Option<IpAddr>,
 
-    /// Where the forwarding unit for large meetings listens for media (UDP). Not yet offered to
-    /// browsers, so off unless given.
-    #[arg(long, env = "CONFAB_MEDIA_LISTEN", hide = true)]
-    pub media_listen: Option<SocketAddr>,
+    /// How meetings' media travels: `mesh` (every browser sends to every other) or `sfu`
+    /// (every browser sends once, to this server, which forwards it; for large meetings).
+    #[arg(long, env = "CONFAB_MEDIA", default_value = "mesh", value_parser = parse_media_route,
+          hide = true)]
+    pub media: MediaRoute,
 
-    /// The public IP address browsers send media to, when the --media-listen address is not
-    /// it (behind a NAT, or listening on 0.0.0.0).
+    /// Where the forwarding unit listens for media (UDP), with --media sfu; open it in the
+    /// firewall.
+    #[arg(
+        long,
+        env = "CONFAB_MEDIA_LISTEN",
+        default_value = "0.0.0.0:3479",
+        hide = true
+    )]
+    pub media_listen: SocketAddr,
+
+    /// The public IP address browsers send media to. Without it Confab uses the --media-listen
+    /// address, or guesses from its interfaces and says so; behind a NAT give the public one.
     #[arg(long, env = "CONFAB_MEDIA_EXTERNAL_IP", hide = true)]
     pub media_external_ip: Option<IpAddr>,
 
@@ -432,6 +444,15 @@ impl Config {
             idle: Duration::from_secs(self.http_idle_timeout),
             http2_keepalive: Duration::from_secs(self.http2_keepalive),
         }
+    }
+}
+
+/// Reads `mesh` or `sfu`.
+fn parse_media_route(text: &str) -> Result<MediaRoute, String> {
+    match text {
+        "mesh" => Ok(MediaRoute::Mesh),
+        "sfu" => Ok(MediaRoute::Sfu),
+        _ => Err(format!("{text:?} is neither mesh nor sfu")),
     }
 }
 

@@ -26,6 +26,7 @@ use super::tls::{self, TlsError};
 use super::turn::credentials::TurnSecret;
 use super::turn::{TurnError, TurnOptions, TurnServer};
 use super::{AppState, client_addr::TrustedProxies, redirect, router};
+use crate::protocol::MediaRoute;
 use axum::Router;
 use axum_server::Handle;
 use std::net::SocketAddr;
@@ -96,6 +97,7 @@ pub async fn run(config: Config) -> Result<(), LaunchError> {
             max_rooms: config.max_rooms,
             max_rooms_per_source: config.max_rooms_per_address,
             waiting_room: config.waiting_room,
+            media: config.media,
             ..HubLimits::default()
         },
         key,
@@ -318,11 +320,12 @@ fn announce(config: &Config, names: &LocalNames, store: Option<&CertStore>) {
     }
 }
 
-/// Starts the forwarding unit for large meetings, if --media-listen asks for it.
+/// Starts the forwarding unit, with --media sfu.
 async fn forwarding_unit(config: &Config) -> Result<Option<SfuHandle>, LaunchError> {
-    let Some(addr) = config.media_listen else {
+    if config.media != MediaRoute::Sfu {
         return Ok(None);
-    };
+    }
+    let addr = config.media_listen;
     let listen_error = |source| LaunchError::Listen { addr, source };
     let socket = tokio::net::UdpSocket::bind(addr)
         .await
@@ -331,9 +334,11 @@ async fn forwarding_unit(config: &Config) -> Result<Option<SfuHandle>, LaunchErr
     let advertised = match config.media_external_ip {
         Some(ip) => SocketAddr::new(ip, local.port()),
         None if local.ip().is_unspecified() => {
-            return Err(LaunchError::Config(format!(
-                "--media-listen {addr} names no address browsers can send to; give --media-external-ip"
-            )));
+            let guess = SocketAddr::new(super::net::guess_ipv4(), local.port());
+            tracing::warn!(
+                "media address guessed as {guess}; browsers outside this network reach it only if that is this server's public address (pass --media-external-ip)"
+            );
+            guess
         }
         None => local,
     };

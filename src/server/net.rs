@@ -11,6 +11,16 @@ pub struct LocalNames {
     pub addresses: Vec<IpAddr>,
 }
 
+/// A guess at the address other machines reach this one by: its first IPv4 interface address
+/// (loopback if it has none). Behind a NAT it is wrong, which is why callers say it was guessed.
+pub fn guess_ipv4() -> IpAddr {
+    LocalNames::discover()
+        .addresses
+        .into_iter()
+        .find(IpAddr::is_ipv4)
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
+}
+
 impl LocalNames {
     /// Reads the host name and interface addresses from the system.
     pub fn discover() -> Self {

@@ -9,6 +9,15 @@ use crate::protocol::{
 };
 use crate::state::problem::Problem;
 
+/// Negotiation between this page's connection to the server and the server's forwarding unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerSdp {
+    /// An offer.
+    Offer(String),
+    /// An answer.
+    Answer(String),
+}
+
 /// What the shell is told to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -51,6 +60,11 @@ pub enum Action {
     },
     /// Remove every participant and connection (the server did not take us back as ourselves).
     ClearPeers,
+    /// Open the connection to the server's forwarding unit, replacing any before it; it makes
+    /// the first offer (report [`Input::ServerMedia`]).
+    ConnectServer,
+    /// Hand the connection to the server what the forwarding unit sent.
+    DeliverMedia(ServerSdp),
     /// Open a connection to a participant; we make the offer with `we_offer`, and yield in a
     /// collision with `polite`.
     Connect {
@@ -109,6 +123,8 @@ pub enum Input {
     IceFetched(Option<IceConfig>),
     /// A timer the core asked for went off.
     Timer(Timer),
+    /// The connection to the server's forwarding unit has negotiation data for it.
+    ServerMedia(ServerSdp),
     /// A connection of ours has negotiation data for its participant.
     Outgoing {
         /// For whom.

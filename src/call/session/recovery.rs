@@ -31,6 +31,7 @@ impl CallCore {
             return;
         }
         self.ice = Ice::Ready;
+        self.connect_server(out);
         for peer in std::mem::take(&mut self.unconnected) {
             self.connect(peer, true, out);
         }

@@ -608,6 +608,7 @@ fn a_host_back_on_a_restarted_server_locks_and_protects_the_room_again() {
             locked: false,
             password: false,
             waiting_room: false,
+            ..RoomSettings::default()
         },
         resumed: true,
         ice: None,

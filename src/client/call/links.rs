@@ -4,6 +4,7 @@ use super::Inner;
 use crate::call::link::ConnectionState;
 use crate::call::session::Input;
 use crate::client::peer::{PeerEvents, PeerLink};
+use crate::client::server_link::{ServerEvents, ServerLink};
 use crate::protocol::PeerId;
 use crate::state::call::slot;
 use leptos::prelude::*;
@@ -75,6 +76,45 @@ impl Inner {
             Err(error) => {
                 leptos::logging::error!("cannot create a connection to {remote}: {error:?}");
                 tile.connection.set(ConnectionState::Failed);
+            }
+        }
+    }
+
+    /// Opens the connection to the server's forwarding unit (replacing any before it), which
+    /// carries every participant's media.
+    pub(super) fn connect_server(this: &Rc<Self>) {
+        let weak: Weak<Inner> = Rc::downgrade(this);
+        let state = this.state;
+        let events = ServerEvents {
+            send: Box::new({
+                let weak = weak.clone();
+                move |sdp| {
+                    if let Some(inner) = weak.upgrade() {
+                        Inner::feed(&inner, Input::ServerMedia(sdp));
+                    }
+                }
+            }),
+            on_stream: Box::new(move |peer, stream| {
+                if let Some(tile) = state.remote(peer) {
+                    tile.stream.set(slot(Some(stream)));
+                }
+            }),
+            on_state: Box::new(move |connection| {
+                state.remotes.with_untracked(|tiles| {
+                    for tile in tiles {
+                        tile.connection.set(connection);
+                    }
+                });
+            }),
+        };
+        // The old connection goes first: the server has ended it, or is about to.
+        this.server.borrow_mut().take();
+        let local = crate::client::media::current_tracks(&this.state);
+        let ice = this.ice.borrow().clone();
+        match ServerLink::connect(&ice, local, events) {
+            Ok(link) => *this.server.borrow_mut() = Some(link),
+            Err(error) => {
+                leptos::logging::error!("cannot create the connection to the server: {error:?}")
             }
         }
     }

@@ -20,6 +20,7 @@ mod sampler;
 pub use control::{CallControl, join, preload};
 
 use super::peer::PeerLink;
+use super::server_link::ServerLink;
 use super::signaling::{self, Signaling};
 use super::ticker::Ticker;
 use super::transfers::{Peers, TransferAction, Transfers};
@@ -64,6 +65,8 @@ struct Inner {
     state: CallState,
     /// A connection per other participant.
     peers: RefCell<HashMap<PeerId, PeerLink>>,
+    /// In a room whose media goes through the server: the one connection, to it.
+    server: RefCell<Option<ServerLink>>,
     /// The signaling connection.
     signaling: RefCell<Option<Signaling>>,
     /// The last counters read from each connection.
@@ -86,6 +89,7 @@ impl Call {
                 ice: RefCell::new(IceConfig::default()),
                 state,
                 peers: RefCell::new(HashMap::new()),
+                server: RefCell::new(None),
                 signaling: RefCell::new(None),
                 counters: RefCell::new(HashMap::new()),
                 transfers: Transfers::new(state.transfers, peers),
@@ -163,6 +167,9 @@ impl CallControl for Call {
         let tracks = super::media::current_tracks(&self.inner.state);
         for link in self.inner.peers.borrow().values() {
             link.send_tracks(tracks.clone());
+        }
+        if let Some(link) = self.inner.server.borrow().as_ref() {
+            link.send_tracks(tracks);
         }
         Inner::feed(&self.inner, Input::Media(self.inner.state.media_state()));
     }
@@ -254,7 +261,13 @@ impl Inner {
                 });
             }
             Action::AddTile(peer) => {
+                let id = peer.id;
                 state.add_remote(peer);
+                // In a forwarded room its media comes over the connection to the server.
+                if let (Some(link), Some(tile)) = (this.server.borrow().as_ref(), state.remote(id))
+                {
+                    tile.connection.set(link.state());
+                }
             }
             Action::TileMedia(id, media) => {
                 if let Some(tile) = state.remote(id) {
@@ -288,6 +301,9 @@ impl Inner {
                     this.transfers.peer_gone(peer, why);
                 }
                 this.peers.borrow_mut().remove(&peer);
+                if let Some(link) = this.server.borrow().as_ref() {
+                    link.forget(peer);
+                }
                 this.counters.borrow_mut().remove(&peer);
                 state.remove_remote(peer);
             }
@@ -310,7 +326,16 @@ impl Inner {
                     link.receive(signal);
                 }
             }
-            Action::CloseAll => this.peers.borrow_mut().clear(),
+            Action::ConnectServer => Self::connect_server(this),
+            Action::DeliverMedia(sdp) => {
+                if let Some(link) = this.server.borrow().as_ref() {
+                    link.receive(sdp);
+                }
+            }
+            Action::CloseAll => {
+                this.peers.borrow_mut().clear();
+                this.server.borrow_mut().take();
+            }
             // The page may be gone already (leaving as it unmounts): then nothing shows it.
             Action::Settings(settings) => drop(state.settings.try_set(settings)),
             Action::Phase(phase) => drop(state.phase.try_set(phase)),

@@ -3,7 +3,7 @@
 
 use super::Inner;
 use crate::client::tracks::{Kind, LocalTracks, same};
-use crate::protocol::{IceConfig, PeerId};
+use crate::protocol::IceConfig;
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -13,7 +13,7 @@ use web_sys::{
 };
 
 /// The RTCConfiguration for the server-provided ICE configuration.
-pub(super) fn configuration(ice: &IceConfig) -> RtcConfiguration {
+pub(crate) fn configuration(ice: &IceConfig) -> RtcConfiguration {
     let list = Array::new();
     for server in &ice.servers {
         let entry = RtcIceServer::new();
@@ -38,12 +38,17 @@ pub(super) fn configuration(ice: &IceConfig) -> RtcConfiguration {
     config
 }
 
-/// Sets a transceiver's outgoing track; failures are logged (the call goes on without it).
-fn replace(transceiver: &RtcRtpTransceiver, track: Option<&MediaStreamTrack>, remote: PeerId) {
+/// Sets a transceiver's outgoing track; failures are logged, naming the connection's other end
+/// (the call goes on without it).
+pub(crate) fn replace_track(
+    transceiver: &RtcRtpTransceiver,
+    track: Option<&MediaStreamTrack>,
+    remote: impl std::fmt::Display + 'static,
+) {
     let promise = transceiver.sender().replace_track(track);
     spawn_local(async move {
         if let Err(error) = JsFuture::from(promise).await {
-            leptos::logging::warn!("peer {remote}: replaceTrack failed: {error:?}");
+            leptos::logging::warn!("{remote}: replaceTrack failed: {error:?}");
         }
     });
 }
@@ -85,7 +90,7 @@ impl Inner {
             }
             transceiver.set_direction(RtcRtpTransceiverDirection::Sendrecv);
             if let Some(track) = local.get(kind) {
-                replace(&transceiver, Some(track), self.remote);
+                replace_track(&transceiver, Some(track), self.remote);
             }
             adopted.push((kind, transceiver));
         }
@@ -97,7 +102,7 @@ impl Inner {
         let previous = std::mem::replace(&mut *self.local.borrow_mut(), tracks.clone());
         for (kind, transceiver) in self.transceivers.borrow().iter() {
             if !same(previous.get(*kind), tracks.get(*kind)) {
-                replace(transceiver, tracks.get(*kind), self.remote);
+                replace_track(transceiver, tracks.get(*kind), self.remote);
             }
         }
     }

@@ -37,8 +37,10 @@ use web_sys::{
     Event, MediaStream, MediaStreamTrack, RtcDataChannel, RtcPeerConnection, RtcRtpTransceiver,
 };
 
+pub(crate) use media::{configuration, replace_track};
+
 /// A DOM event handler owned by Rust.
-type Handler = Closure<dyn FnMut(Event)>;
+pub(crate) type Handler = Closure<dyn FnMut(Event)>;
 
 /// What a peer link reports to its owner.
 pub struct PeerEvents {

@@ -129,8 +129,8 @@ impl Hub {
         let resume = resume.filter(|r| self.may_resume(&room_id, r, now));
         if !rooms.contains_key(&room_id) {
             self.make_room(source)?;
-            let waiting_room = self.limits.waiting_room;
-            rooms.insert(room_id.clone(), Room::new(source, now, waiting_room));
+            let (waiting_room, media) = (self.limits.waiting_room, self.limits.media);
+            rooms.insert(room_id.clone(), Room::new(source, now, waiting_room, media));
         }
         let room = rooms.get_mut(&room_id).expect("made above");
         let token_expires = self.token_expiry(now);

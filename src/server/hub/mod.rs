@@ -42,7 +42,9 @@ pub use join::{Admission, IceFor, JoinRequest, Joined};
 use super::outbox::Outbound;
 use super::resume::ResumeKey;
 use super::source::Source;
-use crate::protocol::{ErrorCode, MediaState, PeerId, Resume, RoomId, ServerMessage, Signal};
+use crate::protocol::{
+    ErrorCode, MediaRoute, MediaState, PeerId, Resume, RoomId, ServerMessage, Signal,
+};
 use axum::extract::ws::Utf8Bytes;
 use revoked::Revoked;
 use room::Room;
@@ -73,6 +75,8 @@ pub struct HubLimits {
     pub token_lifetime: Duration,
     /// New rooms admit people manually (their host may change it).
     pub waiting_room: bool,
+    /// How media travels in every room.
+    pub media: MediaRoute,
 }
 
 impl Default for HubLimits {
@@ -84,6 +88,7 @@ impl Default for HubLimits {
             resume_grace: Duration::from_secs(20),
             token_lifetime: Duration::from_secs(120),
             waiting_room: false,
+            media: MediaRoute::Mesh,
         }
     }
 }

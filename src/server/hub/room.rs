@@ -4,7 +4,7 @@
 use super::join::IceFor;
 use super::member::Member;
 use super::{ConnectionId, HubLimits, encode};
-use crate::protocol::{ErrorCode, PeerId, PeerInfo, RoomSettings, ServerMessage};
+use crate::protocol::{ErrorCode, MediaRoute, PeerId, PeerInfo, RoomSettings, ServerMessage};
 use crate::server::outbox::OutboxSender;
 use crate::server::password::StoredPassword;
 use crate::server::rate::TokenBucket;
@@ -44,6 +44,8 @@ pub(super) struct Room {
     pub waiting_room: bool,
     /// Those waiting, in order of arrival.
     pub waiting: Vec<Waiter>,
+    /// How its media travels.
+    pub media: MediaRoute,
 }
 
 /// Most people waiting to be let into one room.
@@ -70,7 +72,7 @@ pub(super) struct Arrival {
 }
 
 impl Room {
-    pub fn new(creator: Source, now: Instant, waiting_room: bool) -> Self {
+    pub fn new(creator: Source, now: Instant, waiting_room: bool, media: MediaRoute) -> Self {
         Room {
             members: Vec::new(),
             locked: false,
@@ -81,6 +83,7 @@ impl Room {
             next_hand: 1,
             waiting_room,
             waiting: Vec::new(),
+            media,
         }
     }
 
@@ -94,6 +97,7 @@ impl Room {
             locked: self.locked,
             password: self.password.is_some(),
             waiting_room: self.waiting_room,
+            media: self.media,
         }
     }
 

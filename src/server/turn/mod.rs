@@ -263,10 +263,5 @@ fn relay_addresses(options: &TurnOptions) -> (IpAddr, IpAddr, bool) {
     if !listen.is_unspecified() {
         return (listen, listen, false);
     }
-    let guess = crate::server::net::LocalNames::discover()
-        .addresses
-        .into_iter()
-        .find(IpAddr::is_ipv4)
-        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    (guess, bind, true)
+    (crate::server::net::guess_ipv4(), bind, true)
 }

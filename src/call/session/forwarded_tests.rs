@@ -1,0 +1,182 @@
+//! A room whose media goes through the server's forwarding unit: one connection, to the server.
+
+use super::tests::{core, ice, in_room, info, sent};
+use super::*;
+use crate::protocol::IceConfig;
+
+fn forwarded() -> RoomSettings {
+    RoomSettings {
+        media: MediaRoute::Sfu,
+        ..RoomSettings::default()
+    }
+}
+
+fn welcome_forwarded(you: u64, peers: Vec<PeerInfo>, resumed: bool) -> Input {
+    Input::Server(ServerMessage::Welcome {
+        you: PeerId(you),
+        peers,
+        resume_token: format!("token-{you}"),
+        settings: forwarded(),
+        resumed,
+        ice: Some(ice()),
+    })
+}
+
+fn in_forwarded_room(me: u64, peers: Vec<PeerInfo>) -> (CallCore, Vec<Action>) {
+    let mut core = core("Me");
+    let mut all = core.handle(Input::Join);
+    all.extend(core.handle(Input::SignalingOpen));
+    all.extend(core.handle(welcome_forwarded(me, peers, false)));
+    (core, all)
+}
+
+fn server_links(actions: &[Action]) -> usize {
+    actions
+        .iter()
+        .filter(|a| matches!(a, Action::ConnectServer))
+        .count()
+}
+
+fn peer_connections(actions: &[Action]) -> usize {
+    actions
+        .iter()
+        .filter(|a| matches!(a, Action::Connect { .. }))
+        .count()
+}
+
+#[test]
+fn joining_a_forwarded_room_opens_one_connection_to_the_server_and_none_to_participants() {
+    let (_, actions) = in_forwarded_room(3, vec![info(1, "Ada"), info(2, "Bob")]);
+
+    assert_eq!(server_links(&actions), 1);
+    assert_eq!(peer_connections(&actions), 0);
+    let tiles = actions
+        .iter()
+        .filter(|a| matches!(a, Action::AddTile(_)))
+        .count();
+    assert_eq!(tiles, 2);
+}
+
+#[test]
+fn alone_in_a_forwarded_room_we_still_connect_to_publish_for_later_joiners() {
+    let (_, actions) = in_forwarded_room(1, vec![]);
+
+    assert_eq!(server_links(&actions), 1);
+}
+
+#[test]
+fn the_server_connection_waits_for_the_ice_configuration() {
+    let mut core = core("Me");
+    core.handle(Input::Join);
+    core.handle(Input::SignalingOpen);
+    let welcomed = core.handle(Input::Server(ServerMessage::Welcome {
+        you: PeerId(2),
+        peers: vec![info(1, "Ada")],
+        resume_token: "t".into(),
+        settings: forwarded(),
+        resumed: false,
+        ice: None,
+    }));
+    assert_eq!(server_links(&welcomed), 0);
+
+    let fetched = core.handle(Input::IceFetched(Some(IceConfig::default())));
+
+    assert_eq!(server_links(&fetched), 1);
+}
+
+#[test]
+fn a_newcomer_gets_a_tile_but_no_connection_of_its_own() {
+    let (mut core, _) = in_forwarded_room(1, vec![]);
+
+    let actions = core.handle(Input::Server(ServerMessage::PeerJoined {
+        peer: info(2, "Bob"),
+    }));
+
+    assert!(actions.iter().any(|a| matches!(a, Action::AddTile(_))));
+    assert_eq!(peer_connections(&actions), 0);
+    assert_eq!(
+        server_links(&actions),
+        0,
+        "the one connection carries Bob too"
+    );
+}
+
+#[test]
+fn negotiation_with_the_unit_goes_between_the_server_and_the_connection() {
+    let (mut core, _) = in_forwarded_room(1, vec![]);
+
+    let ours = core.handle(Input::ServerMedia(ServerSdp::Offer("our offer".into())));
+    let theirs = core.handle(Input::Server(ServerMessage::MediaOffer {
+        sdp: "their offer".into(),
+    }));
+    let answer = core.handle(Input::ServerMedia(ServerSdp::Answer("our answer".into())));
+
+    assert_eq!(
+        sent(&ours),
+        vec![ClientMessage::MediaOffer {
+            sdp: "our offer".into()
+        }]
+    );
+    assert_eq!(
+        theirs,
+        vec![Action::DeliverMedia(ServerSdp::Offer("their offer".into()))]
+    );
+    assert_eq!(
+        sent(&answer),
+        vec![ClientMessage::MediaAnswer {
+            sdp: "our answer".into()
+        }]
+    );
+}
+
+#[test]
+fn when_the_server_ends_our_media_we_connect_again() {
+    let (mut core, _) = in_forwarded_room(1, vec![info(2, "Bob")]);
+
+    let actions = core.handle(Input::Server(ServerMessage::MediaEnded));
+
+    assert_eq!(server_links(&actions), 1);
+}
+
+#[test]
+fn back_after_losing_the_server_we_connect_to_the_unit_again() {
+    let (mut core, _) = in_forwarded_room(1, vec![info(2, "Bob")]);
+    core.handle(Input::SignalingClosed {
+        code: 1006,
+        jitter: 0.0,
+    });
+    core.handle(Input::Timer(Timer::Reconnect));
+    core.handle(Input::SignalingOpen);
+
+    let actions = core.handle(welcome_forwarded(1, vec![info(2, "Bob")], true));
+
+    assert_eq!(server_links(&actions), 1);
+    assert_eq!(peer_connections(&actions), 0);
+}
+
+#[test]
+fn in_a_mesh_room_nothing_goes_to_the_unit() {
+    let (mut core, actions) = in_room(2, vec![info(1, "Ada")]);
+    assert_eq!(server_links(&actions), 0);
+
+    let stray = core.handle(Input::Server(ServerMessage::MediaOffer {
+        sdp: "offer".into(),
+    }));
+    let ours = core.handle(Input::ServerMedia(ServerSdp::Offer("offer".into())));
+
+    assert!(stray.is_empty());
+    assert!(sent(&ours).is_empty());
+}
+
+#[test]
+fn leaving_a_forwarded_room_closes_everything_and_ignores_the_unit_after() {
+    let (mut core, _) = in_forwarded_room(1, vec![info(2, "Bob")]);
+
+    let left = core.handle(Input::Leave);
+    let late = core.handle(Input::Server(ServerMessage::MediaOffer {
+        sdp: "late".into(),
+    }));
+
+    assert!(left.contains(&Action::CloseAll));
+    assert!(late.is_empty());
+}
