@@ -130,6 +130,9 @@ pub async fn run(config: Config) -> Result<(), LaunchError> {
     if let Some(turn) = &turn {
         metrics.watch_turn(&turn.rules, &turn.channels);
     }
+    if let Some(sfu) = &state.sfu {
+        metrics.watch_sfu(sfu.counters());
+    }
     state.metrics = Arc::clone(&metrics);
     let app = router(state.clone());
 

@@ -23,6 +23,7 @@
 //! | `process_*` | | resident memory, CPU seconds, open files and their limit, start time |
 
 use super::hub::Hub;
+use super::sfu::SfuCounters;
 use super::tls::store::CertStore;
 use super::turn::channels::Channels;
 use super::turn::flood::Dropped;
@@ -71,6 +72,7 @@ struct Sources {
     connections: Option<(Arc<Semaphore>, usize)>,
     certificate: Option<Arc<CertStore>>,
     turn: Option<(Weak<Rules>, Weak<Channels>)>,
+    sfu: Option<Weak<SfuCounters>>,
 }
 
 impl Default for Metrics {
@@ -137,6 +139,11 @@ impl Metrics {
     pub fn watch_turn(&self, rules: &Arc<Rules>, channels: &Arc<Channels>) {
         crate::server::lock(&self.sources).turn =
             Some((Arc::downgrade(rules), Arc::downgrade(channels)));
+    }
+
+    /// Reports what the forwarding unit does.
+    pub fn watch_sfu(&self, counters: &Arc<SfuCounters>) {
+        crate::server::lock(&self.sources).sfu = Some(Arc::downgrade(counters));
     }
 
     /// Counts a refused request.
@@ -280,6 +287,26 @@ impl Collector for Live {
                 "confab_turn_channel_bindings",
                 "Channel bindings the TURN gate's fast path holds",
                 channels.held().1 as i64,
+            )?;
+        }
+        if let Some(sfu) = sources.sfu.as_ref().and_then(Weak::upgrade) {
+            gauge(
+                &mut encoder,
+                "confab_sfu_participants",
+                "Media connections the forwarding unit holds",
+                sfu.participants() as i64,
+            )?;
+            counter(
+                &mut encoder,
+                "confab_sfu_forwarded_frames",
+                "Frames the forwarding unit sent on, once per receiver",
+                sfu.forwarded_frames(),
+            )?;
+            counter(
+                &mut encoder,
+                "confab_sfu_keyframe_requests",
+                "Keyframe requests the forwarding unit sent to publishers",
+                sfu.keyframe_requests(),
             )?;
         }
         Ok(())

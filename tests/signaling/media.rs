@@ -25,7 +25,9 @@ async fn server_with_unit() -> Server {
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let address = socket.local_addr().unwrap();
     let mut state = test_state(limits());
-    state.sfu = Some(SfuHandle::start(socket, address, SfuLimits::default()));
+    let unit = SfuHandle::start(socket, address, SfuLimits::default());
+    state.metrics.watch_sfu(unit.counters());
+    state.sfu = Some(unit);
     serve(state).await
 }
 
@@ -209,6 +211,10 @@ async fn members_hear_each_other_through_the_unit_negotiated_over_signaling() {
     .await;
     assert_eq!(ada.error(), None);
     assert_eq!(server.state.sfu.as_ref().unwrap().participants().await, 3);
+    let metrics = server.state.metrics.render();
+    assert!(metrics.contains("confab_sfu_participants 3\n"), "{metrics}");
+    assert!(!metrics.contains("confab_sfu_forwarded_frames_total 0\n"));
+    assert!(metrics.contains("confab_sfu_forwarded_frames_total "));
 }
 
 #[tokio::test]

@@ -34,6 +34,7 @@ use participant::{AnswerError, Happened, Participant};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use str0m::change::{SdpAnswer, SdpOffer};
 use str0m::crypto::CryptoProvider;
@@ -97,8 +98,34 @@ pub enum SfuError {
     Stopped,
 }
 
+/// What the unit has done, for the metrics; shared with the scraper.
+#[derive(Debug, Default)]
+pub struct SfuCounters {
+    participants: AtomicUsize,
+    forwarded_frames: AtomicU64,
+    keyframe_requests: AtomicU64,
+}
+
+impl SfuCounters {
+    /// Media connections held.
+    pub fn participants(&self) -> usize {
+        self.participants.load(Ordering::Relaxed)
+    }
+
+    /// Frames written to subscribers (one frame sent to three people counts three).
+    pub fn forwarded_frames(&self) -> u64 {
+        self.forwarded_frames.load(Ordering::Relaxed)
+    }
+
+    /// Keyframe requests sent to publishers (after rate limiting).
+    pub fn keyframe_requests(&self) -> u64 {
+        self.keyframe_requests.load(Ordering::Relaxed)
+    }
+}
+
 pub struct Sfu {
     limits: SfuLimits,
+    counters: Arc<SfuCounters>,
     /// The unit's own addresses, given to browsers as its ICE candidates.
     candidates: Vec<Candidate>,
     crypto: Arc<CryptoProvider>,
@@ -120,6 +147,7 @@ impl Sfu {
             .collect();
         Sfu {
             limits,
+            counters: Arc::default(),
             candidates,
             crypto: Arc::new(str0m::crypto::from_feature_flags()),
             rooms: HashMap::new(),
@@ -133,6 +161,11 @@ impl Sfu {
     /// How many media connections the unit holds.
     pub fn participants(&self) -> usize {
         self.participants
+    }
+
+    /// What it has done, kept up to date as it works.
+    pub fn counters(&self) -> Arc<SfuCounters> {
+        Arc::clone(&self.counters)
     }
 
     /// A browser's first offer: it joins the room's media, and is answered. Joining again
@@ -173,6 +206,9 @@ impl Sfu {
         }
         members.push(joining);
         self.participants += 1;
+        self.counters
+            .participants
+            .store(self.participants, Ordering::Relaxed);
         self.drive(now, room);
         Ok(answer.to_sdp_string())
     }
@@ -328,6 +364,9 @@ impl Sfu {
             self.by_address.remove(address);
         }
         self.participants -= 1;
+        self.counters
+            .participants
+            .store(self.participants, Ordering::Relaxed);
     }
 
     /// Polls the room's connections and carries what one produced to the others, until none
@@ -359,10 +398,10 @@ impl Sfu {
             while let Some((origin, happened)) = self.happened.pop_front() {
                 carry(
                     &self.limits,
+                    &self.counters,
                     now,
                     members,
-                    origin,
-                    happened,
+                    (origin, happened),
                     &mut self.outputs,
                 );
             }
@@ -388,10 +427,10 @@ impl Sfu {
 /// Acts on one thing a participant's connection produced.
 fn carry(
     limits: &SfuLimits,
+    counters: &SfuCounters,
     now: Instant,
     members: &mut [Participant],
-    origin: PeerId,
-    happened: Happened,
+    (origin, happened): (PeerId, Happened),
     outputs: &mut VecDeque<SfuOutput>,
 ) {
     match happened {
@@ -406,17 +445,24 @@ fn carry(
             }
         }
         Happened::Media(data) => {
-            for other in members.iter_mut().filter(|m| m.peer != origin) {
-                other.forward(origin, &data);
-            }
+            let sent = members
+                .iter_mut()
+                .filter(|m| m.peer != origin)
+                .filter_map(|other| other.forward(origin, &data).then_some(()))
+                .count();
+            counters
+                .forwarded_frames
+                .fetch_add(sent as u64, Ordering::Relaxed);
         }
         Happened::KeyframeWanted {
             origin: publisher,
             origin_mid,
             kind,
         } => {
-            if let Some(publisher) = members.iter_mut().find(|m| m.peer == publisher) {
-                publisher.request_keyframe(origin_mid, kind, limits, now);
+            if let Some(publisher) = members.iter_mut().find(|m| m.peer == publisher)
+                && publisher.request_keyframe(origin_mid, kind, limits, now)
+            {
+                counters.keyframe_requests.fetch_add(1, Ordering::Relaxed);
             }
         }
     }

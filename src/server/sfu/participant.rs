@@ -145,7 +145,7 @@ impl Participant {
                     return;
                 }
                 if !data.contiguous {
-                    self.request_keyframe(data.mid, KeyframeRequestKind::Fir, limits, now);
+                    let _ = self.request_keyframe(data.mid, KeyframeRequestKind::Fir, limits, now);
                 }
                 out.push_back((self.peer, Happened::Media(data)));
             }
@@ -169,51 +169,58 @@ impl Participant {
     }
 
     /// Asks this participant for a keyframe of a track it publishes, at most once per
-    /// [`SfuLimits::keyframe_interval`] per track.
+    /// [`SfuLimits::keyframe_interval`] per track; returns whether it was asked.
     pub fn request_keyframe(
         &mut self,
         mid: Mid,
         kind: KeyframeRequestKind,
         limits: &SfuLimits,
         now: Instant,
-    ) {
+    ) -> bool {
         let Some(track) = self.tracks_in.iter_mut().find(|track| track.mid == mid) else {
-            return;
+            return false;
         };
         if track
             .last_keyframe_request
             .is_some_and(|at| now.saturating_duration_since(at) < limits.keyframe_interval)
         {
-            return;
+            return false;
         }
         let Some(mut writer) = self.rtc.writer(mid) else {
-            return;
+            return false;
         };
-        if writer.request_keyframe(None, kind).is_ok() {
-            track.last_keyframe_request = Some(now);
-            self.dirty = true;
+        if writer.request_keyframe(None, kind).is_err() {
+            return false;
         }
+        track.last_keyframe_request = Some(now);
+        self.dirty = true;
+        true
     }
 
-    /// Sends it a frame of another participant's track, if that track is open here.
-    pub fn forward(&mut self, origin: PeerId, data: &MediaData) {
+    /// Sends it a frame of another participant's track, if that track is open here; returns
+    /// whether it was sent.
+    pub fn forward(&mut self, origin: PeerId, data: &MediaData) -> bool {
         let Some(mid) = self
             .tracks_out
             .iter()
             .find(|track| track.is_from(origin, data.mid))
             .and_then(TrackOut::open_mid)
         else {
-            return;
+            return false;
         };
         let Some(writer) = self.rtc.writer(mid) else {
-            return;
+            return false;
         };
         let Some(pt) = writer.match_params(data.params) else {
-            return;
+            return false;
         };
         self.dirty = true;
-        if let Err(error) = writer.write(pt, data.network_time, data.time, data.data.clone()) {
-            tracing::debug!(peer = %self.peer, %error, "forwarding failed");
+        match writer.write(pt, data.network_time, data.time, data.data.clone()) {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::debug!(peer = %self.peer, %error, "forwarding failed");
+                false
+            }
         }
     }
 

@@ -3,10 +3,11 @@
 //! unit's offers, and word that its media connection ended) for its signaling connection to
 //! pass on.
 
-use super::{Sfu, SfuError, SfuLimits, SfuOutput};
+use super::{Sfu, SfuCounters, SfuError, SfuLimits, SfuOutput};
 use crate::protocol::{PeerId, RoomId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
@@ -65,6 +66,7 @@ enum Command {
 pub struct SfuHandle {
     commands: mpsc::Sender<Command>,
     address: SocketAddr,
+    counters: Arc<SfuCounters>,
 }
 
 impl SfuHandle {
@@ -73,11 +75,18 @@ impl SfuHandle {
     pub fn start(socket: UdpSocket, advertised: SocketAddr, limits: SfuLimits) -> Self {
         let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
         let sfu = Sfu::new(&[advertised], limits);
+        let counters = sfu.counters();
         tokio::spawn(run(socket, advertised, sfu, receiver));
         SfuHandle {
             commands,
             address: advertised,
+            counters,
         }
+    }
+
+    /// What the unit has done, for the metrics.
+    pub fn counters(&self) -> &Arc<SfuCounters> {
+        &self.counters
     }
 
     /// The address browsers send media to.

@@ -411,6 +411,7 @@ fn a_keyframe_request_reaches_the_publisher_at_most_once_a_second() {
     let asked = meeting.browser(1).keyframe_requests - baseline;
 
     assert_eq!(asked, 1, "five requests in 200 ms make one");
+    assert!(meeting.sfu.counters().keyframe_requests() >= 1);
 }
 
 #[test]
@@ -529,4 +530,24 @@ fn bad_descriptions_and_stray_answers_are_refused() {
         .accept_offer(now, &room(), PeerId(7), &offer.to_sdp_string());
     assert!(matches!(unknown, Err(SfuError::NotJoined)), "{unknown:?}");
     assert_eq!(meeting.sfu.participants(), 1);
+}
+
+#[test]
+fn the_counters_follow_what_the_unit_does() {
+    let mut meeting = meeting_of(3, &[MediaKind::Audio]);
+    meeting.run(Duration::from_secs(2));
+    let counters = meeting.sfu.counters();
+
+    let received: usize = meeting.browsers.iter().map(|b| b.frames.len()).sum();
+    assert_eq!(counters.participants(), 3);
+    assert!(received > 200);
+    assert!(
+        counters.forwarded_frames() >= received as u64,
+        "{} forwarded, {received} received",
+        counters.forwarded_frames()
+    );
+
+    let now = meeting.now;
+    meeting.sfu.leave(now, &room(), PeerId(3));
+    assert_eq!(counters.participants(), 2);
 }
