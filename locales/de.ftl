@@ -194,6 +194,7 @@ file-failed-connection-lost = Die Verbindung zu { $name } ist abgebrochen.
 file-failed-too-many-bytes = Es kamen mehr Bytes an, als die Datei groß ist.
 file-failed-incomplete = Die Datei kam unvollständig an ({ $received } von { $size } Bytes).
 no-one-to-send-to = Noch ist niemand da, dem du Dateien senden kannst.
+files-need-direct-connections = Dateien gehen direkt von Browser zu Browser, und dieses Meeting verbindet alle über den Server: Dateien senden geht hier noch nicht.
 time-unknown = unbekannt
 time-under-second = weniger als eine Sekunde
 time-seconds = { $s } Sek.

@@ -192,6 +192,7 @@ file-failed-connection-lost = The connection to { $name } was lost.
 file-failed-too-many-bytes = More bytes arrived than the file's size.
 file-failed-incomplete = The file arrived incomplete ({ $received } of { $size } bytes).
 no-one-to-send-to = There is nobody to send files to yet.
+files-need-direct-connections = Files travel directly between browsers, and this meeting connects everyone through the server: sending files is not possible here yet.
 time-unknown = unknown
 time-under-second = less than a second
 time-seconds = { $s } s

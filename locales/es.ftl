@@ -192,6 +192,7 @@ file-failed-connection-lost = Se perdió la conexión con { $name }.
 file-failed-too-many-bytes = Llegaron más bytes de los que tiene el archivo.
 file-failed-incomplete = El archivo llegó incompleto ({ $received } de { $size } bytes).
 no-one-to-send-to = Todavía no hay nadie a quien enviar archivos.
+files-need-direct-connections = Los archivos viajan directamente entre navegadores, y esta reunión conecta a todos a través del servidor: aquí todavía no se pueden enviar archivos.
 time-unknown = desconocido
 time-under-second = menos de un segundo
 time-seconds = { $s } s

@@ -332,6 +332,17 @@ pub enum ClientMessage {
         /// The session description.
         sdp: String,
     },
+    /// In a room whose media goes through the server (there are no direct connections to
+    /// carry it): a chat message for everyone, or for one participant. Relayed, never stored.
+    Chat {
+        /// The one participant it is for, if it is private.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<PeerId>,
+        /// The text (at most [`data::MAX_CHAT_CHARS`] characters).
+        text: String,
+        /// When it was sent, in milliseconds since the Unix epoch (sender's clock).
+        sent_at: u64,
+    },
     /// Leave the room; the connection stays open and may join again.
     Leave,
 }
@@ -432,6 +443,18 @@ pub enum ServerMessage {
     /// The connection to the forwarding unit ended; a new [`ClientMessage::MediaOffer`] joins
     /// the room's media again.
     MediaEnded,
+    /// A chat message relayed from another participant ([`ClientMessage::Chat`]).
+    Chat {
+        /// The sender, as stamped by the server.
+        from: PeerId,
+        /// The text.
+        text: String,
+        /// Sent to this participant only.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        private: bool,
+        /// When it was sent, in milliseconds since the Unix epoch (sender's clock).
+        sent_at: u64,
+    },
     /// A request was refused; the connection stays open.
     Error {
         /// What went wrong, for programs.

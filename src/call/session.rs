@@ -135,6 +135,11 @@ impl CallCore {
         self.me
     }
 
+    /// Whether the room's media (and so its chat) goes through the server.
+    pub fn through_server(&self) -> bool {
+        self.route == MediaRoute::Sfu
+    }
+
     /// How to come back as ourselves.
     pub fn resume(&self) -> Option<&Resume> {
         self.resume.as_ref()
@@ -194,6 +199,9 @@ impl CallCore {
                 if offer {
                     self.draw_call(&mut out);
                 }
+            }
+            Input::Chat { to, text, sent_at } => {
+                self.send(ClientMessage::Chat { to, text, sent_at }, &mut out);
             }
             Input::Outgoing { to, signal } => {
                 let description = matches!(signal, Signal::Description { .. });
@@ -394,6 +402,21 @@ impl CallCore {
             ServerMessage::MediaEnded if self.server_linked => {
                 self.server_linked = false;
                 self.connect_server(out);
+            }
+            ServerMessage::Chat {
+                from,
+                text,
+                private,
+                sent_at,
+            } => {
+                if self.tiles.contains_key(&from) {
+                    out.push(Action::Chat {
+                        from,
+                        text,
+                        private,
+                        sent_at,
+                    });
+                }
             }
             // For a connection to the server that has since been replaced.
             ServerMessage::MediaAnswer { .. }

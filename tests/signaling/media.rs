@@ -3,7 +3,8 @@
 
 use super::common::test_state;
 use super::support::*;
-use confab::protocol::{ClientMessage, ErrorCode, PeerId, RoomId, ServerMessage};
+use confab::protocol::{ClientMessage, ErrorCode, MediaRoute, PeerId, RoomId, ServerMessage};
+use confab::server::hub::HubLimits;
 use confab::server::sfu::SfuLimits;
 use confab::server::sfu::shell::SfuHandle;
 use futures_util::{SinkExt, StreamExt};
@@ -24,7 +25,10 @@ use tokio_tungstenite::tungstenite::Message;
 async fn server_with_unit() -> Server {
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let address = socket.local_addr().unwrap();
-    let mut state = test_state(limits());
+    let mut state = test_state(HubLimits {
+        media: MediaRoute::Sfu,
+        ..limits()
+    });
     let unit = SfuHandle::start(socket, address, SfuLimits::default());
     state.metrics.watch_sfu(unit.counters());
     state.sfu = Some(unit);
@@ -318,4 +322,90 @@ async fn media_offers_are_refused_outside_a_room_without_a_unit_and_when_malform
         recv(&mut bob).await,
         ServerMessage::error(ErrorCode::Invalid)
     );
+}
+
+#[tokio::test]
+async fn chat_is_relayed_in_a_room_through_the_server_to_everyone_else_or_to_one() {
+    let server = server_with_unit().await;
+    let room = server.state.hub.create_room();
+    let mut ada = connect(&server).await;
+    let mut bob = connect(&server).await;
+    let mut cy = connect(&server).await;
+    let (ada_id, _) = join(&mut ada, &room, "Ada").await;
+    let (bob_id, _) = join(&mut bob, &room, "Bob").await;
+    join(&mut cy, &room, "Cy").await;
+    barrier(&mut ada).await;
+    barrier(&mut bob).await;
+
+    let everyone = ClientMessage::Chat {
+        to: None,
+        text: "  hello all ".into(),
+        sent_at: 1_700_000_000_000,
+    };
+    send(&mut ada, &everyone).await;
+    let heard = ServerMessage::Chat {
+        from: ada_id,
+        text: "hello all".into(),
+        private: false,
+        sent_at: 1_700_000_000_000,
+    };
+    assert_eq!(recv(&mut bob).await, heard);
+    assert_eq!(recv(&mut cy).await, heard);
+
+    let private = ClientMessage::Chat {
+        to: Some(bob_id),
+        text: "just you".into(),
+        sent_at: 1_700_000_000_001,
+    };
+    send(&mut ada, &private).await;
+    assert_eq!(
+        recv(&mut bob).await,
+        ServerMessage::Chat {
+            from: ada_id,
+            text: "just you".into(),
+            private: true,
+            sent_at: 1_700_000_000_001,
+        }
+    );
+    assert_silent(&mut cy).await;
+    assert_silent(&mut ada).await;
+
+    let too_long = ClientMessage::Chat {
+        to: None,
+        text: "x".repeat(4001),
+        sent_at: 0,
+    };
+    send(&mut ada, &too_long).await;
+    assert_eq!(
+        recv(&mut ada).await,
+        ServerMessage::error(ErrorCode::Invalid)
+    );
+    assert_silent(&mut bob).await;
+}
+
+#[tokio::test]
+async fn chat_through_the_server_is_refused_where_browsers_connect_directly() {
+    let server = start_default().await;
+    let room = server.state.hub.create_room();
+    let mut ada = connect(&server).await;
+    let mut bob = connect(&server).await;
+    join(&mut ada, &room, "Ada").await;
+    join(&mut bob, &room, "Bob").await;
+    barrier(&mut ada).await;
+
+    send(
+        &mut ada,
+        &ClientMessage::Chat {
+            to: None,
+            text: "hello".into(),
+            sent_at: 0,
+        },
+    )
+    .await;
+
+    assert_eq!(
+        recv(&mut ada).await,
+        ServerMessage::error(ErrorCode::Invalid)
+    );
+    assert_silent(&mut bob).await;
 }

@@ -65,6 +65,17 @@ pub enum Action {
     ConnectServer,
     /// Hand the connection to the server what the forwarding unit sent.
     DeliverMedia(ServerSdp),
+    /// Show a chat message the server relayed (in a room whose media goes through it).
+    Chat {
+        /// From whom.
+        from: PeerId,
+        /// The text.
+        text: String,
+        /// Sent to us only.
+        private: bool,
+        /// When it was sent (milliseconds since the Unix epoch, sender's clock).
+        sent_at: u64,
+    },
     /// Open a connection to a participant; we make the offer with `we_offer`, and yield in a
     /// collision with `polite`.
     Connect {
@@ -125,6 +136,16 @@ pub enum Input {
     Timer(Timer),
     /// The connection to the server's forwarding unit has negotiation data for it.
     ServerMedia(ServerSdp),
+    /// The person sent a chat message in a room whose media goes through the server (with
+    /// direct connections, chat goes over them instead).
+    Chat {
+        /// The one participant it is for, if private.
+        to: Option<PeerId>,
+        /// The text, already checked.
+        text: String,
+        /// When (milliseconds since the Unix epoch).
+        sent_at: u64,
+    },
     /// A connection of ours has negotiation data for its participant.
     Outgoing {
         /// For whom.

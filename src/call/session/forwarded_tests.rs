@@ -180,3 +180,46 @@ fn leaving_a_forwarded_room_closes_everything_and_ignores_the_unit_after() {
     assert!(left.contains(&Action::CloseAll));
     assert!(late.is_empty());
 }
+
+#[test]
+fn chat_in_a_forwarded_room_goes_to_the_server_and_comes_back_from_it() {
+    let (mut core, _) = in_forwarded_room(1, vec![info(2, "Bob")]);
+
+    let sending = core.handle(Input::Chat {
+        to: Some(PeerId(2)),
+        text: "hi".into(),
+        sent_at: 5,
+    });
+    let arriving = core.handle(Input::Server(ServerMessage::Chat {
+        from: PeerId(2),
+        text: "hello".into(),
+        private: false,
+        sent_at: 6,
+    }));
+    let from_a_stranger = core.handle(Input::Server(ServerMessage::Chat {
+        from: PeerId(9),
+        text: "who?".into(),
+        private: false,
+        sent_at: 7,
+    }));
+
+    assert_eq!(
+        sent(&sending),
+        vec![ClientMessage::Chat {
+            to: Some(PeerId(2)),
+            text: "hi".into(),
+            sent_at: 5
+        }]
+    );
+    assert_eq!(
+        arriving,
+        vec![Action::Chat {
+            from: PeerId(2),
+            text: "hello".into(),
+            private: false,
+            sent_at: 6
+        }]
+    );
+    assert!(from_a_stranger.is_empty());
+    assert!(core.through_server());
+}

@@ -1,7 +1,9 @@
-//! Chat between participants over their control channels: sending, and showing what arrives,
-//! within each participant's budget and at most once a frame.
+//! Chat between participants over their control channels (or, where the room's media goes
+//! through the server, relayed by it): sending, and showing what arrives, within each
+//! participant's budget and at most once a frame.
 
 use super::{Call, Inner};
+use crate::call::session::Input;
 use crate::i18n::Text;
 use crate::protocol::PeerId;
 use crate::protocol::data::{PeerMessage, check_chat};
@@ -30,9 +32,16 @@ impl Call {
             private: to.is_some(),
             sent_at,
         };
-        for (id, link) in inner.peers.borrow().iter() {
-            if to.is_none_or(|to| to == *id) {
-                link.send(&message);
+        if inner.core.borrow().through_server() {
+            // No direct connections: the server relays it.
+            let text = text.clone();
+            let sent_at = sent_at as u64;
+            Inner::feed(inner, Input::Chat { to, text, sent_at });
+        } else {
+            for (id, link) in inner.peers.borrow().iter() {
+                if to.is_none_or(|to| to == *id) {
+                    link.send(&message);
+                }
             }
         }
         inner.state.chat.push(ChatLine {

@@ -175,6 +175,13 @@ impl CallControl for Call {
     }
 
     fn send_files(&self, files: &[File], to: Option<PeerId>) {
+        if self.inner.core.borrow().through_server() {
+            // Files go over direct connections, which this meeting does not have.
+            self.inner.state.alert.set(Some(crate::i18n::Text::new(
+                "files-need-direct-connections",
+            )));
+            return;
+        }
         let recipients: Vec<(PeerId, String)> = self.inner.state.remotes.with_untracked(|tiles| {
             tiles
                 .iter()
@@ -327,6 +334,19 @@ impl Inner {
                 }
             }
             Action::ConnectServer => Self::connect_server(this),
+            Action::Chat {
+                from,
+                text,
+                private,
+                sent_at,
+            } => {
+                let message = PeerMessage::Chat {
+                    text,
+                    private,
+                    sent_at: sent_at as f64,
+                };
+                Self::on_peer_message(this, from, message);
+            }
             Action::DeliverMedia(sdp) => {
                 if let Some(link) = this.server.borrow().as_ref() {
                     link.receive(sdp);

@@ -23,12 +23,14 @@
 //! - `away`: members whose connection dropped, their grace, leaving and revocations;
 //! - `host`: what only the host may do (lock, password, removal);
 //! - `gestures`: raised hands, reactions, asking someone to unmute;
+//! - `chat`: chat relayed in rooms whose media goes through the server;
 //! - `waiting`: the waiting room: those the host has not let in yet;
 //! - [`room`]: one room's members, lock, password and budgets;
 //! - `member`: one participant and what waits for it while away;
 //! - [`revoked`]: the tokens no longer honoured.
 
 mod away;
+mod chat;
 mod gestures;
 mod host;
 mod join;

@@ -180,6 +180,9 @@ impl Connection {
                     ClientMessage::Hand { raised } => hub.set_hand(room, me, raised),
                     ClientMessage::LowerHand { id } => hub.lower_hand(room, me, id),
                     ClientMessage::React { reaction } => hub.react(room, me, reaction, now()),
+                    ClientMessage::Chat { to, text, sent_at } => {
+                        hub.chat(room, me, to, &text, sent_at)
+                    }
                     ClientMessage::AskToUnmute { id } => hub.ask_to_unmute(room, me, id, now()),
                     ClientMessage::Lock { locked } => hub.set_locked(room, me, locked),
                     ClientMessage::SetWaitingRoom { on } => {
