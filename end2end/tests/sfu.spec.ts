@@ -19,6 +19,26 @@ function openConnections(page: Page): Promise<number> {
   );
 }
 
+/** Opens the chat panel (if closed) and sends a message to `to` ("Everyone" or a name). */
+async function say(page: Page, text: string, to = 'Everyone'): Promise<void> {
+  await openChat(page);
+  await page.getByLabel('Send message to').selectOption({ label: to });
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
+}
+
+async function openChat(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: /^Chat/ });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await expect(page.getByRole('log', { name: 'Chat messages' })).toBeVisible();
+}
+
+/** The texts of the chat messages a page shows, in order. */
+async function texts(page: Page): Promise<string[]> {
+  return page.getByRole('log', { name: 'Chat messages' }).getByRole('listitem').locator('.chat-text').allInnerTexts();
+}
+
 async function forwardingServer() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-sfu-'));
   return startConfab({ port: SFU_PORT, dataDir, args: ['--media', 'sfu', '--media-listen', '127.0.0.1:0'] });
@@ -67,6 +87,33 @@ test('through the server, someone who leaves disappears and the others carry on;
     await expectVideoPlaying(cy, 'Ada');
     await expectVideoPlaying(ada, 'Cy');
     expect(await openConnections(ada)).toBe(1);
+
+    // Chat, relayed by the server: to everyone, and privately.
+    await say(ada, 'hello through the server');
+    await openChat(cy);
+    await expect.poll(() => texts(cy)).toEqual(['hello through the server']);
+    await say(cy, 'just for Ada', 'Ada');
+    await expect.poll(() => texts(ada)).toEqual(['hello through the server', 'just for Ada']);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('through the server, sending a file says it cannot be done here yet', async ({ person }) => {
+  const server = await forwardingServer();
+  try {
+    const [ada, bob] = [await person(), await person()];
+    const link = await startMeeting(ada, server.url);
+    await join(ada, link, 'Ada');
+    await join(bob, link, 'Bob');
+    await expectVideoPlaying(ada, 'Bob');
+    await ada.getByRole('button', { name: /^Files/ }).click();
+    await ada.getByLabel('Choose files to send').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('hello'),
+    });
+    await expect(ada.getByRole('alert').filter({ hasText: 'sending files is not possible here yet' })).toBeVisible();
   } finally {
     await server.stop();
   }
