@@ -225,10 +225,11 @@ pub struct Config {
     #[arg(long, env = "CONFAB_ICE_TRANSPORT_POLICY", value_enum, default_value_t = IcePolicy::All)]
     pub ice_transport_policy: IcePolicy,
 
-    /// Most people in one room. Every participant sends their video to every other one, so
-    /// upload bandwidth grows with this number.
+    /// Most people in one room. With direct connections every participant sends their video to
+    /// every other one, so upload bandwidth grows with this number (at most 32); through the
+    /// server (--media sfu) each sends once (at most 100).
     #[arg(long, env = "CONFAB_MAX_PEERS_PER_ROOM", default_value_t = 6,
-          value_parser = clap::value_parser!(u16).range(2..=32))]
+          value_parser = clap::value_parser!(u16).range(2..=MAX_PEERS_THROUGH_SERVER))]
     pub max_peers_per_room: u16,
 
     /// New meetings admit people manually: after the first person (the host), newcomers wait in
@@ -408,6 +409,12 @@ impl Config {
                     .to_owned(),
             );
         }
+        if self.media == MediaRoute::Mesh && self.max_peers_per_room > MAX_PEERS_DIRECT {
+            problems.push(format!(
+                "--max-peers-per-room {} is over {MAX_PEERS_DIRECT}, the most for browsers that all send to each other; use --media sfu for larger meetings",
+                self.max_peers_per_room
+            ));
+        }
         if self.http_port == Some(self.port) {
             problems.push(format!("--http-port {} is also the HTTPS port", self.port));
         }
@@ -447,6 +454,12 @@ impl Config {
     }
 }
 
+/// Most people in a room whose browsers all connect to each other.
+const MAX_PEERS_DIRECT: u16 = 32;
+
+/// Most people in a room whose media goes through the server.
+const MAX_PEERS_THROUGH_SERVER: i64 = 100;
+
 /// Reads `mesh` or `sfu`.
 fn parse_media_route(text: &str) -> Result<MediaRoute, String> {
     match text {
@@ -471,6 +484,24 @@ fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rooms_over_32_need_media_through_the_server() {
+        let direct = Config::try_parse_from(["confab", "--max-peers-per-room", "50"]).unwrap();
+        let through =
+            Config::try_parse_from(["confab", "--max-peers-per-room", "50", "--media", "sfu"])
+                .unwrap();
+        let too_many = Config::try_parse_from(["confab", "--max-peers-per-room", "101"]);
+
+        assert!(
+            direct.problems().iter().any(|p| p.contains("--media sfu")),
+            "{:?}",
+            direct.problems()
+        );
+        assert!(through.problems().is_empty(), "{:?}", through.problems());
+        assert_eq!(through.media, MediaRoute::Sfu);
+        assert!(too_many.is_err());
+    }
 
     #[test]
     fn defaults_listen_everywhere_on_3000_with_six_per_room() {
