@@ -39,9 +39,48 @@ async function texts(page: Page): Promise<string[]> {
   return page.getByRole('log', { name: 'Chat messages' }).getByRole('listitem').locator('.chat-text').allInnerTexts();
 }
 
-async function forwardingServer() {
+async function forwardingServer(media = ['--media', 'sfu']) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-sfu-'));
-  return startConfab({ port: SFU_PORT, dataDir, args: ['--media', 'sfu', '--media-listen', '127.0.0.1:0'] });
+  return startConfab({ port: SFU_PORT, dataDir, args: [...media, '--media-listen', '127.0.0.1:0'] });
+}
+
+/** Where each open connection of the page goes: 'server' (the forwarding unit, which is ICE-lite) or 'direct'. */
+function routes(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    ((window as any).__confabPeerConnections as RTCPeerConnection[])
+      .filter((pc) => pc.connectionState !== 'closed')
+      .map((pc) => (pc.remoteDescription?.sdp.includes('a=ice-lite') ? 'server' : 'direct')),
+  );
+}
+
+/**
+ * Watches, in the page, the frames the named tile's video presents (requestVideoFrameCallback);
+ * `stop()` returns the longest time between two, in milliseconds (a figure for the record, not a
+ * pass mark).
+ */
+async function watchStalls(page: Page, name: string) {
+  await tile(page, name)
+    .locator('video')
+    .evaluate((video: HTMLVideoElement) => {
+      const w = window as any;
+      const watch = { last: performance.now(), longest: 0, on: true };
+      w.__stall = watch;
+      const frame = () => {
+        const now = performance.now();
+        watch.longest = Math.max(watch.longest, now - watch.last);
+        watch.last = now;
+        if (watch.on) video.requestVideoFrameCallback(frame);
+      };
+      video.requestVideoFrameCallback(frame);
+    });
+  return {
+    stop: () =>
+      page.evaluate(() => {
+        const w = window as any;
+        w.__stall.on = false;
+        return Math.round(Math.max(w.__stall.longest, performance.now() - w.__stall.last));
+      }),
+  };
 }
 
 test('four people meet through the server: each page has one connection and sees and hears the three others', async ({
@@ -114,6 +153,43 @@ test('through the server, sending a file says it cannot be done here yet', async
       buffer: Buffer.from('hello'),
     });
     await expect(ada.getByRole('alert').filter({ hasText: 'sending files is not possible here yet' })).toBeVisible();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('with --media auto, a meeting goes through the server when a third person joins and back when they leave, video flowing throughout', async ({
+  person,
+}) => {
+  test.setTimeout(90_000);
+  const server = await forwardingServer(['--media', 'auto', '--mesh-max', '2']);
+  try {
+    const [ada, bob, cy] = [await person(), await person(), await person()];
+    const link = await startMeeting(ada, server.url);
+    await join(ada, link, 'Ada');
+    await join(bob, link, 'Bob');
+    await expectVideoPlaying(ada, 'Bob');
+    expect(await routes(ada)).toEqual(['direct']);
+
+    const toServer = await watchStalls(ada, 'Bob');
+    await join(cy, link, 'Cy');
+    for (const page of [ada, bob, cy]) await expect.poll(() => routes(page)).toEqual(['server']);
+    for (const [page, others] of [
+      [ada, ['Bob', 'Cy']],
+      [bob, ['Ada', 'Cy']],
+      [cy, ['Ada', 'Bob']],
+    ] as const) {
+      for (const other of others) await expectVideoPlaying(page, other);
+    }
+    const gapUp = await toServer.stop();
+
+    const toDirect = await watchStalls(ada, 'Bob');
+    await cy.getByRole('button', { name: 'Leave' }).click();
+    for (const page of [ada, bob]) await expect.poll(() => routes(page)).toEqual(['direct']);
+    await expectVideoPlaying(ada, 'Bob');
+    await expectVideoPlaying(bob, 'Ada');
+    const gapDown = await toDirect.stop();
+    console.log(`longest stall of Bob's video at Ada: mesh to server ${gapUp} ms, server to mesh ${gapDown} ms`);
   } finally {
     await server.stop();
   }

@@ -321,10 +321,10 @@ impl CallCore {
                     id: you,
                     token: resume_token,
                 });
-                self.route = settings.media;
                 // The server ended our media connection when our signaling connection dropped.
                 self.server_linked = false;
                 out.push(Action::Settings(settings));
+                self.reroute(settings.media, out);
                 self.welcomed(you, peers, resumed, out);
                 if resumed && settings.host == Some(you) {
                     self.protect_again(settings, out);
@@ -335,7 +335,10 @@ impl CallCore {
                     resume.token = resume_token;
                 }
             }
-            ServerMessage::Settings { settings } => out.push(Action::Settings(settings)),
+            ServerMessage::Settings { settings } => {
+                out.push(Action::Settings(settings));
+                self.reroute(settings.media, out);
+            }
             ServerMessage::PeerJoined { peer } => {
                 if let Some(confirmed) = self.confirmed.as_mut() {
                     confirmed.insert(peer.id);
@@ -527,6 +530,35 @@ impl CallCore {
         }
         if self.ice == Ice::Ready {
             self.connect_server(out);
+        }
+    }
+
+    /// The room's media changes how it travels (it grew past, or shrank to, the server's limit
+    /// for direct connections): the connections of the old route give way to the new one's.
+    /// Back to direct connections, the later joiner of each pair offers, as when joining.
+    fn reroute(&mut self, route: MediaRoute, out: &mut Vec<Action>) {
+        if route == self.route {
+            return;
+        }
+        self.route = route;
+        match route {
+            MediaRoute::Sfu => {
+                out.push(Action::DropPeerLinks);
+                self.connect_server(out);
+            }
+            MediaRoute::Mesh => {
+                self.server_linked = false;
+                out.push(Action::DropServerLink);
+                let Some(me) = self.me else { return };
+                let peers = std::mem::take(&mut self.connected);
+                for peer in peers {
+                    if self.ice == Ice::Ready {
+                        self.connect(peer, me > peer, out);
+                    } else {
+                        self.unconnected.push(peer);
+                    }
+                }
+            }
         }
     }
 

@@ -5,8 +5,8 @@
 
 pub mod file;
 
+use super::hub::MediaPolicy;
 use super::turn::peers::Cidr;
-use crate::protocol::MediaRoute;
 use clap::Parser;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
@@ -150,11 +150,17 @@ pub struct Config {
     #[arg(long, env = "CONFAB_TURN_EXTERNAL_IP")]
     pub turn_external_ip: Option<IpAddr>,
 
-    /// How meetings' media travels: `mesh` (every browser sends to every other) or `sfu`
-    /// (every browser sends once, to this server, which forwards it; for large meetings).
-    #[arg(long, env = "CONFAB_MEDIA", default_value = "mesh", value_parser = parse_media_route,
+    /// How meetings' media travels: `mesh` (every browser sends to every other), `sfu` (every
+    /// browser sends once, to this server, which forwards it), or `auto` (mesh up to
+    /// --mesh-max people, then through the server, and back as the meeting shrinks).
+    #[arg(long, env = "CONFAB_MEDIA", default_value = "mesh", value_parser = parse_media_mode,
           hide = true)]
-    pub media: MediaRoute,
+    pub media: MediaMode,
+
+    /// With --media auto: the most people in a meeting whose browsers connect directly.
+    #[arg(long, env = "CONFAB_MESH_MAX", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(2..=32), hide = true)]
+    pub mesh_max: u16,
 
     /// Where the forwarding unit listens for media (UDP), with --media sfu; open it in the
     /// firewall.
@@ -409,7 +415,7 @@ impl Config {
                     .to_owned(),
             );
         }
-        if self.media == MediaRoute::Mesh && self.max_peers_per_room > MAX_PEERS_DIRECT {
+        if self.media == MediaMode::Mesh && self.max_peers_per_room > MAX_PEERS_DIRECT {
             problems.push(format!(
                 "--max-peers-per-room {} is over {MAX_PEERS_DIRECT}, the most for browsers that all send to each other; use --media sfu for larger meetings",
                 self.max_peers_per_room
@@ -419,6 +425,17 @@ impl Config {
             problems.push(format!("--http-port {} is also the HTTPS port", self.port));
         }
         problems
+    }
+
+    /// How rooms' media travels.
+    pub fn media_policy(&self) -> MediaPolicy {
+        match self.media {
+            MediaMode::Mesh => MediaPolicy::Mesh,
+            MediaMode::Sfu => MediaPolicy::Sfu,
+            MediaMode::Auto => MediaPolicy::Auto {
+                mesh_max: usize::from(self.mesh_max),
+            },
+        }
     }
 
     /// Limits per TURN user; zero means unlimited.
@@ -460,12 +477,24 @@ const MAX_PEERS_DIRECT: u16 = 32;
 /// Most people in a room whose media goes through the server.
 const MAX_PEERS_THROUGH_SERVER: i64 = 100;
 
-/// Reads `mesh` or `sfu`.
-fn parse_media_route(text: &str) -> Result<MediaRoute, String> {
+/// How meetings' media travels, as `--media` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaMode {
+    /// Browsers connect directly.
+    Mesh,
+    /// Through the server's forwarding unit.
+    Sfu,
+    /// Directly in small meetings, through the server in large ones.
+    Auto,
+}
+
+/// Reads `mesh`, `sfu` or `auto`.
+fn parse_media_mode(text: &str) -> Result<MediaMode, String> {
     match text {
-        "mesh" => Ok(MediaRoute::Mesh),
-        "sfu" => Ok(MediaRoute::Sfu),
-        _ => Err(format!("{text:?} is neither mesh nor sfu")),
+        "mesh" => Ok(MediaMode::Mesh),
+        "sfu" => Ok(MediaMode::Sfu),
+        "auto" => Ok(MediaMode::Auto),
+        _ => Err(format!("{text:?} is not mesh, sfu or auto")),
     }
 }
 
@@ -499,7 +528,7 @@ mod tests {
             direct.problems()
         );
         assert!(through.problems().is_empty(), "{:?}", through.problems());
-        assert_eq!(through.media, MediaRoute::Sfu);
+        assert_eq!(through.media_policy(), MediaPolicy::Sfu);
         assert!(too_many.is_err());
     }
 

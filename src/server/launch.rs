@@ -10,7 +10,7 @@
 use super::config::Config;
 use super::data_dir::DataDirError;
 use super::http::{self, HttpOptions};
-use super::hub::HubLimits;
+use super::hub::{HubLimits, MediaPolicy};
 use super::ice::IceProvider;
 use super::metrics::Metrics;
 use super::net::LocalNames;
@@ -26,7 +26,6 @@ use super::tls::{self, TlsError};
 use super::turn::credentials::TurnSecret;
 use super::turn::{TurnError, TurnOptions, TurnServer};
 use super::{AppState, client_addr::TrustedProxies, redirect, router};
-use crate::protocol::MediaRoute;
 use axum::Router;
 use axum_server::Handle;
 use std::net::SocketAddr;
@@ -97,7 +96,7 @@ pub async fn run(config: Config) -> Result<(), LaunchError> {
             max_rooms: config.max_rooms,
             max_rooms_per_source: config.max_rooms_per_address,
             waiting_room: config.waiting_room,
-            media: config.media,
+            media: config.media_policy(),
             ..HubLimits::default()
         },
         key,
@@ -325,7 +324,7 @@ fn announce(config: &Config, names: &LocalNames, store: Option<&CertStore>) {
 
 /// Starts the forwarding unit, with --media sfu.
 async fn forwarding_unit(config: &Config) -> Result<Option<SfuHandle>, LaunchError> {
-    if config.media != MediaRoute::Sfu {
+    if config.media_policy() == MediaPolicy::Mesh {
         return Ok(None);
     }
     let addr = config.media_listen;

@@ -4,7 +4,7 @@
 use super::common::test_state;
 use super::support::*;
 use confab::protocol::{ClientMessage, ErrorCode, MediaRoute, PeerId, RoomId, ServerMessage};
-use confab::server::hub::HubLimits;
+use confab::server::hub::{HubLimits, MediaPolicy};
 use confab::server::sfu::SfuLimits;
 use confab::server::sfu::shell::SfuHandle;
 use futures_util::{SinkExt, StreamExt};
@@ -26,7 +26,7 @@ async fn server_with_unit() -> Server {
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let address = socket.local_addr().unwrap();
     let mut state = test_state(HubLimits {
-        media: MediaRoute::Sfu,
+        media: MediaPolicy::Sfu,
         ..limits()
     });
     let unit = SfuHandle::start(socket, address, SfuLimits::default());
@@ -408,4 +408,55 @@ async fn chat_through_the_server_is_refused_where_browsers_connect_directly() {
         ServerMessage::error(ErrorCode::Invalid)
     );
     assert_silent(&mut bob).await;
+}
+
+/// The route in a welcome or a settings message.
+fn route_in(message: &ServerMessage) -> Option<MediaRoute> {
+    match message {
+        ServerMessage::Welcome { settings, .. } | ServerMessage::Settings { settings } => {
+            Some(settings.media)
+        }
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn under_the_automatic_policy_a_room_goes_through_the_server_past_mesh_max_and_back() {
+    let server = start(
+        HubLimits {
+            media: MediaPolicy::Auto { mesh_max: 2 },
+            ..limits()
+        },
+        confab::server::signaling::Keepalive::default(),
+    )
+    .await;
+    let room = server.state.hub.create_room();
+    let mut ada = connect(&server).await;
+    let mut bob = connect(&server).await;
+    let mut cy = connect(&server).await;
+    send(&mut ada, &join_message(&room, "Ada")).await;
+    assert_eq!(route_in(&recv(&mut ada).await), Some(MediaRoute::Mesh));
+    send(&mut bob, &join_message(&room, "Bob")).await;
+    assert_eq!(route_in(&recv(&mut bob).await), Some(MediaRoute::Mesh));
+    assert!(
+        barrier(&mut ada)
+            .await
+            .iter()
+            .all(|m| route_in(m).is_none())
+    );
+
+    // A third person: past mesh_max, everyone goes through the server.
+    send(&mut cy, &join_message(&room, "Cy")).await;
+    assert_eq!(route_in(&recv(&mut cy).await), Some(MediaRoute::Sfu));
+    for socket in [&mut ada, &mut bob] {
+        let told: Vec<_> = barrier(socket).await.iter().filter_map(route_in).collect();
+        assert_eq!(told, vec![MediaRoute::Sfu]);
+    }
+
+    // Back to two: direct again.
+    send(&mut cy, &ClientMessage::Leave).await;
+    for socket in [&mut ada, &mut bob] {
+        let told: Vec<_> = barrier(socket).await.iter().filter_map(route_in).collect();
+        assert_eq!(told, vec![MediaRoute::Mesh]);
+    }
 }

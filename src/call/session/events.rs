@@ -65,6 +65,11 @@ pub enum Action {
     ConnectServer,
     /// Hand the connection to the server what the forwarding unit sent.
     DeliverMedia(ServerSdp),
+    /// Close every direct connection, keeping the tiles (the room's media now goes through the
+    /// server).
+    DropPeerLinks,
+    /// Close the connection to the server (the room's media goes directly again).
+    DropServerLink,
     /// Show a chat message the server relayed (in a room whose media goes through it).
     Chat {
         /// From whom.

@@ -223,3 +223,63 @@ fn chat_in_a_forwarded_room_goes_to_the_server_and_comes_back_from_it() {
     assert!(from_a_stranger.is_empty());
     assert!(core.through_server());
 }
+
+fn settings_with(media: MediaRoute) -> Input {
+    Input::Server(ServerMessage::Settings {
+        settings: RoomSettings {
+            host: Some(PeerId(1)),
+            media,
+            ..RoomSettings::default()
+        },
+    })
+}
+
+#[test]
+fn growing_past_the_limit_trades_direct_connections_for_one_to_the_server() {
+    let (mut core, _) = in_room(1, vec![info(2, "Bob")]);
+
+    let actions = core.handle(settings_with(MediaRoute::Sfu));
+
+    assert!(actions.contains(&Action::DropPeerLinks));
+    assert_eq!(server_links(&actions), 1);
+    assert_eq!(peer_connections(&actions), 0);
+    assert!(core.through_server());
+}
+
+#[test]
+fn shrinking_back_connects_directly_again_with_the_later_joiner_offering() {
+    let (mut core, _) = in_forwarded_room(2, vec![info(1, "Ada"), info(3, "Cy")]);
+
+    let actions = core.handle(settings_with(MediaRoute::Mesh));
+
+    assert!(actions.contains(&Action::DropServerLink));
+    let offers: Vec<(PeerId, bool)> = actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Connect { peer, we_offer, .. } => Some((*peer, *we_offer)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(offers, vec![(PeerId(1), true), (PeerId(3), false)]);
+    assert!(!core.through_server());
+    let stale = core.handle(Input::Server(ServerMessage::MediaOffer {
+        sdp: "from the old connection".into(),
+    }));
+    assert!(stale.is_empty());
+}
+
+#[test]
+fn settings_that_keep_the_route_change_no_connection() {
+    let (mut core, _) = in_forwarded_room(2, vec![info(1, "Ada")]);
+
+    let actions = core.handle(settings_with(MediaRoute::Sfu));
+
+    assert_eq!(
+        actions,
+        vec![Action::Settings(RoomSettings {
+            host: Some(PeerId(1)),
+            media: MediaRoute::Sfu,
+            ..RoomSettings::default()
+        })]
+    );
+}

@@ -334,6 +334,11 @@ impl Inner {
                 }
             }
             Action::ConnectServer => Self::connect_server(this),
+            Action::DropPeerLinks => {
+                this.peers.borrow_mut().clear();
+                this.counters.borrow_mut().clear();
+            }
+            Action::DropServerLink => drop(this.server.borrow_mut().take()),
             Action::Chat {
                 from,
                 text,

@@ -77,8 +77,34 @@ pub struct HubLimits {
     pub token_lifetime: Duration,
     /// New rooms admit people manually (their host may change it).
     pub waiting_room: bool,
-    /// How media travels in every room.
-    pub media: MediaRoute,
+    /// How media travels in rooms.
+    pub media: MediaPolicy,
+}
+
+/// How rooms' media travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaPolicy {
+    /// Browsers always connect directly.
+    Mesh,
+    /// Always through the server's forwarding unit.
+    Sfu,
+    /// Directly while a room holds at most this many, through the server above that.
+    Auto {
+        /// The most people in a room whose browsers connect directly.
+        mesh_max: usize,
+    },
+}
+
+impl MediaPolicy {
+    /// The route for a room of `people` under this policy.
+    pub fn route(self, people: usize) -> MediaRoute {
+        match self {
+            MediaPolicy::Mesh => MediaRoute::Mesh,
+            MediaPolicy::Sfu => MediaRoute::Sfu,
+            MediaPolicy::Auto { mesh_max } if people > mesh_max => MediaRoute::Sfu,
+            MediaPolicy::Auto { .. } => MediaRoute::Mesh,
+        }
+    }
 }
 
 impl Default for HubLimits {
@@ -90,7 +116,7 @@ impl Default for HubLimits {
             resume_grace: Duration::from_secs(20),
             token_lifetime: Duration::from_secs(120),
             waiting_room: false,
-            media: MediaRoute::Mesh,
+            media: MediaPolicy::Mesh,
         }
     }
 }

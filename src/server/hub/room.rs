@@ -3,7 +3,7 @@
 
 use super::join::IceFor;
 use super::member::Member;
-use super::{ConnectionId, HubLimits, encode};
+use super::{ConnectionId, HubLimits, MediaPolicy, encode};
 use crate::protocol::{ErrorCode, MediaRoute, PeerId, PeerInfo, RoomSettings, ServerMessage};
 use crate::server::outbox::OutboxSender;
 use crate::server::password::StoredPassword;
@@ -44,8 +44,10 @@ pub(super) struct Room {
     pub waiting_room: bool,
     /// Those waiting, in order of arrival.
     pub waiting: Vec<Waiter>,
-    /// How its media travels.
+    /// How its media travels now.
     pub media: MediaRoute,
+    /// How its media is to travel as it grows and shrinks.
+    policy: MediaPolicy,
 }
 
 /// Most people waiting to be let into one room.
@@ -72,7 +74,7 @@ pub(super) struct Arrival {
 }
 
 impl Room {
-    pub fn new(creator: Source, now: Instant, waiting_room: bool, media: MediaRoute) -> Self {
+    pub fn new(creator: Source, now: Instant, waiting_room: bool, policy: MediaPolicy) -> Self {
         Room {
             members: Vec::new(),
             locked: false,
@@ -83,7 +85,8 @@ impl Room {
             next_hand: 1,
             waiting_room,
             waiting: Vec::new(),
-            media,
+            media: policy.route(0),
+            policy,
         }
     }
 
@@ -286,10 +289,28 @@ impl Room {
                 arrival.now,
             ),
         );
-        if host_before.is_some() && self.host() != host_before {
+        let rerouted = self.reroute();
+        if rerouted || (host_before.is_some() && self.host() != host_before) {
+            // The newcomer's welcome carries the settings.
             let settings = self.settings();
             self.broadcast(&ServerMessage::Settings { settings }, Some(id));
         }
+    }
+
+    /// Follows the media policy after the room grew or shrank; returns whether the route
+    /// changed (everyone is then to be told, and their browsers switch).
+    fn reroute(&mut self) -> bool {
+        let route = self.policy.route(self.members.len());
+        let changed = route != self.media;
+        if changed {
+            tracing::info!(
+                people = self.members.len(),
+                ?route,
+                "room changes how its media travels"
+            );
+            self.media = route;
+        }
+        changed
     }
 
     /// Removes a member and tells the others (and who hosts now, if that changed). Returns the
@@ -302,12 +323,14 @@ impl Room {
             return Some(member);
         }
         self.broadcast(&ServerMessage::PeerLeft { id }, None);
-        if self.host() != host_before {
+        let rerouted = self.reroute();
+        let host_changed = self.host() != host_before;
+        if rerouted || host_changed {
             let settings = self.settings();
             self.broadcast(&ServerMessage::Settings { settings }, None);
-            if !self.waiting.is_empty() {
-                self.tell_host_who_waits();
-            }
+        }
+        if host_changed && !self.waiting.is_empty() {
+            self.tell_host_who_waits();
         }
         Some(member)
     }
