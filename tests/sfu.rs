@@ -2,20 +2,21 @@
 //! for browsers: the shell's socket, timers and per-participant events, end to end.
 #![cfg(feature = "ssr")]
 
+#[path = "common/udp_peer.rs"]
+mod udp_peer;
+
 use confab::protocol::{PeerId, RoomId};
 use confab::server::sfu::shell::{SfuEvent, SfuHandle};
 use confab::server::sfu::{SfuError, SfuLimits};
-use std::net::SocketAddr;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use str0m::change::{SdpAnswer, SdpOffer};
-use str0m::format::Codec;
+use str0m::Rtc;
 use str0m::media::{Direction, MediaKind};
-use str0m::net::{Protocol, Receive};
-use str0m::{Candidate, Event, Input, Output, Rtc};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
+use udp_peer::UdpPeer;
 
 fn room() -> RoomId {
     RoomId::from_random_bytes([3; 16])
@@ -28,109 +29,60 @@ async fn unit(limits: SfuLimits) -> SfuHandle {
 }
 
 /// A browser: joins with an audio track, sends a frame every 20 ms, answers the unit's offers,
-/// and counts the frames it receives. Returns once `stop` is set or its media ends.
+/// and counts the frames it receives, until its media ends.
 struct Browser {
     received: Arc<AtomicUsize>,
     gone: Arc<AtomicUsize>,
 }
 
 async fn join(unit: &SfuHandle, peer: u64) -> Browser {
-    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let local = socket.local_addr().unwrap();
-    let mut rtc = Rtc::builder()
-        .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
-        .build(Instant::now());
-    rtc.add_local_candidate(Candidate::host(local, "udp").unwrap());
-    let mut change = rtc.sdp_api();
-    let mid = change.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
-    let (offer, pending) = change.apply().unwrap();
+    let (mut udp, offer) = UdpPeer::new().await;
     let (answer, events) = unit
-        .join(room(), PeerId(peer), offer.to_sdp_string())
+        .join(room(), PeerId(peer), offer)
         .await
         .expect("joined");
-    rtc.sdp_api()
-        .accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap())
-        .unwrap();
+    udp.accept_answer(&answer);
     let browser = Browser {
         received: Arc::new(AtomicUsize::new(0)),
         gone: Arc::new(AtomicUsize::new(0)),
     };
+    let (received, gone) = (browser.received.clone(), browser.gone.clone());
     tokio::spawn(drive(
-        rtc,
-        mid,
-        socket,
-        local,
+        udp,
         events,
         unit.clone(),
         PeerId(peer),
-        browser.received.clone(),
-        browser.gone.clone(),
+        received,
+        gone,
     ));
     browser
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn drive(
-    mut rtc: Rtc,
-    mid: str0m::media::Mid,
-    socket: UdpSocket,
-    local: SocketAddr,
+    mut udp: UdpPeer,
     mut events: mpsc::Receiver<SfuEvent>,
     unit: SfuHandle,
     peer: PeerId,
     received: Arc<AtomicUsize>,
     gone: Arc<AtomicUsize>,
 ) {
-    let start = Instant::now();
-    let mut next_frame = Instant::now();
-    let mut buffer = vec![0u8; 2048];
-    let opus = rtc
-        .codec_config()
-        .find(|p| p.spec().codec == Codec::Opus)
-        .map(|p| p.pt())
-        .unwrap();
+    let mut frames = HashMap::new();
     loop {
-        let timeout = loop {
-            match rtc.poll_output().unwrap() {
-                Output::Timeout(at) => break at,
-                Output::Transmit(t) => {
-                    let _ = socket.send_to(&t.contents, t.destination).await;
-                }
-                Output::Event(Event::MediaData(_)) => {
-                    received.fetch_add(1, Ordering::Relaxed);
-                }
-                Output::Event(_) => {}
-            }
-        };
-        let wake = timeout.min(next_frame);
+        let wake = udp.flush(&mut frames).await;
+        received.store(frames.values().sum(), Ordering::Relaxed);
         tokio::select! {
             event = events.recv() => match event {
                 Some(SfuEvent::Offer(sdp)) => {
-                    let offer = SdpOffer::from_sdp_string(&sdp).unwrap();
-                    let answer = rtc.sdp_api().accept_offer(offer).unwrap();
-                    unit.answer(room(), peer, answer.to_sdp_string()).await.unwrap();
+                    let answer = udp.answer(&sdp);
+                    unit.answer(room(), peer, answer).await.unwrap();
                 }
                 Some(SfuEvent::Gone) | None => {
                     gone.fetch_add(1, Ordering::Relaxed);
                     return;
                 }
             },
-            read = socket.recv_from(&mut buffer) => {
-                let (length, source) = read.unwrap();
-                if let Ok(receive) = Receive::new(Protocol::Udp, source, local, &buffer[..length]) {
-                    rtc.handle_input(Input::Receive(Instant::now(), receive)).unwrap();
-                }
-            }
-            () = tokio::time::sleep_until(wake.into()) => {
-                let now = Instant::now();
-                if now >= next_frame {
-                    if let Some(writer) = rtc.writer(mid) {
-                        let _ = writer.write(opus, now, (now - start).into(), vec![1u8; 60]);
-                    }
-                    next_frame = now + Duration::from_millis(20);
-                }
-                rtc.handle_input(Input::Timeout(now)).unwrap();
-            }
+            () = udp.receive() => {}
+            () = tokio::time::sleep_until(wake.into()) => udp.wake(),
         }
     }
 }

@@ -5,7 +5,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startConfab } from '../server';
-import { allTogether, expect, expectVideoPlaying, framesDecoded, join, startMeeting, test, tile } from './support';
+import {
+  allTogether,
+  expect,
+  expectVideoPlaying,
+  framesDecoded,
+  join,
+  openChat,
+  say,
+  startMeeting,
+  test,
+  texts,
+  tile,
+} from './support';
 
 /** A port of its own for the server these tests start. */
 const SFU_PORT = Number(process.env.CONFAB_E2E_SFU_PORT ?? 3455);
@@ -17,26 +29,6 @@ function openConnections(page: Page): Promise<number> {
       ((window as any).__confabPeerConnections as RTCPeerConnection[]).filter((pc) => pc.connectionState !== 'closed')
         .length,
   );
-}
-
-/** Opens the chat panel (if closed) and sends a message to `to` ("Everyone" or a name). */
-async function say(page: Page, text: string, to = 'Everyone'): Promise<void> {
-  await openChat(page);
-  await page.getByLabel('Send message to').selectOption({ label: to });
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send', exact: true }).click();
-  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
-}
-
-async function openChat(page: Page): Promise<void> {
-  const button = page.getByRole('button', { name: /^Chat/ });
-  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
-  await expect(page.getByRole('log', { name: 'Chat messages' })).toBeVisible();
-}
-
-/** The texts of the chat messages a page shows, in order. */
-async function texts(page: Page): Promise<string[]> {
-  return page.getByRole('log', { name: 'Chat messages' }).getByRole('listitem').locator('.chat-text').allInnerTexts();
 }
 
 async function forwardingServer(media = ['--media', 'sfu']) {

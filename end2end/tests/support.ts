@@ -331,3 +331,27 @@ export async function selectedCandidates(
     return pairs.filter((p) => p !== null);
   });
 }
+
+/** Opens the chat panel (if closed) and sends a message to `to` ("Everyone" or a name). */
+export async function say(page: Page, text: string, to = 'Everyone'): Promise<void> {
+  await openChat(page);
+  await page.getByLabel('Send message to').selectOption({ label: to });
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
+}
+
+export async function openChat(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: /^Chat/ });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await expect(page.getByRole('log', { name: 'Chat messages' })).toBeVisible();
+}
+
+/** The texts of the chat messages a page shows, in order. */
+export async function texts(page: Page): Promise<string[]> {
+  return page
+    .getByRole('log', { name: 'Chat messages' })
+    .getByRole('listitem')
+    .locator('.chat-text')
+    .allInnerTexts();
+}

@@ -8,6 +8,7 @@
 //! - [`screen_share`]: sharing a screen, window or tab.
 //! - [`stats`], [`level_meter`], [`ticker`]: connection statistics, microphone level, timers.
 //! - [`layout`]: fullscreen and picture-in-picture.
+//! - [`inbox`]: messages applied one after another (negotiation steps).
 //! - [`data_channel`]: an owned data channel; [`transfers`] with [`file_send`] and
 //!   [`file_receive`]: files between participants, hashed by [`file_hash`] (in a worker);
 //!   [`progress`]: how far each has come.
@@ -26,6 +27,7 @@ pub mod file_hash;
 pub mod file_receive;
 pub mod file_send;
 pub mod frame;
+pub mod inbox;
 pub mod layout;
 pub mod level_meter;
 pub mod media;

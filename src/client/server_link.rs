@@ -8,14 +8,15 @@
 //! offers never collide. ICE needs no candidates from this side: the unit is ICE-lite and
 //! learns the browser's address from its connectivity checks.
 
+use super::inbox::Inbox;
 use super::peer::{Handler, configuration, replace_track};
-use super::tracks::{Kind, LocalTracks, same};
+use super::tracks::{Kind, LocalTracks, same, with_track};
 use crate::call::link::ConnectionState;
 use crate::call::session::ServerSdp;
 use crate::protocol::{IceConfig, PeerId};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -47,8 +48,7 @@ struct Inner {
     /// Every track received, by its publisher.
     remote: RefCell<HashMap<PeerId, Vec<MediaStreamTrack>>>,
     /// The unit's descriptions waiting to be applied, in arrival order.
-    inbox: RefCell<VecDeque<ServerSdp>>,
-    draining: Cell<bool>,
+    inbox: Inbox<ServerSdp>,
     state: Cell<ConnectionState>,
     events: ServerEvents,
     handlers: RefCell<Vec<Handler>>,
@@ -81,8 +81,7 @@ impl ServerLink {
             local: RefCell::new(local),
             transceivers,
             remote: RefCell::new(HashMap::new()),
-            inbox: RefCell::new(VecDeque::new()),
-            draining: Cell::new(false),
+            inbox: Inbox::default(),
             state: Cell::new(ConnectionState::New),
             events,
             handlers: RefCell::new(Vec::new()),
@@ -134,7 +133,7 @@ impl Drop for ServerLink {
         self.inner.pc.set_ontrack(None);
         self.inner.pc.set_onconnectionstatechange(None);
         self.inner.handlers.borrow_mut().clear();
-        self.inner.inbox.borrow_mut().clear();
+        self.inner.inbox.clear();
         self.inner.pc.close();
     }
 }
@@ -171,17 +170,10 @@ impl Inner {
         else {
             return;
         };
-        let track = event.track();
-        let mut remote = self.remote.borrow_mut();
-        let tracks = remote.entry(peer).or_default();
-        tracks.retain(|t| t.id() != track.id());
-        tracks.push(track);
-        // A fresh stream object makes the video element pick up the new track set.
-        let stream = MediaStream::new().expect("MediaStream constructor");
-        for t in tracks.iter() {
-            stream.add_track(t);
-        }
-        drop(remote);
+        let stream = with_track(
+            self.remote.borrow_mut().entry(peer).or_default(),
+            event.track(),
+        );
         (self.events.on_stream)(peer, stream);
     }
 
@@ -196,21 +188,16 @@ impl Inner {
     }
 
     fn receive(this: &Rc<Self>, sdp: ServerSdp) {
-        this.inbox.borrow_mut().push_back(sdp);
-        if this.draining.replace(true) {
-            return;
-        }
-        let inner = this.clone();
-        spawn_local(async move {
-            loop {
-                let next = inner.inbox.borrow_mut().pop_front();
-                let Some(sdp) = next else { break };
+        Inbox::push(
+            this,
+            |inner| &inner.inbox,
+            sdp,
+            |inner, sdp| async move {
                 if let Err(error) = inner.apply(sdp).await {
                     leptos::logging::warn!("server link: negotiation step failed: {error:?}");
                 }
-            }
-            inner.draining.set(false);
-        });
+            },
+        );
     }
 
     /// Applies the unit's answer, or answers its offer.

@@ -1,6 +1,6 @@
 //! What we send: one track per [`Kind`] of transceiver.
 
-use web_sys::MediaStreamTrack;
+use web_sys::{MediaStream, MediaStreamTrack};
 
 /// What a transceiver carries. Every connection has one of each, in this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,4 +51,16 @@ impl LocalTracks {
 /// Whether two optional tracks are the same track.
 pub fn same(a: Option<&MediaStreamTrack>, b: Option<&MediaStreamTrack>) -> bool {
     a.map(MediaStreamTrack::id) == b.map(MediaStreamTrack::id)
+}
+
+/// Adds a received track to `tracks` (replacing one with the same id) and returns a fresh stream
+/// of them all: a new stream object makes a video element pick up the new track set.
+pub fn with_track(tracks: &mut Vec<MediaStreamTrack>, track: MediaStreamTrack) -> MediaStream {
+    tracks.retain(|t| t.id() != track.id());
+    tracks.push(track);
+    let stream = MediaStream::new().expect("MediaStream constructor");
+    for t in tracks.iter() {
+        stream.add_track(t);
+    }
+    stream
 }

@@ -9,6 +9,8 @@ mod common;
 mod gestures;
 mod media;
 mod support;
+#[path = "../common/udp_peer.rs"]
+mod udp_peer;
 mod waiting;
 
 use common::test_state;

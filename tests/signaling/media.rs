@@ -3,20 +3,15 @@
 
 use super::common::test_state;
 use super::support::*;
+use super::udp_peer::UdpPeer;
 use confab::protocol::{ClientMessage, ErrorCode, MediaRoute, PeerId, RoomId, ServerMessage};
 use confab::server::hub::{HubLimits, MediaPolicy};
 use confab::server::sfu::SfuLimits;
 use confab::server::sfu::shell::SfuHandle;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use str0m::change::{SdpAnswer, SdpOffer, SdpPendingOffer};
-use str0m::format::Codec;
-use str0m::media::{Direction, MediaKind, Mid};
-use str0m::net::{Protocol, Receive};
-use str0m::{Candidate, Event, Input, Output, Rtc};
+use std::time::Duration;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
@@ -59,34 +54,11 @@ impl Browser {
     async fn join(server: &Server, room: &RoomId, name: &str) -> Browser {
         let mut socket = connect(server).await;
         let (id, _) = join(&mut socket, room, name).await;
-        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let local = udp.local_addr().unwrap();
-        let mut rtc = Rtc::builder()
-            .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
-            .build(Instant::now());
-        rtc.add_local_candidate(Candidate::host(local, "udp").unwrap());
-        let mut change = rtc.sdp_api();
-        let mid = change.add_media(MediaKind::Audio, Direction::SendOnly, None, None, None);
-        let (offer, pending) = change.apply().unwrap();
-        send(
-            &mut socket,
-            &ClientMessage::MediaOffer {
-                sdp: offer.to_sdp_string(),
-            },
-        )
-        .await;
+        let (udp, sdp) = UdpPeer::new().await;
+        send(&mut socket, &ClientMessage::MediaOffer { sdp }).await;
         let seen = Arc::new(Mutex::new(Seen::default()));
         let (say, told) = mpsc::channel(8);
-        tokio::spawn(drive(
-            rtc,
-            Some(pending),
-            mid,
-            socket,
-            udp,
-            local,
-            told,
-            seen.clone(),
-        ));
+        tokio::spawn(drive(udp, socket, told, seen.clone()));
         Browser { id, seen, say }
     }
 
@@ -111,42 +83,16 @@ impl Browser {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn drive(
-    mut rtc: Rtc,
-    mut pending: Option<SdpPendingOffer>,
-    mid: Mid,
+    mut udp: UdpPeer,
     mut socket: Socket,
-    udp: UdpSocket,
-    local: SocketAddr,
     mut told: mpsc::Receiver<ClientMessage>,
     seen: Arc<Mutex<Seen>>,
 ) {
-    let start = Instant::now();
-    let mut next_frame = Instant::now();
-    let mut buffer = vec![0u8; 2048];
-    let opus = rtc
-        .codec_config()
-        .find(|p| p.spec().codec == Codec::Opus)
-        .map(|p| p.pt())
-        .unwrap();
+    let mut frames = HashMap::new();
     loop {
-        let timeout = loop {
-            match rtc.poll_output().unwrap() {
-                Output::Timeout(at) => break at,
-                Output::Transmit(t) => {
-                    let _ = udp.send_to(&t.contents, t.destination).await;
-                }
-                Output::Event(Event::MediaData(data)) => {
-                    let stream = rtc
-                        .media(data.mid)
-                        .map(|m| m.stream_id().to_string())
-                        .unwrap_or_default();
-                    *seen.lock().unwrap().frames.entry(stream).or_default() += 1;
-                }
-                Output::Event(_) => {}
-            }
-        };
+        let wake = udp.flush(&mut frames).await;
+        seen.lock().unwrap().frames.clone_from(&frames);
         tokio::select! {
             message = told.recv() => {
                 let Some(message) = message else { return };
@@ -154,39 +100,17 @@ async fn drive(
             }
             frame = socket.next(), if !seen.lock().unwrap().deaf => {
                 let Some(Ok(Message::Text(text))) = frame else { return };
-                let message: ServerMessage = serde_json::from_str(&text).unwrap();
-                match message {
-                    ServerMessage::MediaAnswer { sdp } => {
-                        let answer = SdpAnswer::from_sdp_string(&sdp).unwrap();
-                        let pending = pending.take().expect("an offer of ours");
-                        rtc.sdp_api().accept_answer(pending, answer).unwrap();
-                    }
+                match serde_json::from_str(&text).unwrap() {
+                    ServerMessage::MediaAnswer { sdp } => udp.accept_answer(&sdp),
                     ServerMessage::MediaOffer { sdp } => {
-                        let offer = SdpOffer::from_sdp_string(&sdp).unwrap();
-                        let answer = rtc.sdp_api().accept_offer(offer).unwrap();
-                        let reply = ClientMessage::MediaAnswer { sdp: answer.to_sdp_string() };
-                        let text = serde_json::to_string(&reply).unwrap();
-                        socket.send(Message::Text(text.into())).await.unwrap();
+                        let sdp = udp.answer(&sdp);
+                        send(&mut socket, &ClientMessage::MediaAnswer { sdp }).await;
                     }
                     other => seen.lock().unwrap().messages.push(other),
                 }
             }
-            read = udp.recv_from(&mut buffer) => {
-                let (length, source) = read.unwrap();
-                if let Ok(receive) = Receive::new(Protocol::Udp, source, local, &buffer[..length]) {
-                    rtc.handle_input(Input::Receive(Instant::now(), receive)).unwrap();
-                }
-            }
-            () = tokio::time::sleep_until(timeout.min(next_frame).into()) => {
-                let now = Instant::now();
-                if now >= next_frame {
-                    if let Some(writer) = rtc.writer(mid) {
-                        let _ = writer.write(opus, now, (now - start).into(), vec![1u8; 60]);
-                    }
-                    next_frame = now + Duration::from_millis(20);
-                }
-                rtc.handle_input(Input::Timeout(now)).unwrap();
-            }
+            () = udp.receive() => {}
+            () = tokio::time::sleep_until(wake.into()) => udp.wake(),
         }
     }
 }

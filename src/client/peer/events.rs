@@ -4,13 +4,14 @@
 
 use super::{Handler, Inner};
 use crate::call::link::{ConnectionState, LinkAction};
+use crate::client::tracks::with_track;
 use crate::protocol::Signal;
 use crate::protocol::data::{CONTROL_LABEL, parse_file_channel_label};
 use js_sys::{Function, Reflect};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Event, MediaStream, RtcDataChannelEvent, RtcPeerConnectionIceEvent, RtcTrackEvent};
+use web_sys::{Event, RtcDataChannelEvent, RtcPeerConnectionIceEvent, RtcTrackEvent};
 
 impl Inner {
     /// Installs the connection's handlers; each holds only a weak reference to the link.
@@ -61,16 +62,7 @@ impl Inner {
 
     fn on_track(this: &Rc<Self>, event: Event) {
         let event: RtcTrackEvent = event.unchecked_into();
-        let track = event.track();
-        let mut tracks = this.remote_tracks.borrow_mut();
-        tracks.retain(|t| t.id() != track.id());
-        tracks.push(track);
-        // A fresh stream object makes the video element pick up the new track set.
-        let stream = MediaStream::new().expect("MediaStream constructor");
-        for t in tracks.iter() {
-            stream.add_track(t);
-        }
-        drop(tracks);
+        let stream = with_track(&mut this.remote_tracks.borrow_mut(), event.track());
         (this.events.on_stream)(stream);
     }
 

@@ -22,6 +22,7 @@ mod media;
 mod negotiate;
 
 use super::data_channel::Channel;
+use super::inbox::Inbox;
 use super::tracks::{Kind, LocalTracks};
 use crate::call::link::{ConnectionState, LinkHealth};
 use crate::call::negotiation::Negotiation;
@@ -74,9 +75,7 @@ struct Inner {
     /// When to restart ICE.
     health: RefCell<LinkHealth>,
     /// Signals waiting to be applied, in arrival order.
-    inbox: RefCell<VecDeque<Signal>>,
-    /// Whether a task is applying the inbox.
-    draining: std::cell::Cell<bool>,
+    inbox: Inbox<Signal>,
     /// What we send (or will send, on the answering side, once the offer arrives).
     local: RefCell<LocalTracks>,
     /// Our transceivers, once they exist.
@@ -141,8 +140,7 @@ impl PeerLink {
             pc,
             negotiation: RefCell::new(Negotiation::new(polite)),
             health: RefCell::new(health),
-            inbox: RefCell::new(VecDeque::new()),
-            draining: std::cell::Cell::new(false),
+            inbox: Inbox::default(),
             local: RefCell::new(local),
             transceivers: RefCell::new(Vec::new()),
             remote_tracks: RefCell::new(Vec::new()),
@@ -200,6 +198,6 @@ impl Drop for PeerLink {
         self.inner.detach();
         self.inner.control.borrow_mut().take();
         self.inner.pc.close();
-        self.inner.inbox.borrow_mut().clear();
+        self.inner.inbox.clear();
     }
 }

@@ -4,6 +4,7 @@
 
 use super::Inner;
 use crate::call::negotiation::{Candidate, CandidateStep, DescriptionStep, Remote, SignalingState};
+use crate::client::inbox::Inbox;
 use crate::protocol::{SdpType, Signal};
 use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
@@ -35,24 +36,19 @@ impl Inner {
 
     /// Queues a remote signal and applies the queue in order.
     pub(super) fn receive(this: &Rc<Self>, signal: Signal) {
-        this.inbox.borrow_mut().push_back(signal);
-        if this.draining.replace(true) {
-            return;
-        }
-        let inner = this.clone();
-        spawn_local(async move {
-            loop {
-                let next = inner.inbox.borrow_mut().pop_front();
-                let Some(signal) = next else { break };
+        Inbox::push(
+            this,
+            |inner| &inner.inbox,
+            signal,
+            |inner, signal| async move {
                 if let Err(error) = inner.apply(signal.into()).await {
                     leptos::logging::warn!(
                         "peer {}: negotiation step failed: {error:?}",
                         inner.remote
                     );
                 }
-            }
-            inner.draining.set(false);
-        });
+            },
+        );
     }
 
     /// Applies one signal from the remote peer.

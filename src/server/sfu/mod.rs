@@ -177,8 +177,7 @@ impl Sfu {
         peer: PeerId,
         offer: &str,
     ) -> Result<String, SfuError> {
-        let offer =
-            SdpOffer::from_sdp_string(offer).map_err(|e| SfuError::BadSdp(e.to_string()))?;
+        let offer = parse_offer(offer)?;
         self.leave(now, room, peer);
         if self.participants >= self.limits.max_participants {
             return Err(SfuError::Full);
@@ -236,8 +235,7 @@ impl Sfu {
         peer: PeerId,
         offer: &str,
     ) -> Result<String, SfuError> {
-        let offer =
-            SdpOffer::from_sdp_string(offer).map_err(|e| SfuError::BadSdp(e.to_string()))?;
+        let offer = parse_offer(offer)?;
         let answer = self
             .participant(room, peer)?
             .accept_offer(offer)
@@ -422,6 +420,11 @@ impl Sfu {
             });
         }
     }
+}
+
+/// A browser's offer, or why it is not one.
+fn parse_offer(sdp: &str) -> Result<SdpOffer, SfuError> {
+    SdpOffer::from_sdp_string(sdp).map_err(|e| SfuError::BadSdp(e.to_string()))
 }
 
 /// Acts on one thing a participant's connection produced.
