@@ -4,9 +4,11 @@
 //! messages and checks each arrives once, in order, at its target only.
 //!
 //! - [`transport`]: `ws://`/`wss://` connections; [`run`]: the run itself;
+//! - [`media`] (the `confab-media-load` command): media through the forwarding unit;
 //! - [`stats`]: latency percentiles and the delivery ledger; [`server`]: the server's CPU and
 //!   memory from `/proc`; [`report`]: the table and JSON.
 
+pub mod media;
 pub mod report;
 pub mod run;
 pub mod server;

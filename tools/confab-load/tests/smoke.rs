@@ -44,3 +44,41 @@ async fn a_short_load_run_delivers_every_message_once_in_order_to_its_target() {
         "{table}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_media_run_through_the_forwarding_unit_forwards_every_stream() {
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let address = socket.local_addr().unwrap();
+    let mut state = test_state(HubLimits {
+        media: confab::server::hub::MediaPolicy::Sfu,
+        ..HubLimits::default()
+    });
+    let unit = confab::server::sfu::shell::SfuHandle::start(
+        socket,
+        address,
+        confab::server::sfu::SfuLimits::default(),
+    );
+    state.sfu = Some(unit);
+    let addr = serve_app(state).await;
+
+    let report = confab_load::media::run_media(confab_load::media::MediaOptions {
+        url: format!("http://{addr}"),
+        insecure: false,
+        rooms: 1,
+        people: 3,
+        video_kbps: 100,
+        seconds: 1.0,
+        server_pid: Some(std::process::id()),
+    })
+    .await
+    .unwrap();
+
+    // Everyone received from both others before the measurement began, and frames kept
+    // coming, each with its delay measured.
+    assert_eq!(report.people, 3);
+    assert!(report.frames_per_second > 0.0);
+    assert!(report.latency.count > 0);
+    assert!(report.server_cpu_us_per_frame.is_some());
+    let table = confab_load::media::media_table(&report);
+    assert!(table.contains("rooms × people           1 × 3"), "{table}");
+}
