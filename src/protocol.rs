@@ -443,6 +443,14 @@ pub enum ServerMessage {
     /// The connection to the forwarding unit ended; a new [`ClientMessage::MediaOffer`] joins
     /// the room's media again.
     MediaEnded,
+    /// Who is speaking, judged by the forwarding unit from the audio it carries (rooms whose
+    /// media goes through the server); sent when it changes.
+    Speakers {
+        /// Those speaking now.
+        speaking: Vec<PeerId>,
+        /// The active speaker: speaking now, or the last who did.
+        active: Option<PeerId>,
+    },
     /// A chat message relayed from another participant ([`ClientMessage::Chat`]).
     Chat {
         /// The sender, as stamped by the server.

@@ -80,6 +80,7 @@ async fn drive(
                     gone.fetch_add(1, Ordering::Relaxed);
                     return;
                 }
+                Some(SfuEvent::Speakers(_)) => {}
             },
             () = udp.receive() => {}
             () = tokio::time::sleep_until(wake.into()) => udp.wake(),

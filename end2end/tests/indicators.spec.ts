@@ -1,23 +1,13 @@
 // Speaking and connection-quality indicators, the statistics panel, and the lobby's level meter.
-import { Page } from '@playwright/test';
 import {
   expect,
   meeting,
   openLobby,
+  speakingStates,
   startMeeting,
   test,
   tile,
 } from './support';
-
-/** Watches a tile for a few seconds and returns every speaking state it showed. */
-async function speakingStates(page: Page, name: string, seconds = 4): Promise<Set<string>> {
-  const seen = new Set<string>();
-  for (let i = 0; i < seconds * 10; i++) {
-    seen.add((await tile(page, name).getAttribute('data-speaking')) ?? 'missing');
-    await page.waitForTimeout(100);
-  }
-  return seen;
-}
 
 test('the tile of whoever speaks lights up, your own included, and muting puts it out', async ({ person }) => {
   const { pages: [ada, bob] } = await meeting(person, 'Ada', 'Bob');

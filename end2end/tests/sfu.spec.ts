@@ -13,6 +13,7 @@ import {
   join,
   openChat,
   say,
+  speakingStates,
   startMeeting,
   test,
   texts,
@@ -125,6 +126,33 @@ test('through the server, someone who leaves disappears and the others carry on;
     await expect.poll(() => texts(cy)).toEqual(['hello through the server']);
     await say(cy, 'just for Ada', 'Ada');
     await expect.poll(() => texts(ada)).toEqual(['hello through the server', 'just for Ada']);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('through the server, the server says who speaks: the tile lights up with each beep, and muting puts it out', async ({
+  person,
+}) => {
+  test.setTimeout(90_000);
+  const server = await forwardingServer();
+  try {
+    const [ada, bob] = [await person(), await person()];
+    const link = await startMeeting(ada, server.url);
+    await join(ada, link, 'Ada');
+    await join(bob, link, 'Bob');
+    await expectVideoPlaying(bob, 'Ada');
+    // Only Ada is heard, so she is the one who spoke last.
+    await bob.getByRole('button', { name: 'Mute microphone' }).click();
+    // No direct connection carries Ada's audio: the outline comes from the server's judgement.
+    expect(await routes(bob)).toEqual(['server']);
+    await expect.poll(() => speakingStates(bob, 'Ada'), { timeout: 30_000 }).toEqual(new Set(['true', 'false']));
+    await expect(tile(bob, 'Ada')).toHaveClass(/active-speaker/);
+
+    await ada.getByRole('button', { name: 'Mute microphone' }).click();
+    await expect.poll(() => speakingStates(bob, 'Ada')).toEqual(new Set(['false']));
+    // Still the last to have spoken.
+    await expect(tile(bob, 'Ada')).toHaveClass(/active-speaker/);
   } finally {
     await server.stop();
   }

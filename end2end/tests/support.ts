@@ -197,6 +197,16 @@ export function tile(page: Page, name: string) {
   return page.getByRole('figure', { name, exact: true });
 }
 
+/** Watches a tile for a few seconds and returns every speaking state it showed. */
+export async function speakingStates(page: Page, name: string, seconds = 4): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let i = 0; i < seconds * 10; i++) {
+    seen.add((await tile(page, name).getAttribute('data-speaking')) ?? 'missing');
+    await page.waitForTimeout(100);
+  }
+  return seen;
+}
+
 /** Asserts the named participant's video is playing: it has frames and its clock advances. */
 export async function expectVideoPlaying(page: Page, name: string): Promise<void> {
   const video = tile(page, name).locator('video');

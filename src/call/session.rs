@@ -406,6 +406,13 @@ impl CallCore {
                 self.server_linked = false;
                 self.connect_server(out);
             }
+            ServerMessage::Speakers { speaking, active } if self.server_linked => {
+                let known = |peer: &PeerId| self.tiles.contains_key(peer);
+                out.push(Action::Speakers {
+                    speaking: speaking.into_iter().filter(known).collect(),
+                    active: active.filter(known),
+                });
+            }
             ServerMessage::Chat {
                 from,
                 text,
@@ -424,7 +431,8 @@ impl CallCore {
             // For a connection to the server that has since been replaced.
             ServerMessage::MediaAnswer { .. }
             | ServerMessage::MediaOffer { .. }
-            | ServerMessage::MediaEnded => {}
+            | ServerMessage::MediaEnded
+            | ServerMessage::Speakers { .. } => {}
             ServerMessage::Error { code, .. } => {
                 if code == ErrorCode::Removed {
                     self.close_socket(out);

@@ -39,6 +39,9 @@ pub fn VideoTile(
     speaker: Option<Signal<String>>,
     /// Whether they are speaking now.
     speaking: Signal<bool>,
+    /// Whether they spoke last (in rooms whose media goes through the server, which judges it).
+    #[prop(optional, into)]
+    active_speaker: Signal<bool>,
     /// Whether their hand is up.
     #[prop(optional, into)]
     hand: Signal<bool>,
@@ -106,6 +109,7 @@ pub fn VideoTile(
             class:camera-off=camera_off
             class:speaking=move || speaking.get()
             data-speaking=move || speaking.get().to_string()
+            class:active-speaker=move || active_speaker.get()
             aria-label=label
         >
             // The video element stays while the camera is off: it also plays the audio.

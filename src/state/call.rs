@@ -164,6 +164,8 @@ pub struct CallState {
     pub panel: RwSignal<Option<Panel>>,
     /// The tile shown large, if any.
     pub pinned: RwSignal<Option<TileKey>>,
+    /// Who spoke last, as the server judges it (rooms whose media goes through it).
+    pub active_speaker: RwSignal<Option<PeerId>>,
     /// Notices that go away by themselves.
     pub toasts: Toasts,
     /// Why the meeting is shown as a problem instead of the lobby or the call.
@@ -225,6 +227,7 @@ impl CallState {
             transfers: TransferState::new(),
             panel: RwSignal::new(None),
             pinned: RwSignal::new(None),
+            active_speaker: RwSignal::new(None),
             toasts: Toasts::new(),
             problem: RwSignal::new(None),
             camera_problem: RwSignal::new(None),

@@ -23,6 +23,8 @@ pub struct UdpPeer {
     next_frame: Instant,
     pending: Option<SdpPendingOffer>,
     buffer: Vec<u8>,
+    /// The audio level written in each packet's header (-dBov), if any.
+    level: Option<i8>,
 }
 
 impl UdpPeer {
@@ -53,8 +55,15 @@ impl UdpPeer {
             next_frame: now,
             pending: Some(pending),
             buffer: vec![0; 2048],
+            level: None,
         };
         (peer, offer.to_sdp_string())
+    }
+
+    /// Writes this audio level (-dBov: 0 is the loudest) in the header of every packet.
+    #[allow(dead_code, reason = "not every test binary sharing this file has a speaker")]
+    pub fn speak_at(&mut self, level: i8) {
+        self.level = Some(level);
     }
 
     /// The unit answered our offer.
@@ -108,7 +117,10 @@ impl UdpPeer {
     pub fn wake(&mut self) {
         let now = Instant::now();
         if now >= self.next_frame {
-            if let Some(writer) = self.rtc.writer(self.mid) {
+            if let Some(mut writer) = self.rtc.writer(self.mid) {
+                if let Some(level) = self.level {
+                    writer = writer.audio_level(level, true);
+                }
                 let _ = writer.write(self.opus, now, (now - self.start).into(), vec![1u8; 60]);
             }
             self.next_frame = now + Duration::from_millis(20);

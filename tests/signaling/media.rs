@@ -52,9 +52,22 @@ struct Browser {
 
 impl Browser {
     async fn join(server: &Server, room: &RoomId, name: &str) -> Browser {
+        Self::join_speaking(server, room, name, None).await
+    }
+
+    /// Joins, writing this audio level in its packets' headers, if any.
+    async fn join_speaking(
+        server: &Server,
+        room: &RoomId,
+        name: &str,
+        level: Option<i8>,
+    ) -> Browser {
         let mut socket = connect(server).await;
         let (id, _) = join(&mut socket, room, name).await;
-        let (udp, sdp) = UdpPeer::new().await;
+        let (mut udp, sdp) = UdpPeer::new().await;
+        if let Some(level) = level {
+            udp.speak_at(level);
+        }
         send(&mut socket, &ClientMessage::MediaOffer { sdp }).await;
         let seen = Arc::new(Mutex::new(Seen::default()));
         let (say, told) = mpsc::channel(8);
@@ -143,6 +156,32 @@ async fn members_hear_each_other_through_the_unit_negotiated_over_signaling() {
     assert!(metrics.contains("confab_sfu_participants 3\n"), "{metrics}");
     assert!(!metrics.contains("confab_sfu_forwarded_frames_total 0\n"));
     assert!(metrics.contains("confab_sfu_forwarded_frames_total "));
+}
+
+#[tokio::test]
+async fn members_are_told_who_is_speaking_as_the_unit_hears_it() {
+    let server = server_with_unit().await;
+    let room = server.state.hub.create_room();
+    let ada = Browser::join_speaking(&server, &room, "Ada", Some(-20)).await;
+    let bob = Browser::join_speaking(&server, &room, "Bob", Some(-127)).await;
+
+    let ada_speaks = ServerMessage::Speakers {
+        speaking: vec![ada.id],
+        active: Some(ada.id),
+    };
+    for member in [&ada, &bob] {
+        eventually("Ada is said to speak", || {
+            member.seen.lock().unwrap().messages.contains(&ada_speaks)
+        })
+        .await;
+    }
+    let seen = bob.seen.lock().unwrap();
+    let said = seen
+        .messages
+        .iter()
+        .filter(|m| matches!(m, ServerMessage::Speakers { .. }))
+        .count();
+    assert_eq!(said, 1, "told once, not with every packet");
 }
 
 #[tokio::test]

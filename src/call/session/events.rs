@@ -70,6 +70,14 @@ pub enum Action {
     DropPeerLinks,
     /// Close the connection to the server (the room's media goes directly again).
     DropServerLink,
+    /// Who is speaking among the participants, as the forwarding unit judged it (in a room whose
+    /// media goes through it).
+    Speakers {
+        /// Those speaking now.
+        speaking: Vec<PeerId>,
+        /// Who spoke last (still speaking or not).
+        active: Option<PeerId>,
+    },
     /// Show a chat message the server relayed (in a room whose media goes through it).
     Chat {
         /// From whom.

@@ -283,3 +283,45 @@ fn settings_that_keep_the_route_change_no_connection() {
         })]
     );
 }
+
+#[test]
+fn the_units_word_on_who_speaks_reaches_the_tiles_of_participants_only() {
+    let (mut core, _) = in_forwarded_room(1, vec![info(2, "Bob"), info(3, "Cy")]);
+
+    let actions = core.handle(Input::Server(ServerMessage::Speakers {
+        speaking: vec![PeerId(1), PeerId(2), PeerId(9)],
+        active: Some(PeerId(2)),
+    }));
+    let about_a_stranger = core.handle(Input::Server(ServerMessage::Speakers {
+        speaking: vec![],
+        active: Some(PeerId(9)),
+    }));
+
+    assert_eq!(
+        actions,
+        vec![Action::Speakers {
+            speaking: vec![PeerId(2)],
+            active: Some(PeerId(2)),
+        }],
+        "ourselves and strangers are left out"
+    );
+    assert_eq!(
+        about_a_stranger,
+        vec![Action::Speakers {
+            speaking: vec![],
+            active: None,
+        }]
+    );
+}
+
+#[test]
+fn word_on_who_speaks_is_ignored_in_a_room_whose_media_goes_directly() {
+    let (mut core, _) = in_room(1, vec![info(2, "Bob")]);
+
+    let actions = core.handle(Input::Server(ServerMessage::Speakers {
+        speaking: vec![PeerId(2)],
+        active: Some(PeerId(2)),
+    }));
+
+    assert!(actions.is_empty());
+}

@@ -281,6 +281,12 @@ impl Inner {
                     tile.media.set(media);
                 }
             }
+            Action::Speakers { speaking, active } => {
+                for tile in state.remotes.get_untracked() {
+                    tile.speaking.set(speaking.contains(&tile.id));
+                }
+                state.active_speaker.set(active);
+            }
             Action::Hand(id, hand) => {
                 if state.me.get_untracked() == Some(id) {
                     let _ = state.hand.try_set(hand);

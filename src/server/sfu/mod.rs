@@ -20,10 +20,12 @@
 //!   participants;
 //! - `participant`: one browser's connection and its negotiation;
 //! - `tracks`: the published and sent tracks' bookkeeping;
+//! - `speakers`: who is speaking in a room, from the audio levels in the packets;
 //! - [`shell`]: the task that owns the UDP socket and the unit, and the handle to reach it.
 
 mod participant;
 pub mod shell;
+mod speakers;
 mod tracks;
 
 #[cfg(test)]
@@ -31,6 +33,8 @@ mod tests;
 
 use crate::protocol::{PeerId, RoomId};
 use participant::{AnswerError, Happened, Participant};
+use speakers::Speakers;
+pub use speakers::SpeakersNow;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -79,6 +83,12 @@ pub enum SfuOutput {
     },
     /// This participant's media connection failed or closed; it is no longer in the unit.
     Gone { room: RoomId, peer: PeerId },
+    /// Who is speaking in this participant's room changed: tell it over signaling.
+    Speakers {
+        room: RoomId,
+        peer: PeerId,
+        speakers: SpeakersNow,
+    },
 }
 
 /// Why the unit refused something a browser sent.
@@ -130,6 +140,8 @@ pub struct Sfu {
     candidates: Vec<Candidate>,
     crypto: Arc<CryptoProvider>,
     rooms: HashMap<RoomId, Vec<Participant>>,
+    /// Who is speaking in each room that has heard audio.
+    speakers: HashMap<RoomId, Speakers>,
     /// Which participant a source address belongs to.
     by_address: HashMap<SocketAddr, (RoomId, PeerId)>,
     participants: usize,
@@ -151,6 +163,7 @@ impl Sfu {
             candidates,
             crypto: Arc::new(str0m::crypto::from_feature_flags()),
             rooms: HashMap::new(),
+            speakers: HashMap::new(),
             by_address: HashMap::new(),
             participants: 0,
             outputs: VecDeque::new(),
@@ -204,6 +217,15 @@ impl Sfu {
             }
         }
         members.push(joining);
+        if let Some(speakers) = self.speakers.get(room)
+            && *speakers.current() != SpeakersNow::default()
+        {
+            self.outputs.push_back(SfuOutput::Speakers {
+                room: room.clone(),
+                peer,
+                speakers: speakers.current().clone(),
+            });
+        }
         self.participants += 1;
         self.counters
             .participants
@@ -259,6 +281,9 @@ impl Sfu {
         let members = self.rooms.get_mut(room).expect("the room is still there");
         for other in members.iter_mut() {
             other.stop_tracks_of(peer);
+        }
+        if let Some(changed) = self.speakers.get_mut(room).and_then(|s| s.forget(peer)) {
+            tell_speakers(room, members, &changed, &mut self.outputs);
         }
         self.drive(now, room);
     }
@@ -322,6 +347,13 @@ impl Sfu {
                 due.push(room.clone());
             }
         }
+        for (room, speakers) in &mut self.speakers {
+            if let Some(changed) = speakers.judge(now)
+                && let Some(members) = self.rooms.get(room)
+            {
+                tell_speakers(room, members, &changed, &mut self.outputs);
+            }
+        }
         for room in due {
             self.drive(now, &room);
         }
@@ -334,11 +366,9 @@ impl Sfu {
 
     /// When [`Sfu::handle_timeout`] is next due, if any connection is waiting for time.
     pub fn next_timeout(&self) -> Option<Instant> {
-        self.rooms
-            .values()
-            .flatten()
-            .map(|member| member.timeout)
-            .min()
+        let connections = self.rooms.values().flatten().map(|member| member.timeout);
+        let speakers = self.speakers.values().filter_map(Speakers::due);
+        connections.chain(speakers).min()
     }
 
     fn participant(&mut self, room: &RoomId, peer: PeerId) -> Result<&mut Participant, SfuError> {
@@ -374,6 +404,10 @@ impl Sfu {
         let Some(members) = self.rooms.get_mut(room) else {
             return;
         };
+        let speakers = self
+            .speakers
+            .entry(room.clone())
+            .or_insert_with(|| Speakers::new(now));
         loop {
             for member in members.iter_mut().filter(|member| member.dirty) {
                 member.poll(&self.limits, now, &mut self.happened);
@@ -399,6 +433,7 @@ impl Sfu {
                     &self.counters,
                     now,
                     members,
+                    speakers,
                     (origin, happened),
                     &mut self.outputs,
                 );
@@ -411,6 +446,7 @@ impl Sfu {
             .collect();
         if members.is_empty() {
             self.rooms.remove(room);
+            self.speakers.remove(room);
         }
         for peer in closed {
             self.leave(now, room, peer);
@@ -427,12 +463,29 @@ fn parse_offer(sdp: &str) -> Result<SdpOffer, SfuError> {
     SdpOffer::from_sdp_string(sdp).map_err(|e| SfuError::BadSdp(e.to_string()))
 }
 
+/// Tells everyone in the room who is speaking now.
+fn tell_speakers(
+    room: &RoomId,
+    members: &[Participant],
+    speakers: &SpeakersNow,
+    outputs: &mut VecDeque<SfuOutput>,
+) {
+    for member in members {
+        outputs.push_back(SfuOutput::Speakers {
+            room: room.clone(),
+            peer: member.peer,
+            speakers: speakers.clone(),
+        });
+    }
+}
+
 /// Acts on one thing a participant's connection produced.
 fn carry(
     limits: &SfuLimits,
     counters: &SfuCounters,
     now: Instant,
     members: &mut [Participant],
+    speakers: &mut Speakers,
     (origin, happened): (PeerId, Happened),
     outputs: &mut VecDeque<SfuOutput>,
 ) {
@@ -448,6 +501,9 @@ fn carry(
             }
         }
         Happened::Media(data) => {
+            if let Some(level) = data.ext_vals.audio_level {
+                speakers.heard(now, origin, level);
+            }
             let sent = members
                 .iter_mut()
                 .filter(|m| m.peer != origin)

@@ -208,12 +208,17 @@ impl Participant {
         else {
             return false;
         };
-        let Some(writer) = self.rtc.writer(mid) else {
+        let Some(mut writer) = self.rtc.writer(mid) else {
             return false;
         };
         let Some(pt) = writer.match_params(data.params) else {
             return false;
         };
+        if let Some(level) = data.ext_vals.audio_level {
+            // Passed on, so the browser's own statistics see who speaks.
+            let activity = data.ext_vals.voice_activity.unwrap_or(false);
+            writer = writer.audio_level(level, activity);
+        }
         self.dirty = true;
         match writer.write(pt, data.network_time, data.time, data.data.clone()) {
             Ok(()) => true,

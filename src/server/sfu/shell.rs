@@ -3,7 +3,7 @@
 //! unit's offers, and word that its media connection ended) for its signaling connection to
 //! pass on.
 
-use super::{Sfu, SfuCounters, SfuError, SfuLimits, SfuOutput};
+use super::{Sfu, SfuCounters, SfuError, SfuLimits, SfuOutput, SpeakersNow};
 use crate::protocol::{PeerId, RoomId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -30,6 +30,8 @@ pub enum SfuEvent {
     /// The media connection ended (it failed, or was ended because this participant's events
     /// backed up). The channel closing means the same.
     Gone,
+    /// Who is speaking in the room changed.
+    Speakers(SpeakersNow),
 }
 
 enum Command {
@@ -273,6 +275,17 @@ fn carry_out(
                     }
                 }
                 SfuOutput::Gone { room, peer } => end(events, &(room, peer)),
+                SfuOutput::Speakers {
+                    room,
+                    peer,
+                    speakers,
+                } => {
+                    // Not worth ending a connection over: one whose events back up misses
+                    // this change and is told the next.
+                    if let Some(sender) = events.get(&(room, peer)) {
+                        let _ = sender.try_send(SfuEvent::Speakers(speakers));
+                    }
+                }
             }
         }
         if stalled.is_empty() {

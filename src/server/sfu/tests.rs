@@ -30,6 +30,12 @@ struct Browser {
     datagrams: usize,
     /// Its own tracks.
     published: Vec<Mid>,
+    /// The audio level it writes in its audio packets' header (-dBov), if any.
+    level: Option<i8>,
+    /// Audio levels in the headers of the audio it received.
+    levels_heard: Vec<i8>,
+    /// What the unit last told it about who is speaking.
+    speakers: Option<SpeakersNow>,
 }
 
 impl Browser {
@@ -51,6 +57,9 @@ impl Browser {
             keyframe_requests: 0,
             datagrams: 0,
             published: Vec::new(),
+            level: None,
+            levels_heard: Vec::new(),
+            speakers: None,
         }
     }
 
@@ -167,9 +176,12 @@ impl Meeting {
                 else {
                     continue;
                 };
-                let Some(writer) = browser.rtc.writer(mid) else {
+                let Some(mut writer) = browser.rtc.writer(mid) else {
                     continue;
                 };
+                if let (MediaKind::Audio, Some(level)) = (kind, browser.level) {
+                    writer = writer.audio_level(level, true);
+                }
                 // A VP8 key frame starts with an even byte; Opus cares not.
                 let frame = vec![0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 7, 7, 7, 7];
                 let _ = writer.write(pt, now, media_time.into(), frame);
@@ -211,6 +223,7 @@ impl Meeting {
                             .map(|m| m.stream_id().to_string())
                             .unwrap_or_default();
                         browser.frames.push((stream, data.mid, data.data.to_vec()));
+                        browser.levels_heard.extend(data.ext_vals.audio_level);
                     }
                     Output::Event(Event::KeyframeRequest(_)) => browser.keyframe_requests += 1,
                     Output::Event(_) => {}
@@ -252,6 +265,11 @@ impl Meeting {
                     }
                 }
                 SfuOutput::Gone { peer, .. } => self.gone.push(peer),
+                SfuOutput::Speakers { peer, speakers, .. } => {
+                    if let Some(b) = self.browsers.iter_mut().find(|b| b.peer == peer) {
+                        b.speakers = Some(speakers);
+                    }
+                }
             }
         }
     }
@@ -550,4 +568,79 @@ fn the_counters_follow_what_the_unit_does() {
     let now = meeting.now;
     meeting.sfu.leave(now, &room(), PeerId(3));
     assert_eq!(counters.participants(), 2);
+}
+
+fn speaking(peers: &[u64], active: Option<u64>) -> Option<SpeakersNow> {
+    Some(SpeakersNow {
+        speaking: peers.iter().map(|n| PeerId(*n)).collect(),
+        active: active.map(PeerId),
+    })
+}
+
+#[test]
+fn who_speaks_is_judged_from_the_audio_levels_and_told_to_everyone() {
+    let mut meeting = meeting_of(3, &[MediaKind::Audio]);
+    meeting.browser_mut(1).level = Some(-20);
+    meeting.browser_mut(2).level = Some(-127);
+    meeting.run(Duration::from_secs(1));
+
+    for n in 1..=3 {
+        assert_eq!(meeting.browser(n).speakers, speaking(&[1], Some(1)), "{n}");
+    }
+
+    meeting.browser_mut(1).level = Some(-127);
+    meeting.run(Duration::from_secs(1));
+
+    for n in 1..=3 {
+        assert_eq!(
+            meeting.browser(n).speakers,
+            speaking(&[], Some(1)),
+            "{n}: quiet now, but still the last to speak"
+        );
+    }
+}
+
+#[test]
+fn without_audio_levels_nobody_is_said_to_speak() {
+    let mut meeting = meeting_of(2, &[MediaKind::Audio]);
+    meeting.run(Duration::from_secs(1));
+
+    assert!(meeting.browser(1).frames_from(PeerId(2)) > 20);
+    assert_eq!(meeting.browser(1).speakers, None);
+}
+
+#[test]
+fn forwarded_audio_keeps_its_level() {
+    let mut meeting = meeting_of(2, &[MediaKind::Audio]);
+    meeting.browser_mut(1).level = Some(-33);
+    meeting.run(Duration::from_secs(1));
+
+    let heard = &meeting.browser(2).levels_heard;
+    assert!(heard.len() > 20);
+    assert!(heard.iter().all(|level| *level == -33), "{heard:?}");
+}
+
+#[test]
+fn a_newcomer_is_told_at_once_who_is_speaking() {
+    let mut meeting = meeting_of(2, &[MediaKind::Audio]);
+    meeting.browser_mut(2).level = Some(-10);
+    meeting.run(Duration::from_secs(1));
+    meeting.join(3, &[]);
+    meeting.step();
+
+    assert_eq!(meeting.browser(3).speakers, speaking(&[2], Some(2)));
+}
+
+#[test]
+fn a_speaker_who_leaves_is_no_longer_speaking_for_the_others() {
+    let mut meeting = meeting_of(3, &[MediaKind::Audio]);
+    meeting.browser_mut(1).level = Some(-20);
+    meeting.run(Duration::from_secs(1));
+
+    let now = meeting.now;
+    meeting.sfu.leave(now, &room(), PeerId(1));
+    meeting.step();
+
+    assert_eq!(meeting.browser(2).speakers, speaking(&[], None));
+    assert_eq!(meeting.browser(3).speakers, speaking(&[], None));
 }

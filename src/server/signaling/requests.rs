@@ -367,6 +367,10 @@ impl Connection {
                 self.media = None;
                 ServerMessage::MediaEnded
             }
+            SfuEvent::Speakers(now) => ServerMessage::Speakers {
+                speaking: now.speaking,
+                active: now.active,
+            },
         }
     }
 
