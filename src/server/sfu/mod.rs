@@ -42,6 +42,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use str0m::change::{SdpAnswer, SdpOffer};
 use str0m::crypto::CryptoProvider;
+use str0m::media::KeyframeRequestKind;
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Input, Rtc};
 
@@ -244,7 +245,15 @@ impl Sfu {
     ) -> Result<(), SfuError> {
         let answer =
             SdpAnswer::from_sdp_string(answer).map_err(|e| SfuError::BadSdp(e.to_string()))?;
-        self.participant(room, peer)?.accept_answer(answer)?;
+        let opened = self.participant(room, peer)?.accept_answer(answer)?;
+        // A new subscriber would otherwise wait for its own request, or the publisher's next
+        // keyframe, before it can show a picture.
+        if let Some(members) = self.rooms.get_mut(room) {
+            for (origin, origin_mid) in opened {
+                let request = (origin, origin_mid, KeyframeRequestKind::Pli);
+                ask_keyframe(&self.limits, &self.counters, now, members, request);
+            }
+        }
         self.drive(now, room);
         Ok(())
     }
@@ -517,12 +526,27 @@ fn carry(
             origin: publisher,
             origin_mid,
             kind,
-        } => {
-            if let Some(publisher) = members.iter_mut().find(|m| m.peer == publisher)
-                && publisher.request_keyframe(origin_mid, kind, limits, now)
-            {
-                counters.keyframe_requests.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+        } => ask_keyframe(
+            limits,
+            counters,
+            now,
+            members,
+            (publisher, origin_mid, kind),
+        ),
+    }
+}
+
+/// Asks a publisher for a keyframe of one of its tracks (rate-limited per track).
+fn ask_keyframe(
+    limits: &SfuLimits,
+    counters: &SfuCounters,
+    now: Instant,
+    members: &mut [Participant],
+    (publisher, mid, kind): (PeerId, str0m::media::Mid, KeyframeRequestKind),
+) {
+    if let Some(publisher) = members.iter_mut().find(|m| m.peer == publisher)
+        && publisher.request_keyframe(mid, kind, limits, now)
+    {
+        counters.keyframe_requests.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -287,26 +287,33 @@ impl Participant {
         Some(offer)
     }
 
-    /// The browser answered the unit's offer.
-    pub fn accept_answer(&mut self, answer: SdpAnswer) -> Result<(), AnswerError> {
+    /// The browser answered the unit's offer. Returns the video tracks it opened (whose
+    /// publisher, which of theirs): each needs a keyframe to start from.
+    pub fn accept_answer(&mut self, answer: SdpAnswer) -> Result<Vec<(PeerId, Mid)>, AnswerError> {
         let pending = self.pending.take().ok_or(AnswerError::NoOffer)?;
         self.rtc
             .sdp_api()
             .accept_answer(pending, answer)
             .map_err(AnswerError::Rejected)?;
+        let mut opened = Vec::new();
         self.tracks_out.retain_mut(|track| {
             match track.state {
                 TrackOutState::Negotiating(m) if track.gone => {
                     track.state = TrackOutState::ToStop(m)
                 }
-                TrackOutState::Negotiating(m) => track.state = TrackOutState::Open(m),
+                TrackOutState::Negotiating(m) => {
+                    track.state = TrackOutState::Open(m);
+                    if track.kind == MediaKind::Video {
+                        opened.push((track.origin, track.origin_mid));
+                    }
+                }
                 TrackOutState::Stopping(_) => return false,
                 _ => {}
             }
             true
         });
         self.dirty = true;
-        Ok(())
+        Ok(opened)
     }
 
     /// The browser made an offer of its own (it started or stopped sharing its screen, say).

@@ -433,6 +433,27 @@ fn a_keyframe_request_reaches_the_publisher_at_most_once_a_second() {
 }
 
 #[test]
+fn a_new_subscriber_to_a_video_track_has_its_publisher_asked_for_a_keyframe() {
+    let mut meeting = meeting_of(1, &[MediaKind::Audio, MediaKind::Video]);
+    meeting.run(Duration::from_secs(2));
+    assert_eq!(
+        meeting.browser(1).keyframe_requests,
+        0,
+        "nobody watches yet"
+    );
+
+    meeting.join(2, &[]);
+    meeting.run(Duration::from_millis(500));
+
+    assert!(meeting.browser(2).frames_from(PeerId(1)) > 0);
+    assert_eq!(
+        meeting.browser(1).keyframe_requests,
+        1,
+        "one for the video; audio needs none"
+    );
+}
+
+#[test]
 fn tracks_over_the_publish_limit_are_not_forwarded() {
     let limits = SfuLimits {
         max_tracks_per_participant: 2,
