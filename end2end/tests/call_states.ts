@@ -2,7 +2,7 @@
 // a tile's options, pinning, the host's lock and remove, a full room; and a tour of one growing
 // meeting through every state, for the fit checks (callscreen.spec.ts) and the screenshots.
 import { Browser, Locator, Page } from '@playwright/test';
-import { expect, join, openLobby, startMeeting, tile } from './support';
+import { expect, join, joinBySignaling, openLobby, startMeeting, tile } from './support';
 import {
   Person,
   Screen,
@@ -115,23 +115,7 @@ export async function lockMeeting(host: Page, locked = true): Promise<void> {
  * (cheaper than six more browsers), so that the next to join is one too many.
  */
 export async function fillRoom(page: Page, link: string): Promise<void> {
-  const room = link.split('/').pop()!;
-  const joined = await page.evaluate(async (room) => {
-    const url = `wss://${location.host}/signal`;
-    const welcomes = Array.from(
-      { length: 6 },
-      (_, i) =>
-        new Promise<string>((resolve, reject) => {
-          const socket = new WebSocket(url);
-          (window as any).__keep = [...((window as any).__keep ?? []), socket];
-          socket.onopen = () => socket.send(JSON.stringify({ type: 'join', room, name: `P${i}` }));
-          socket.onmessage = (event) => resolve(JSON.parse(event.data).type);
-          socket.onerror = () => reject(new Error('socket failed'));
-        }),
-    );
-    return Promise.all(welcomes);
-  }, room);
-  expect(joined).toEqual(Array(6).fill('welcome'));
+  await joinBySignaling(page, link, ['P0', 'P1', 'P2', 'P3', 'P4', 'P5']);
 }
 
 /** A meeting filled to its limit, and one more person who asks to join: the page they see. */

@@ -197,6 +197,43 @@ export function tile(page: Page, name: string) {
   return page.getByRole('figure', { name, exact: true });
 }
 
+/**
+ * Participants who only speak the signaling protocol, from `page` (far cheaper than browsers):
+ * each joins the meeting at `link` under its name and sends nothing more.
+ */
+export async function joinBySignaling(page: Page, link: string, names: string[]): Promise<void> {
+  const room = link.split('/').pop()!;
+  const joined = await page.evaluate(
+    async ({ room, names }) => {
+      const url = `wss://${location.host}/signal`;
+      const welcomes = names.map(
+        (name) =>
+          new Promise<string>((resolve, reject) => {
+            const socket = new WebSocket(url);
+            (window as any).__keep = [...((window as any).__keep ?? []), socket];
+            socket.onopen = () => socket.send(JSON.stringify({ type: 'join', room, name }));
+            socket.onmessage = (event) => resolve(JSON.parse(event.data).type);
+            socket.onerror = () => reject(new Error('socket failed'));
+          }),
+      );
+      return Promise.all(welcomes);
+    },
+    { room, names },
+  );
+  expect(joined).toEqual(names.map(() => 'welcome'));
+}
+
+/** Those who joined from `page` by [`joinBySignaling`] leave. */
+export async function leaveBySignaling(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const socket of ((window as any).__keep ?? []) as WebSocket[]) {
+      socket.send(JSON.stringify({ type: 'leave' }));
+      socket.close();
+    }
+    (window as any).__keep = [];
+  });
+}
+
 /** Watches a tile for a few seconds and returns every speaking state it showed. */
 export async function speakingStates(page: Page, name: string, seconds = 4): Promise<Set<string>> {
   const seen = new Set<string>();

@@ -31,4 +31,7 @@ pub enum Timer {
     /// Fetch the ICE configuration again (its credentials are about to expire, or the last
     /// attempt failed).
     IceRefresh,
+    /// The room's media moved to the server: close the direct connections still kept while
+    /// the server's took over.
+    EndBridge,
 }

@@ -46,6 +46,14 @@ pub const DRAW_CALL_AT_LATEST_MS: u32 = 250;
 /// How soon to ask for the ICE configuration again when the server did not answer, in seconds.
 pub const ICE_RETRY_SECONDS: u32 = 30;
 
+/// When a room's media moves to the server, how long direct connections are kept at most while
+/// the server's connection takes over.
+pub const BRIDGE_MS: u32 = 10_000;
+
+/// How long direct connections are kept once the server carries everyone's media to us: the
+/// others may still be receiving ours over them.
+pub const BRIDGE_GRACE_MS: u32 = 1_500;
+
 /// The ICE configuration's progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ice {
@@ -96,6 +104,11 @@ pub struct CallCore {
     route: MediaRoute,
     /// In a forwarded room: the connection to the server has been asked for.
     server_linked: bool,
+    /// The room's media moved to the server and direct connections are kept meanwhile, so the
+    /// picture does not stop while the server's connection comes up.
+    bridge_open: bool,
+    /// Those whose media we still show from the direct connection, until the server carries it.
+    bridging: BTreeSet<PeerId>,
 }
 
 impl CallCore {
@@ -127,6 +140,8 @@ impl CallCore {
             alerting: false,
             route: MediaRoute::Mesh,
             server_linked: false,
+            bridge_open: false,
+            bridging: BTreeSet::new(),
         }
     }
 
@@ -200,6 +215,7 @@ impl CallCore {
                     self.draw_call(&mut out);
                 }
             }
+            Input::ServerCarries(peer) => self.server_carries(peer, &mut out),
             Input::Chat { to, text, sent_at } => {
                 self.send(ClientMessage::Chat { to, text, sent_at }, &mut out);
             }
@@ -551,10 +567,22 @@ impl CallCore {
         self.route = route;
         match route {
             MediaRoute::Sfu => {
-                out.push(Action::DropPeerLinks);
+                // Make before break: each direct connection stays until the server carries
+                // that participant's media (or the bridge's time is up).
+                self.bridging = self.connected.clone();
+                self.bridge_open = !self.bridging.is_empty();
+                if self.bridge_open {
+                    out.push(Action::Wake {
+                        after_ms: BRIDGE_MS,
+                        timer: Timer::EndBridge,
+                    });
+                }
                 self.connect_server(out);
             }
             MediaRoute::Mesh => {
+                // Back again before the bridge ended: what is left of it goes, as new direct
+                // connections are made.
+                self.end_bridge(out);
                 self.server_linked = false;
                 out.push(Action::DropServerLink);
                 let Some(me) = self.me else { return };
@@ -567,6 +595,33 @@ impl CallCore {
                     }
                 }
             }
+        }
+    }
+
+    /// The server carries this participant's media now: their tile shows it.
+    fn server_carries(&mut self, peer: PeerId, out: &mut Vec<Action>) {
+        if self.bridging.remove(&peer) {
+            out.push(Action::ShowServerMedia(peer));
+            self.bridge_crossed(out);
+        }
+    }
+
+    /// Once the server carries everyone's media to us, the direct connections close after a
+    /// grace (the others may not have switched yet).
+    fn bridge_crossed(&mut self, out: &mut Vec<Action>) {
+        if self.bridge_open && self.bridging.is_empty() {
+            out.push(Action::Wake {
+                after_ms: BRIDGE_GRACE_MS,
+                timer: Timer::EndBridge,
+            });
+        }
+    }
+
+    /// Closes the direct connections kept after the room's media moved to the server.
+    pub(super) fn end_bridge(&mut self, out: &mut Vec<Action>) {
+        self.bridging.clear();
+        if std::mem::take(&mut self.bridge_open) {
+            out.push(Action::DropPeerLinks);
         }
     }
 
@@ -620,6 +675,9 @@ impl CallCore {
     /// A participant is gone; `why` is the message id of what their unfinished transfers say.
     fn peer_left(&mut self, id: PeerId, why: &'static str, out: &mut Vec<Action>) {
         self.connected.remove(&id);
+        if self.bridging.remove(&id) {
+            self.bridge_crossed(out);
+        }
         self.unconnected.retain(|p| *p != id);
         if let Some(name) = self.tiles.remove(&id) {
             out.push(Action::Toast(Text::new("toast-left").arg("name", &name)));
@@ -642,6 +700,8 @@ impl CallCore {
             self.close_socket(out);
         }
         self.connected.clear();
+        self.bridging.clear();
+        self.bridge_open = false;
         self.tiles.clear();
         self.outbox.clear();
         self.server_linked = false;

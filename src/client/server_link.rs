@@ -10,7 +10,7 @@
 
 use super::inbox::Inbox;
 use super::peer::{Handler, configuration, replace_track};
-use super::tracks::{Kind, LocalTracks, same, with_track};
+use super::tracks::{Kind, LocalTracks, same, stream_of, with_track};
 use crate::call::link::ConnectionState;
 use crate::call::session::ServerSdp;
 use crate::protocol::{IceConfig, PeerId};
@@ -26,12 +26,21 @@ use web_sys::{
     RtcTrackEvent,
 };
 
+/// How often a received video track is checked for its first decoded frame.
+const DECODE_POLL_MS: i32 = 25;
+
+/// How many times, at most (two seconds).
+const DECODE_POLLS: u32 = 80;
+
 /// What the connection reports to the call.
 pub struct ServerEvents {
     /// Negotiation data for the unit.
     pub send: Box<dyn Fn(ServerSdp)>,
     /// A participant's media changed: a stream of every track of theirs received so far.
     pub on_stream: Box<dyn Fn(PeerId, MediaStream)>,
+    /// A participant's track (`audio` or `video`) can be played: sound arrives, or a picture
+    /// has been decoded.
+    pub on_flowing: Box<dyn Fn(PeerId, String)>,
     /// The connection's state changed.
     pub on_state: Box<dyn Fn(ConnectionState)>,
 }
@@ -117,6 +126,15 @@ impl ServerLink {
         }
     }
 
+    /// A stream of every track of this participant's received so far, if any.
+    pub fn stream(&self, peer: PeerId) -> Option<MediaStream> {
+        self.inner
+            .remote
+            .borrow()
+            .get(&peer)
+            .map(|tracks| stream_of(tracks))
+    }
+
     /// Forgets a participant's tracks (they left).
     pub fn forget(&self, peer: PeerId) {
         self.inner.remote.borrow_mut().remove(&peer);
@@ -132,6 +150,9 @@ impl Drop for ServerLink {
     fn drop(&mut self) {
         self.inner.pc.set_ontrack(None);
         self.inner.pc.set_onconnectionstatechange(None);
+        for track in self.inner.remote.borrow().values().flatten() {
+            track.set_onunmute(None);
+        }
         self.inner.handlers.borrow_mut().clear();
         self.inner.inbox.clear();
         self.inner.pc.close();
@@ -159,7 +180,7 @@ impl Inner {
     }
 
     /// A track of one of the others: it joins that participant's stream.
-    fn on_track(&self, event: Event) {
+    fn on_track(self: &Rc<Self>, event: Event) {
         let event: RtcTrackEvent = event.unchecked_into();
         let Some(peer) = event
             .streams()
@@ -170,11 +191,61 @@ impl Inner {
         else {
             return;
         };
+        let track = event.track();
         let stream = with_track(
             self.remote.borrow_mut().entry(peer).or_default(),
-            event.track(),
+            track.clone(),
         );
         (self.events.on_stream)(peer, stream);
+        self.watch_flowing(peer, track);
+    }
+
+    /// Reports when the track can be played: a received track is muted until its first
+    /// packets, and video needs a keyframe decoded after that.
+    fn watch_flowing(self: &Rc<Self>, peer: PeerId, track: MediaStreamTrack) {
+        if !track.muted() {
+            Self::when_playable(self, peer, track);
+            return;
+        }
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let watched = track.clone();
+        let on_unmute = Handler::new(move |_| {
+            watched.set_onunmute(None);
+            if let Some(inner) = weak.upgrade() {
+                Self::when_playable(&inner, peer, watched.clone());
+            }
+        });
+        track.set_onunmute(Some(on_unmute.as_ref().unchecked_ref()));
+        self.handlers.borrow_mut().push(on_unmute);
+    }
+
+    /// Reports the flowing track once it can be played: at once for sound, after the first
+    /// decoded frame for video (looked for every [`DECODE_POLL_MS`], at most
+    /// [`DECODE_POLLS`] times: past that it is reported anyway).
+    fn when_playable(this: &Rc<Self>, peer: PeerId, track: MediaStreamTrack) {
+        let kind = track.kind();
+        if kind != "video" {
+            (this.events.on_flowing)(peer, kind);
+            return;
+        }
+        let weak: Weak<Inner> = Rc::downgrade(this);
+        spawn_local(async move {
+            for _ in 0..DECODE_POLLS {
+                let Some(inner) = weak.upgrade() else { return };
+                let pc = inner.pc.clone();
+                drop(inner);
+                if crate::client::stats::frames_decoded(&pc, &track)
+                    .await
+                    .is_ok_and(|frames| frames > 0.0)
+                {
+                    break;
+                }
+                crate::client::sleep(DECODE_POLL_MS).await;
+            }
+            if let Some(inner) = weak.upgrade() {
+                (inner.events.on_flowing)(peer, kind);
+            }
+        });
     }
 
     fn on_state(&self) {

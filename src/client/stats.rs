@@ -14,6 +14,24 @@ fn text(report: &JsValue, field: &str) -> Option<String> {
     Reflect::get(report, &field.into()).ok()?.as_string()
 }
 
+/// How many frames of this received video track have been decoded (0 before the first).
+pub async fn frames_decoded(
+    pc: &RtcPeerConnection,
+    track: &web_sys::MediaStreamTrack,
+) -> Result<f64, JsValue> {
+    let report = JsFuture::from(pc.get_stats_with_selector(Some(track))).await?;
+    let entries = js_sys::try_iter(&report)?.ok_or("stats report is not iterable")?;
+    let mut decoded = 0.0;
+    for entry in entries {
+        let entry: js_sys::Array = entry?.unchecked_into();
+        let stat = entry.get(1);
+        if text(&stat, "type").as_deref() == Some("inbound-rtp") {
+            decoded += number(&stat, "framesDecoded").unwrap_or(0.0);
+        }
+    }
+    Ok(decoded)
+}
+
 /// Reads the counters and gauges of a connection once.
 pub async fn read(pc: &RtcPeerConnection) -> Result<(Counters, Gauges), JsValue> {
     let report = JsFuture::from(pc.get_stats()).await?;

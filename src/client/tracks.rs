@@ -58,8 +58,13 @@ pub fn same(a: Option<&MediaStreamTrack>, b: Option<&MediaStreamTrack>) -> bool 
 pub fn with_track(tracks: &mut Vec<MediaStreamTrack>, track: MediaStreamTrack) -> MediaStream {
     tracks.retain(|t| t.id() != track.id());
     tracks.push(track);
+    stream_of(tracks)
+}
+
+/// A fresh stream of these tracks.
+pub fn stream_of(tracks: &[MediaStreamTrack]) -> MediaStream {
     let stream = MediaStream::new().expect("MediaStream constructor");
-    for t in tracks.iter() {
+    for t in tracks {
         stream.add_track(t);
     }
     stream

@@ -68,6 +68,9 @@ pub enum Action {
     /// Close every direct connection, keeping the tiles (the room's media now goes through the
     /// server).
     DropPeerLinks,
+    /// Show what the connection to the server receives of this participant rather than what
+    /// the direct connection to them (still open, for a while) does.
+    ShowServerMedia(PeerId),
     /// Close the connection to the server (the room's media goes directly again).
     DropServerLink,
     /// Who is speaking among the participants, as the forwarding unit judged it (in a room whose
@@ -149,6 +152,8 @@ pub enum Input {
     Timer(Timer),
     /// The connection to the server's forwarding unit has negotiation data for it.
     ServerMedia(ServerSdp),
+    /// The connection to the server receives this participant's media.
+    ServerCarries(PeerId),
     /// The person sent a chat message in a room whose media goes through the server (with
     /// direct connections, chat goes over them instead).
     Chat {

@@ -235,15 +235,101 @@ fn settings_with(media: MediaRoute) -> Input {
 }
 
 #[test]
-fn growing_past_the_limit_trades_direct_connections_for_one_to_the_server() {
+fn growing_past_the_limit_connects_to_the_server_and_keeps_direct_connections_meanwhile() {
     let (mut core, _) = in_room(1, vec![info(2, "Bob")]);
 
     let actions = core.handle(settings_with(MediaRoute::Sfu));
 
-    assert!(actions.contains(&Action::DropPeerLinks));
     assert_eq!(server_links(&actions), 1);
     assert_eq!(peer_connections(&actions), 0);
+    assert!(!actions.contains(&Action::DropPeerLinks));
+    assert!(actions.contains(&Action::Wake {
+        after_ms: BRIDGE_MS,
+        timer: Timer::EndBridge
+    }));
     assert!(core.through_server());
+}
+
+const GRACE: Action = Action::Wake {
+    after_ms: BRIDGE_GRACE_MS,
+    timer: Timer::EndBridge,
+};
+
+#[test]
+fn each_tile_shows_the_server_media_once_it_carries_that_participant_then_direct_connections_close()
+{
+    let (mut core, _) = in_room(1, vec![info(2, "Bob"), info(3, "Cy")]);
+    core.handle(settings_with(MediaRoute::Sfu));
+
+    let bob = core.handle(Input::ServerCarries(PeerId(2)));
+    let bob_again = core.handle(Input::ServerCarries(PeerId(2)));
+    let cy = core.handle(Input::ServerCarries(PeerId(3)));
+    let grace_over = core.handle(Input::Timer(Timer::EndBridge));
+    let second_timer = core.handle(Input::Timer(Timer::EndBridge));
+
+    assert_eq!(bob, vec![Action::ShowServerMedia(PeerId(2))]);
+    assert!(bob_again.is_empty());
+    assert_eq!(
+        cy,
+        vec![Action::ShowServerMedia(PeerId(3)), GRACE],
+        "everyone is carried: the others get a moment to switch too"
+    );
+    assert_eq!(grace_over, vec![Action::DropPeerLinks]);
+    assert!(second_timer.is_empty());
+}
+
+#[test]
+fn when_the_bridge_time_is_up_the_direct_connections_close_whoever_the_server_carries() {
+    let (mut core, _) = in_room(1, vec![info(2, "Bob"), info(3, "Cy")]);
+    core.handle(settings_with(MediaRoute::Sfu));
+    core.handle(Input::ServerCarries(PeerId(2)));
+
+    let time_up = core.handle(Input::Timer(Timer::EndBridge));
+    let late = core.handle(Input::ServerCarries(PeerId(3)));
+
+    assert_eq!(time_up, vec![Action::DropPeerLinks]);
+    assert!(late.is_empty());
+}
+
+#[test]
+fn someone_leaving_during_the_bridge_is_not_waited_for() {
+    let (mut core, _) = in_room(1, vec![info(2, "Bob"), info(3, "Cy")]);
+    core.handle(settings_with(MediaRoute::Sfu));
+    core.handle(Input::ServerCarries(PeerId(2)));
+
+    let left = core.handle(Input::Server(ServerMessage::PeerLeft { id: PeerId(3) }));
+
+    assert!(left.contains(&GRACE), "{left:?}");
+}
+
+#[test]
+fn shrinking_back_during_the_bridge_closes_what_is_left_of_it_before_connecting_directly() {
+    let (mut core, _) = in_room(1, vec![info(2, "Bob")]);
+    core.handle(settings_with(MediaRoute::Sfu));
+
+    let actions = core.handle(settings_with(MediaRoute::Mesh));
+
+    let dropped = actions.iter().position(|a| *a == Action::DropPeerLinks);
+    let connected = actions
+        .iter()
+        .position(|a| matches!(a, Action::Connect { .. }));
+    assert!(dropped.is_some() && dropped < connected, "{actions:?}");
+}
+
+#[test]
+fn joined_through_the_server_there_is_no_direct_connection_to_close() {
+    let (mut core, actions) = in_forwarded_room(3, vec![info(1, "Ada")]);
+
+    let carries = core.handle(Input::ServerCarries(PeerId(1)));
+
+    assert!(!actions.iter().any(|a| matches!(
+        a,
+        Action::Wake {
+            timer: Timer::EndBridge,
+            ..
+        }
+    )));
+    assert!(carries.is_empty());
 }
 
 #[test]

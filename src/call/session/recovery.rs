@@ -62,6 +62,7 @@ impl CallCore {
                     out.push(Action::OpenSignaling);
                 }
             }
+            Timer::EndBridge => self.end_bridge(out),
             Timer::IceRefresh => {
                 if self.phase == CallPhase::Left {
                     return;

@@ -16,6 +16,8 @@ impl Inner {
         let Some(tile) = this.state.remote(remote) else {
             return;
         };
+        // Direct again: this connection's media is what the tile shows.
+        this.handed_over.borrow_mut().remove(&remote);
         let weak: Weak<Inner> = Rc::downgrade(this);
         let events = PeerEvents {
             send: Box::new({
@@ -26,18 +28,29 @@ impl Inner {
                     }
                 }
             }),
-            on_stream: Box::new(move |stream| tile.stream.set(slot(Some(stream)))),
+            on_stream: Box::new({
+                let weak = weak.clone();
+                move |stream| {
+                    if weak
+                        .upgrade()
+                        .is_some_and(|inner| inner.shows_direct(remote))
+                    {
+                        tile.stream.set(slot(Some(stream)));
+                    }
+                }
+            }),
             on_state: Box::new({
                 let weak = weak.clone();
                 move |state| {
-                    if state == ConnectionState::Failed
-                        && let Some(inner) = weak.upgrade()
-                    {
+                    let Some(inner) = weak.upgrade() else { return };
+                    if state == ConnectionState::Failed {
                         let why = crate::i18n::Text::new("file-failed-connection-lost")
                             .arg("name", tile.name.get_value());
                         inner.transfers.peer_gone(remote, why);
                     }
-                    tile.connection.set(state);
+                    if inner.shows_direct(remote) {
+                        tile.connection.set(state);
+                    }
                 }
             }),
             on_message: Box::new({
@@ -80,6 +93,26 @@ impl Inner {
         }
     }
 
+    /// Whether this participant's tile shows what the direct connection to them receives (not
+    /// the server's).
+    pub(super) fn shows_direct(&self, peer: PeerId) -> bool {
+        self.peers.borrow().contains_key(&peer) && !self.handed_over.borrow().contains(&peer)
+    }
+
+    /// Shows what the server's connection receives of this participant (their direct
+    /// connection closed).
+    pub(super) fn show_server_media(&self, peer: PeerId) {
+        let Some(tile) = self.state.remote(peer) else {
+            return;
+        };
+        if let Some(server) = self.server.borrow().as_ref() {
+            tile.connection.set(server.state());
+            if let Some(stream) = server.stream(peer) {
+                tile.stream.set(slot(Some(stream)));
+            }
+        }
+    }
+
     /// Opens the connection to the server's forwarding unit (replacing any before it), which
     /// carries every participant's media.
     pub(super) fn connect_server(this: &Rc<Self>) {
@@ -94,14 +127,37 @@ impl Inner {
                     }
                 }
             }),
-            on_stream: Box::new(move |peer, stream| {
-                if let Some(tile) = state.remote(peer) {
-                    tile.stream.set(slot(Some(stream)));
+            on_stream: Box::new({
+                let weak = weak.clone();
+                move |peer, stream| {
+                    // A direct connection kept while the server's takes over still shows them.
+                    if weak.upgrade().is_some_and(|inner| inner.shows_direct(peer)) {
+                        return;
+                    }
+                    if let Some(tile) = state.remote(peer) {
+                        tile.stream.set(slot(Some(stream)));
+                    }
+                }
+            }),
+            on_flowing: Box::new({
+                let weak = weak.clone();
+                move |peer, kind| {
+                    let Some(tile) = state.remote(peer) else {
+                        return;
+                    };
+                    // Their picture, or their sound when they send no picture.
+                    let media = tile.media.get_untracked();
+                    if (kind == "video" || !(media.video || media.screen))
+                        && let Some(inner) = weak.upgrade()
+                    {
+                        Inner::feed(&inner, Input::ServerCarries(peer));
+                    }
                 }
             }),
             on_state: Box::new(move |connection| {
+                let Some(inner) = weak.upgrade() else { return };
                 state.remotes.with_untracked(|tiles| {
-                    for tile in tiles {
+                    for tile in tiles.iter().filter(|t| !inner.shows_direct(t.id)) {
                         tile.connection.set(connection);
                     }
                 });

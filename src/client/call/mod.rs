@@ -36,7 +36,7 @@ use crate::state::reactions::REACTION_MS;
 use crate::state::transfers::TransferKey;
 use leptos::prelude::*;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -67,6 +67,9 @@ struct Inner {
     peers: RefCell<HashMap<PeerId, PeerLink>>,
     /// In a room whose media goes through the server: the one connection, to it.
     server: RefCell<Option<ServerLink>>,
+    /// Those whose tiles show what the server's connection receives while the direct
+    /// connection to them is still open (the room's media is moving to the server).
+    handed_over: RefCell<HashSet<PeerId>>,
     /// The signaling connection.
     signaling: RefCell<Option<Signaling>>,
     /// The last counters read from each connection.
@@ -90,6 +93,7 @@ impl Call {
                 state,
                 peers: RefCell::new(HashMap::new()),
                 server: RefCell::new(None),
+                handed_over: RefCell::new(HashSet::new()),
                 signaling: RefCell::new(None),
                 counters: RefCell::new(HashMap::new()),
                 transfers: Transfers::new(state.transfers, peers),
@@ -341,8 +345,17 @@ impl Inner {
             }
             Action::ConnectServer => Self::connect_server(this),
             Action::DropPeerLinks => {
-                this.peers.borrow_mut().clear();
+                let dropped: Vec<PeerId> =
+                    this.peers.borrow_mut().drain().map(|(id, _)| id).collect();
                 this.counters.borrow_mut().clear();
+                let handed_over = std::mem::take(&mut *this.handed_over.borrow_mut());
+                for peer in dropped.into_iter().filter(|p| !handed_over.contains(p)) {
+                    this.show_server_media(peer);
+                }
+            }
+            Action::ShowServerMedia(peer) => {
+                this.handed_over.borrow_mut().insert(peer);
+                this.show_server_media(peer);
             }
             Action::DropServerLink => drop(this.server.borrow_mut().take()),
             Action::Chat {
