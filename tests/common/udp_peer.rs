@@ -61,7 +61,10 @@ impl UdpPeer {
     }
 
     /// Writes this audio level (-dBov: 0 is the loudest) in the header of every packet.
-    #[allow(dead_code, reason = "not every test binary sharing this file has a speaker")]
+    #[allow(
+        dead_code,
+        reason = "not every test binary sharing this file has a speaker"
+    )]
     pub fn speak_at(&mut self, level: i8) {
         self.level = Some(level);
     }
