@@ -15,6 +15,8 @@ log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 # Debian packages: only touch apt when something is missing.
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
+# One test meets Chromium pages from Firefox (driven over WebDriver BiDi by puppeteer-core).
+command -v firefox-esr >/dev/null || need_apt+=(firefox-esr)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 command -v curl >/dev/null || need_apt+=(curl)
@@ -96,8 +98,9 @@ if [[ "$(cargo deb --version 2>/dev/null)" != *"$CARGO_DEB_VERSION"* ]]; then
   cargo install -q --locked cargo-deb --version "$CARGO_DEB_VERSION"
 fi
 
-# npm packages: Playwright (driving Debian's chromium) and binaryen's wasm-opt (Debian's is too old).
-export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# npm packages: Playwright (driving Debian's chromium), puppeteer-core (driving Debian's
+# firefox-esr) and binaryen's wasm-opt (Debian's is too old).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1
 if [[ ! -f end2end/node_modules/.package-lock.json ]] || [[ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
   log "installing end2end npm packages"
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
