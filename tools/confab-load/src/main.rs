@@ -2,6 +2,7 @@
 //! See the library, [`confab_load`].
 
 use clap::Parser;
+use confab_load::cli::Target;
 use confab_load::run::{Options, run};
 use std::process::ExitCode;
 
@@ -11,11 +12,8 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(version, about, long_about = None)]
 struct Args {
-    /// The server, e.g. https://localhost:3000 (or ws://, wss://, http://).
-    url: String,
-    /// Accept any certificate (a self-signed server).
-    #[arg(long, short = 'k')]
-    insecure: bool,
+    #[command(flatten)]
+    target: Target,
     /// Rooms to open.
     #[arg(long, default_value_t = 10)]
     rooms: usize,
@@ -34,39 +32,26 @@ struct Args {
     /// Connections opened at once during the ramp-up.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
-    /// Process id of a server on this machine, to report its CPU and memory from /proc.
-    #[arg(long)]
-    server_pid: Option<u32>,
-    /// Print the report as JSON instead of a table.
-    #[arg(long)]
-    json: bool,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
     let options = Options {
-        url: args.url,
-        insecure: args.insecure,
+        url: args.target.url.clone(),
+        insecure: args.target.insecure,
         rooms: args.rooms,
         peers: usize::from(args.peers),
         rate: args.rate,
         seconds: args.seconds,
         payload: args.payload,
         concurrency: args.concurrency,
-        server_pid: args.server_pid,
-        progress: !args.json,
+        server_pid: args.target.server_pid,
+        progress: !args.target.json,
     };
     match run(options).await {
         Ok(report) => {
-            if args.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).expect("reports serialise")
-                );
-            } else {
-                print!("{}", confab_load::report::table(&report));
-            }
+            args.target.print(&report, confab_load::report::table);
             if report.lost + report.misrouted + report.out_of_order > 0 {
                 ExitCode::FAILURE
             } else {

@@ -2,6 +2,7 @@
 //! [`confab_load::media`].
 
 use clap::Parser;
+use confab_load::cli::Target;
 use confab_load::media::{MediaOptions, media_table, run_media};
 use std::process::ExitCode;
 
@@ -12,11 +13,8 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(version, about, long_about = None)]
 struct Args {
-    /// The server, e.g. https://127.0.0.1:3460.
-    url: String,
-    /// Accept any certificate (a self-signed server).
-    #[arg(long, short = 'k')]
-    insecure: bool,
+    #[command(flatten)]
+    target: Target,
     /// Rooms to open.
     #[arg(long, default_value_t = 1)]
     rooms: usize,
@@ -29,36 +27,23 @@ struct Args {
     /// Seconds measured once everyone receives everyone.
     #[arg(long, default_value_t = 10.0)]
     seconds: f64,
-    /// Process id of a server on this machine, to report its CPU and memory from /proc.
-    #[arg(long)]
-    server_pid: Option<u32>,
-    /// Print the report as JSON instead of a table.
-    #[arg(long)]
-    json: bool,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
     let options = MediaOptions {
-        url: args.url,
-        insecure: args.insecure,
+        url: args.target.url.clone(),
+        insecure: args.target.insecure,
         rooms: args.rooms,
         people: usize::from(args.people),
         video_kbps: args.video_kbps,
         seconds: args.seconds,
-        server_pid: args.server_pid,
+        server_pid: args.target.server_pid,
     };
     match run_media(options).await {
-        Ok(report) if args.json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).expect("reports serialise")
-            );
-            ExitCode::SUCCESS
-        }
         Ok(report) => {
-            print!("{}", media_table(&report));
+            args.target.print(&report, media_table);
             ExitCode::SUCCESS
         }
         Err(error) => {
