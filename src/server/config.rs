@@ -153,28 +153,22 @@ pub struct Config {
     /// How meetings' media travels: `mesh` (every browser sends to every other), `sfu` (every
     /// browser sends once, to this server, which forwards it), or `auto` (mesh up to
     /// --mesh-max people, then through the server, and back as the meeting shrinks).
-    #[arg(long, env = "CONFAB_MEDIA", default_value = "mesh", value_parser = parse_media_mode,
-          hide = true)]
+    #[arg(long, env = "CONFAB_MEDIA", default_value = "mesh", value_parser = parse_media_mode)]
     pub media: MediaMode,
 
     /// With --media auto: the most people in a meeting whose browsers connect directly.
     #[arg(long, env = "CONFAB_MESH_MAX", default_value_t = 4,
-          value_parser = clap::value_parser!(u16).range(2..=32), hide = true)]
+          value_parser = clap::value_parser!(u16).range(2..=32))]
     pub mesh_max: u16,
 
-    /// Where the forwarding unit listens for media (UDP), with --media sfu; open it in the
-    /// firewall.
-    #[arg(
-        long,
-        env = "CONFAB_MEDIA_LISTEN",
-        default_value = "0.0.0.0:3479",
-        hide = true
-    )]
+    /// Where the forwarding unit listens for media (UDP), with --media sfu or auto; open it in
+    /// the firewall.
+    #[arg(long, env = "CONFAB_MEDIA_LISTEN", default_value = "0.0.0.0:3479")]
     pub media_listen: SocketAddr,
 
     /// The public IP address browsers send media to. Without it Confab uses the --media-listen
     /// address, or guesses from its interfaces and says so; behind a NAT give the public one.
-    #[arg(long, env = "CONFAB_MEDIA_EXTERNAL_IP", hide = true)]
+    #[arg(long, env = "CONFAB_MEDIA_EXTERNAL_IP")]
     pub media_external_ip: Option<IpAddr>,
 
     /// UDP ports for relays, as MIN-MAX; open them in the firewall.
