@@ -332,6 +332,13 @@ pub enum ClientMessage {
         /// The session description.
         sdp: String,
     },
+    /// In a room whose media goes through the server: the participants whose video this page
+    /// does not show now (off screen, or the tab is hidden), replacing the last such list. The
+    /// server stops sending their video (never their sound) until a later list leaves them out.
+    PauseVideo {
+        /// Whose video not to send (at most as many as a meeting holds).
+        peers: Vec<PeerId>,
+    },
     /// In a room whose media goes through the server (there are no direct connections to
     /// carry it): a chat message for everyone, or for one participant. Relayed, never stored.
     Chat {

@@ -184,6 +184,50 @@ test('through the server, the server says who speaks: the tile lights up with ea
   }
 });
 
+/** Pretends the page's tab is hidden (or shown again), as switching tabs does. */
+async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((hidden) => {
+    Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+/** Frames of video the page's one connection has decoded so far. */
+async function decoded(page: Page): Promise<number> {
+  return (await framesDecoded(page)).reduce((a, b) => a + b, 0);
+}
+
+test('through the server, a hidden tab is sent no video until it is shown again; its sound goes on', async ({
+  person,
+}) => {
+  test.setTimeout(90_000);
+  const server = await forwardingServer();
+  const people = tracked(person);
+  try {
+    const [ada, bob] = [await people.open(), await people.open()];
+    const link = await startMeeting(ada, server.url);
+    await join(ada, link, 'Ada');
+    await join(bob, link, 'Bob');
+    await expectVideoPlaying(bob, 'Ada');
+
+    await setTabHidden(bob, true);
+    // Frames already on their way are decoded; then nothing more comes.
+    await bob.waitForTimeout(1000);
+    const stopped = await decoded(bob);
+    await bob.waitForTimeout(2000);
+    expect(await decoded(bob)).toBeLessThanOrEqual(stopped + 2);
+    // Ada's sound still arrives, so the outline still follows her beeps.
+    await expect.poll(() => speakingStates(bob, 'Ada'), { timeout: 30_000 }).toContain('true');
+
+    await setTabHidden(bob, false);
+    await expect.poll(() => decoded(bob)).toBeGreaterThan(stopped + 30);
+    await expectVideoPlaying(bob, 'Ada');
+  } finally {
+    await hangUp(...people.pages);
+    await server.stop();
+  }
+});
+
 test('through the server, sending a file says it cannot be done here yet', async ({ person }) => {
   const server = await forwardingServer();
   const people = tracked(person);

@@ -109,6 +109,11 @@ pub struct CallCore {
     bridge_open: bool,
     /// Those whose media we still show from the direct connection, until the server carries it.
     bridging: BTreeSet<PeerId>,
+    /// The participants whose video the page does not show now, as it last said.
+    hidden_video: Vec<PeerId>,
+    /// The connection to the server has made its first offer (it has joined the room's media),
+    /// so the server can be told whose video not to send.
+    media_offered: bool,
 }
 
 impl CallCore {
@@ -142,6 +147,8 @@ impl CallCore {
             server_linked: false,
             bridge_open: false,
             bridging: BTreeSet::new(),
+            hidden_video: Vec::new(),
+            media_offered: false,
         }
     }
 
@@ -212,10 +219,26 @@ impl CallCore {
                 };
                 self.send(message, &mut out);
                 if offer {
+                    if !self.media_offered {
+                        // The unit starts a connection sending everything.
+                        self.media_offered = true;
+                        if !self.hidden_video.is_empty() {
+                            self.tell_hidden_video(&mut out);
+                        }
+                    }
                     self.draw_call(&mut out);
                 }
             }
             Input::ServerCarries(peer) => self.server_carries(peer, &mut out),
+            Input::HiddenVideo(mut peers) => {
+                peers.retain(|peer| self.tiles.contains_key(peer));
+                peers.sort();
+                peers.dedup();
+                if peers != self.hidden_video {
+                    self.hidden_video = peers;
+                    self.tell_hidden_video(&mut out);
+                }
+            }
             Input::Chat { to, text, sent_at } => {
                 self.send(ClientMessage::Chat { to, text, sent_at }, &mut out);
             }
@@ -631,7 +654,18 @@ impl CallCore {
             return;
         }
         self.server_linked = true;
+        self.media_offered = false;
         out.push(Action::ConnectServer);
+    }
+
+    /// Tells the server whose video the page does not show, once the connection to it carries
+    /// media (an empty list only replaces an earlier one).
+    fn tell_hidden_video(&mut self, out: &mut Vec<Action>) {
+        if self.route != MediaRoute::Sfu || !self.server_linked || !self.media_offered {
+            return;
+        }
+        let peers = self.hidden_video.clone();
+        self.send(ClientMessage::PauseVideo { peers }, out);
     }
 
     fn connect(&mut self, peer: PeerId, we_offer: bool, out: &mut Vec<Action>) {

@@ -31,6 +31,7 @@ pub mod inbox;
 pub mod layout;
 pub mod level_meter;
 pub mod media;
+pub mod on_screen;
 pub mod peer;
 pub mod progress;
 pub mod screen_share;

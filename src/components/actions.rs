@@ -67,6 +67,8 @@ pub struct Services {
     pub route_audio: fn(&web_sys::HtmlMediaElement, &str),
     /// Report an element's size now and when it changes, until the component goes.
     pub watch_size: fn(&web_sys::Element, Callback<(f64, f64)>),
+    /// Report whether an element is on screen whenever that changes, until the component goes.
+    pub watch_on_screen: fn(&web_sys::Element, Callback<bool>),
 }
 
 /// The meeting's actions (provided by the meeting page).

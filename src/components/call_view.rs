@@ -157,6 +157,7 @@ fn Tiles(state: CallState) -> impl IntoView {
                         media=tile.media.into()
                         speaker=state.speaker_choice
                         speaking=tile.speaking.into()
+                        on_screen=tile.on_screen
                         active_speaker=Signal::derive(move || state.active_speaker.get() == Some(tile.id))
                         hand=Signal::derive(move || tile.hand.with(Option::is_some))
                         reactions=Signal::derive(move || state.reactions.on(TileKey::Peer(tile.id)))

@@ -61,11 +61,27 @@ pub fn VideoTile(
     /// Whether this tile is the one shown large.
     #[prop(optional, into)]
     staged: Signal<bool>,
+    /// Kept up to date with whether the tile is on screen (remote tiles).
+    #[prop(optional)]
+    on_screen: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let video = NodeRef::<Video>::new();
     let figure = NodeRef::<leptos::html::Figure>::new();
     let show_stats = RwSignal::new(false);
+    if let Some(on_screen) = on_screen {
+        let watch = services().watch_on_screen;
+        Effect::new(move |watched: Option<bool>| {
+            if watched == Some(true) {
+                return true;
+            }
+            let Some(element) = figure.get() else {
+                return false;
+            };
+            watch(&element, Callback::new(move |seen| on_screen.set(seen)));
+            true
+        });
+    }
     Effect::new(move |_| {
         let stream = stream.get();
         if let Some(element) = video.get() {

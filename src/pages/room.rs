@@ -6,7 +6,7 @@ use crate::client::level_meter::LevelMeter;
 use crate::client::media;
 use crate::client::screen_share::ScreenShare;
 use crate::client::tracks::Kind;
-use crate::client::{capabilities, clipboard, layout, size};
+use crate::client::{capabilities, clipboard, layout, on_screen, size};
 use crate::components::actions::{MeetingActions, Services};
 use crate::components::host_controls::Protection;
 use crate::components::invite::Invite;
@@ -361,6 +361,7 @@ fn Meeting(room: RoomId) -> impl IntoView {
         toggle_picture_in_picture: layout::toggle_picture_in_picture,
         route_audio: devices::route_audio,
         watch_size: size::watch,
+        watch_on_screen: on_screen::watch,
     });
 
     // Only the browser has a call, devices or a stream to release; the server holds none of

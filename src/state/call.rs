@@ -109,6 +109,8 @@ pub struct RemoteTile {
     pub hand: RwSignal<Option<u64>>,
     /// Whether they are speaking now.
     pub speaking: RwSignal<bool>,
+    /// Whether their tile is on screen (its video is not needed otherwise).
+    pub on_screen: RwSignal<bool>,
     /// How well the connection to them is doing, once measured.
     pub quality: RwSignal<Option<Quality>>,
     /// The last minute of the connection's statistics.
@@ -348,6 +350,7 @@ impl CallState {
             media: RwSignal::new(peer.media),
             hand: RwSignal::new(peer.hand),
             speaking: RwSignal::new(false),
+            on_screen: RwSignal::new(true),
             quality: RwSignal::new(None),
             history: RwSignal::new(VecDeque::new()),
         };

@@ -243,6 +243,48 @@ async fn leaving_ends_the_media_connection_and_the_others_stop_receiving_it() {
 }
 
 #[tokio::test]
+async fn pausing_video_is_refused_without_a_media_connection_or_naming_too_many() {
+    let server = server_with_unit().await;
+    let room = server.state.hub.create_room();
+    let mut ada = connect(&server).await;
+    let (_, _) = join(&mut ada, &room, "Ada").await;
+    send(&mut ada, &ClientMessage::PauseVideo { peers: vec![] }).await;
+    assert_eq!(
+        recv(&mut ada).await,
+        ServerMessage::error(ErrorCode::Invalid),
+        "no media connection yet"
+    );
+
+    // Bob's offer went first: the server takes his messages in order.
+    let bob = Browser::join(&server, &room, "Bob").await;
+    let too_many = (0..101).map(PeerId).collect();
+    bob.say
+        .send(ClientMessage::PauseVideo { peers: too_many })
+        .await
+        .unwrap();
+    bob.say
+        .send(ClientMessage::PauseVideo {
+            peers: vec![PeerId(1)],
+        })
+        .await
+        .unwrap();
+    eventually("the list naming too many is refused", || {
+        bob.error() == Some(ErrorCode::Invalid)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let errors = bob
+        .seen
+        .lock()
+        .unwrap()
+        .messages
+        .iter()
+        .filter(|m| matches!(m, ServerMessage::Error { .. }))
+        .count();
+    assert_eq!(errors, 1, "the list within bounds is taken");
+}
+
+#[tokio::test]
 async fn media_offers_are_refused_outside_a_room_without_a_unit_and_when_malformed() {
     let server = server_with_unit().await;
     let mut stranger = connect(&server).await;

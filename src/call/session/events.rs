@@ -154,6 +154,9 @@ pub enum Input {
     ServerMedia(ServerSdp),
     /// The connection to the server receives this participant's media.
     ServerCarries(PeerId),
+    /// The participants whose video the page does not show now (their tiles are off screen, or
+    /// the tab is hidden).
+    HiddenVideo(Vec<PeerId>),
     /// The person sent a chat message in a room whose media goes through the server (with
     /// direct connections, chat goes over them instead).
     Chat {

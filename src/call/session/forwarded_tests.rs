@@ -411,3 +411,57 @@ fn word_on_who_speaks_is_ignored_in_a_room_whose_media_goes_directly() {
 
     assert!(actions.is_empty());
 }
+
+fn pause(peers: &[u64]) -> ClientMessage {
+    ClientMessage::PauseVideo {
+        peers: peers.iter().map(|n| PeerId(*n)).collect(),
+    }
+}
+
+#[test]
+fn whose_video_is_not_shown_reaches_the_server_once_its_connection_carries_media() {
+    let (mut core, _) = in_forwarded_room(1, vec![info(2, "Bob"), info(3, "Cy")]);
+
+    let before_the_offer = core.handle(Input::HiddenVideo(vec![PeerId(3)]));
+    let offered = core.handle(Input::ServerMedia(ServerSdp::Offer("offer".into())));
+    let unchanged = core.handle(Input::HiddenVideo(vec![PeerId(3), PeerId(3)]));
+    let shown_again = core.handle(Input::HiddenVideo(vec![]));
+
+    assert!(sent(&before_the_offer).is_empty());
+    assert_eq!(
+        sent(&offered),
+        vec![
+            ClientMessage::MediaOffer {
+                sdp: "offer".into()
+            },
+            pause(&[3])
+        ]
+    );
+    assert!(sent(&unchanged).is_empty());
+    assert_eq!(sent(&shown_again), vec![pause(&[])]);
+}
+
+#[test]
+fn a_new_connection_to_the_server_is_told_again_whose_video_is_not_shown() {
+    let (mut core, _) = in_forwarded_room(1, vec![info(2, "Bob")]);
+    core.handle(Input::ServerMedia(ServerSdp::Offer("first".into())));
+    core.handle(Input::HiddenVideo(vec![PeerId(2)]));
+
+    core.handle(Input::Server(ServerMessage::MediaEnded));
+    let offered_again = core.handle(Input::ServerMedia(ServerSdp::Offer("second".into())));
+
+    assert_eq!(sent(&offered_again).last(), Some(&pause(&[2])));
+}
+
+#[test]
+fn hidden_video_is_not_told_for_strangers_nor_in_a_room_whose_media_goes_directly() {
+    let (mut forwarded, _) = in_forwarded_room(1, vec![info(2, "Bob")]);
+    forwarded.handle(Input::ServerMedia(ServerSdp::Offer("offer".into())));
+    let (mut direct, _) = in_room(1, vec![info(2, "Bob")]);
+
+    let stranger = forwarded.handle(Input::HiddenVideo(vec![PeerId(9)]));
+    let directly = direct.handle(Input::HiddenVideo(vec![PeerId(2)]));
+
+    assert!(sent(&stranger).is_empty());
+    assert!(sent(&directly).is_empty());
+}

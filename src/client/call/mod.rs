@@ -52,6 +52,8 @@ pub struct Call {
     _sampler: Ticker,
     /// Leaves when the tab is closed or reloaded, so the others see it at once.
     on_pagehide: Closure<dyn FnMut(Event)>,
+    /// Tells the server when the tab is hidden or shown again (no video is needed meanwhile).
+    on_visibility: Closure<dyn FnMut(Event)>,
 }
 
 struct Inner {
@@ -113,15 +115,30 @@ impl Call {
                 .add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
         }
         let weak = Rc::downgrade(&inner);
+        let on_visibility = Closure::<dyn FnMut(Event)>::new(move |_| {
+            if let Some(inner) = weak.upgrade() {
+                Inner::report_hidden_video(&inner);
+            }
+        });
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.add_event_listener_with_callback(
+                "visibilitychange",
+                on_visibility.as_ref().unchecked_ref(),
+            );
+        }
+        let weak = Rc::downgrade(&inner);
         let sampler = Ticker::every(SAMPLE_EVERY_MS, move || {
             if let Some(inner) = weak.upgrade() {
                 Inner::sample(&inner);
+                // Tiles scrolled or laid out of view are noticed here, within a tick.
+                Inner::report_hidden_video(&inner);
             }
         });
         Call {
             inner,
             _sampler: sampler,
             on_pagehide,
+            on_visibility,
         }
     }
 }
@@ -237,11 +254,33 @@ impl Drop for Call {
                 self.on_pagehide.as_ref().unchecked_ref(),
             );
         }
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.remove_event_listener_with_callback(
+                "visibilitychange",
+                self.on_visibility.as_ref().unchecked_ref(),
+            );
+        }
         Inner::feed(&self.inner, Input::Leave);
     }
 }
 
 impl Inner {
+    /// Tells the core whose video the page does not show now: every tile's while the tab is
+    /// hidden, else those off screen.
+    fn report_hidden_video(this: &Rc<Self>) {
+        let tab_hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden());
+        let hidden = this.state.remotes.with_untracked(|tiles| {
+            tiles
+                .iter()
+                .filter(|tile| tab_hidden || !tile.on_screen.get_untracked())
+                .map(|tile| tile.id)
+                .collect()
+        });
+        Inner::feed(this, Input::HiddenVideo(hidden));
+    }
+
     /// Hands an event to the core and carries out what it decides.
     fn feed(this: &Rc<Self>, input: Input) {
         let actions = this.core.borrow_mut().handle(input);

@@ -42,7 +42,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use str0m::change::{SdpAnswer, SdpOffer};
 use str0m::crypto::CryptoProvider;
-use str0m::media::KeyframeRequestKind;
+use str0m::media::{KeyframeRequestKind, MediaKind, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Input, Rtc};
 
@@ -55,6 +55,8 @@ pub struct SfuLimits {
     pub max_tracks_per_participant: usize,
     /// Least time between two keyframe requests to one published track.
     pub keyframe_interval: Duration,
+    /// Most participants one page may say it does not show.
+    pub max_paused: usize,
 }
 
 impl Default for SfuLimits {
@@ -63,6 +65,7 @@ impl Default for SfuLimits {
             max_participants: 500,
             max_tracks_per_participant: 4,
             keyframe_interval: Duration::from_secs(1),
+            max_paused: 100,
         }
     }
 }
@@ -107,6 +110,8 @@ pub enum SfuError {
     Rejected(String),
     #[error("the media server has stopped")]
     Stopped,
+    #[error("that names more participants than a meeting holds")]
+    TooMany,
 }
 
 /// What the unit has done, for the metrics; shared with the scraper.
@@ -273,6 +278,44 @@ impl Sfu {
             .map_err(|e| SfuError::Rejected(e.to_string()))?;
         self.drive(now, room);
         Ok(answer.to_sdp_string())
+    }
+
+    /// The participant's page does not show these participants' video now (they are off
+    /// screen, or its tab is hidden): it is not sent until a later call leaves them out. Audio
+    /// is always sent. Those shown again start from a keyframe.
+    pub fn pause_video(
+        &mut self,
+        now: Instant,
+        room: &RoomId,
+        peer: PeerId,
+        paused: Vec<PeerId>,
+    ) -> Result<(), SfuError> {
+        if paused.len() > self.limits.max_paused {
+            return Err(SfuError::TooMany);
+        }
+        let resumed = self.participant(room, peer)?.pause_video(paused);
+        if let Some(members) = self.rooms.get_mut(room) {
+            for origin in resumed {
+                let videos: Vec<Mid> = members
+                    .iter()
+                    .find(|m| m.peer == origin)
+                    .map(|publisher| {
+                        publisher
+                            .tracks_in
+                            .iter()
+                            .filter(|t| t.kind == MediaKind::Video)
+                            .map(|t| t.mid)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for mid in videos {
+                    let request = (origin, mid, KeyframeRequestKind::Pli);
+                    ask_keyframe(&self.limits, &self.counters, now, members, request);
+                }
+            }
+        }
+        self.drive(now, room);
+        Ok(())
     }
 
     /// The participant left the meeting (or was removed): its connection closes at once and what
@@ -542,7 +585,7 @@ fn ask_keyframe(
     counters: &SfuCounters,
     now: Instant,
     members: &mut [Participant],
-    (publisher, mid, kind): (PeerId, str0m::media::Mid, KeyframeRequestKind),
+    (publisher, mid, kind): (PeerId, Mid, KeyframeRequestKind),
 ) {
     if let Some(publisher) = members.iter_mut().find(|m| m.peer == publisher)
         && publisher.request_keyframe(mid, kind, limits, now)

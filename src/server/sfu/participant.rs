@@ -51,6 +51,8 @@ pub(super) struct Participant {
     pub dirty: bool,
     /// Source addresses its datagrams came from (newest last, at most [`ADDRESSES_KEPT`]).
     pub addresses: Vec<SocketAddr>,
+    /// Those whose video it does not show now (off screen, or the tab hidden): not sent.
+    pub paused: Vec<PeerId>,
 }
 
 impl Participant {
@@ -64,6 +66,7 @@ impl Participant {
             timeout: now,
             dirty: true,
             addresses: Vec::new(),
+            paused: Vec::new(),
         }
     }
 
@@ -200,12 +203,17 @@ impl Participant {
     /// Sends it a frame of another participant's track, if that track is open here; returns
     /// whether it was sent.
     pub fn forward(&mut self, origin: PeerId, data: &MediaData) -> bool {
-        let Some(mid) = self
+        let Some(track) = self
             .tracks_out
             .iter()
             .find(|track| track.is_from(origin, data.mid))
-            .and_then(TrackOut::open_mid)
         else {
+            return false;
+        };
+        if track.kind == MediaKind::Video && self.paused.contains(&origin) {
+            return false;
+        }
+        let Some(mid) = track.open_mid() else {
             return false;
         };
         let Some(mut writer) = self.rtc.writer(mid) else {
@@ -227,6 +235,21 @@ impl Participant {
                 false
             }
         }
+    }
+
+    /// The video of these participants is not to be sent here from now on; returns those whose
+    /// video is to be sent again (each needs a keyframe to start from).
+    pub fn pause_video(&mut self, mut paused: Vec<PeerId>) -> Vec<PeerId> {
+        paused.sort();
+        paused.dedup();
+        let resumed = self
+            .paused
+            .iter()
+            .filter(|peer| !paused.contains(peer))
+            .copied()
+            .collect();
+        self.paused = paused;
+        resumed
     }
 
     /// Another participant's track is to be sent here.

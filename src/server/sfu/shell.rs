@@ -54,6 +54,12 @@ enum Command {
         sdp: String,
         reply: oneshot::Sender<Result<String, SfuError>>,
     },
+    PauseVideo {
+        room: RoomId,
+        peer: PeerId,
+        paused: Vec<PeerId>,
+        reply: oneshot::Sender<Result<(), SfuError>>,
+    },
     Leave {
         room: RoomId,
         peer: PeerId,
@@ -134,6 +140,22 @@ impl SfuHandle {
             room,
             peer,
             sdp,
+            reply,
+        })
+        .await?
+    }
+
+    /// The participant's page does not show these participants' video now.
+    pub async fn pause_video(
+        &self,
+        room: RoomId,
+        peer: PeerId,
+        paused: Vec<PeerId>,
+    ) -> Result<(), SfuError> {
+        self.ask(|reply| Command::PauseVideo {
+            room,
+            peer,
+            paused,
             reply,
         })
         .await?
@@ -235,6 +257,14 @@ fn obey(
             reply,
         } => {
             let _ = reply.send(sfu.accept_offer(now, &room, peer, &sdp));
+        }
+        Command::PauseVideo {
+            room,
+            peer,
+            paused,
+            reply,
+        } => {
+            let _ = reply.send(sfu.pause_video(now, &room, peer, paused));
         }
         Command::Leave { room, peer } => {
             sfu.leave(now, &room, peer);

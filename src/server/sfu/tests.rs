@@ -665,3 +665,89 @@ fn a_speaker_who_leaves_is_no_longer_speaking_for_the_others() {
     assert_eq!(meeting.browser(2).speakers, speaking(&[], None));
     assert_eq!(meeting.browser(3).speakers, speaking(&[], None));
 }
+
+/// Frames `browser` received from `publisher` on video tracks only.
+fn video_frames(meeting: &Meeting, browser: u64, publisher: u64) -> usize {
+    let b = meeting.browser(browser);
+    let stream = PeerId(publisher).to_string();
+    b.frames
+        .iter()
+        .filter(|(s, mid, _)| {
+            *s == stream
+                && b.rtc
+                    .media(*mid)
+                    .is_some_and(|m| m.kind() == MediaKind::Video)
+        })
+        .count()
+}
+
+#[test]
+fn video_a_page_does_not_show_is_not_sent_and_sound_still_is() {
+    let mut meeting = meeting_of(3, &[MediaKind::Audio, MediaKind::Video]);
+    meeting.run(Duration::from_secs(2));
+    let now = meeting.now;
+    meeting
+        .sfu
+        .pause_video(now, &room(), PeerId(2), vec![PeerId(1)])
+        .unwrap();
+    meeting.run(Duration::from_millis(100));
+    let (video_before, all_before) = (
+        video_frames(&meeting, 2, 1),
+        meeting.browser(2).frames_from(PeerId(1)),
+    );
+    let others_before = video_frames(&meeting, 2, 3);
+
+    meeting.run(Duration::from_secs(1));
+
+    assert_eq!(video_frames(&meeting, 2, 1), video_before, "paused");
+    assert!(
+        meeting.browser(2).frames_from(PeerId(1)) > all_before + 20,
+        "sound goes on"
+    );
+    assert!(
+        video_frames(&meeting, 2, 3) > others_before + 20,
+        "others' video goes on"
+    );
+    assert!(video_frames(&meeting, 3, 1) > 50, "others still get it");
+}
+
+#[test]
+fn video_shown_again_is_sent_again_starting_from_a_keyframe() {
+    let mut meeting = meeting_of(2, &[MediaKind::Video]);
+    meeting.run(Duration::from_secs(2));
+    let now = meeting.now;
+    meeting
+        .sfu
+        .pause_video(now, &room(), PeerId(2), vec![PeerId(1)])
+        .unwrap();
+    meeting.run(Duration::from_secs(2));
+    let (paused_at, asked_before) = (
+        video_frames(&meeting, 2, 1),
+        meeting.browser(1).keyframe_requests,
+    );
+
+    let now = meeting.now;
+    meeting
+        .sfu
+        .pause_video(now, &room(), PeerId(2), vec![])
+        .unwrap();
+    meeting.run(Duration::from_millis(500));
+
+    assert!(video_frames(&meeting, 2, 1) > paused_at + 10);
+    assert_eq!(meeting.browser(1).keyframe_requests, asked_before + 1);
+}
+
+#[test]
+fn pausing_is_refused_for_someone_without_media_or_naming_too_many() {
+    let mut meeting = meeting_of(1, &[MediaKind::Video]);
+    let now = meeting.now;
+    let stranger = meeting
+        .sfu
+        .pause_video(now, &room(), PeerId(9), vec![PeerId(1)]);
+    let too_many = meeting
+        .sfu
+        .pause_video(now, &room(), PeerId(1), (0..101).map(PeerId).collect());
+
+    assert!(matches!(stranger, Err(SfuError::NotJoined)));
+    assert!(matches!(too_many, Err(SfuError::TooMany)));
+}

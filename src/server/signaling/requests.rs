@@ -146,6 +146,7 @@ impl Connection {
             }
             ClientMessage::MediaOffer { sdp } => return self.media_offer(sdp).await,
             ClientMessage::MediaAnswer { sdp } => self.media_answer(sdp).await,
+            ClientMessage::PauseVideo { peers } => self.pause_video(peers).await,
             ClientMessage::Leave => {
                 self.member();
                 self.leave_media();
@@ -220,7 +221,8 @@ impl Connection {
                     ClientMessage::Join { .. }
                     | ClientMessage::Leave
                     | ClientMessage::MediaOffer { .. }
-                    | ClientMessage::MediaAnswer { .. } => unreachable!(),
+                    | ClientMessage::MediaAnswer { .. }
+                    | ClientMessage::PauseVideo { .. } => unreachable!(),
                 }
             }
         };
@@ -350,6 +352,19 @@ impl Connection {
             .map_err(|error| media_refusal(&error))
     }
 
+    /// The member's page does not show these participants' video now.
+    async fn pause_video(&mut self, peers: Vec<PeerId>) -> Result<(), ErrorCode> {
+        let sfu = self.state.sfu.clone().ok_or(ErrorCode::Invalid)?;
+        let m = self.member().ok_or(ErrorCode::NotInRoom)?;
+        let (room, id) = (m.room.clone(), m.id);
+        if self.media.is_none() {
+            return Err(ErrorCode::Invalid);
+        }
+        sfu.pause_video(room, id, peers)
+            .await
+            .map_err(|error| media_refusal(&error))
+    }
+
     /// What the forwarding unit has for this member: waits for ever if it has not joined the
     /// room's media.
     pub(super) async fn media_event(&mut self) -> SfuEvent {
@@ -408,6 +423,8 @@ fn media_refusal(error: &SfuError) -> ErrorCode {
         SfuError::Full => ErrorCode::ServerFull,
         SfuError::NotJoined => ErrorCode::NotInRoom,
         SfuError::Stopped => ErrorCode::Busy,
-        SfuError::BadSdp(_) | SfuError::Answer(_) | SfuError::Rejected(_) => ErrorCode::Invalid,
+        SfuError::BadSdp(_) | SfuError::Answer(_) | SfuError::Rejected(_) | SfuError::TooMany => {
+            ErrorCode::Invalid
+        }
     }
 }
