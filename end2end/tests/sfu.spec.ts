@@ -155,7 +155,7 @@ test('through the server, someone who leaves disappears and the others carry on;
   }
 });
 
-test('through the server, the server says who speaks: the tile lights up with each beep, and muting puts it out', async ({
+test('through the server, tiles show the connection quality, and the server says who speaks: the tile lights up with each beep, and muting puts it out', async ({
   person,
 }) => {
   test.setTimeout(90_000);
@@ -167,6 +167,8 @@ test('through the server, the server says who speaks: the tile lights up with ea
     await join(ada, link, 'Ada');
     await join(bob, link, 'Bob');
     await expectVideoPlaying(bob, 'Ada');
+    // Measured from the one connection's statistics for Ada's tracks.
+    await expect(tile(bob, 'Ada').getByRole('img', { name: 'Connection good' })).toBeVisible();
     // Only Ada is heard, so she is the one who spoke last.
     await bob.getByRole('button', { name: 'Mute microphone' }).click();
     // No direct connection carries Ada's audio: the outline comes from the server's judgement.

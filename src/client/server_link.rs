@@ -56,6 +56,8 @@ struct Inner {
     transceivers: Vec<(Kind, RtcRtpTransceiver)>,
     /// Every track received, by its publisher.
     remote: RefCell<HashMap<PeerId, Vec<MediaStreamTrack>>>,
+    /// The media ids they arrive on, by publisher (statistics name streams by them).
+    mids: RefCell<HashMap<PeerId, Vec<String>>>,
     /// The unit's descriptions waiting to be applied, in arrival order.
     inbox: Inbox<ServerSdp>,
     state: Cell<ConnectionState>,
@@ -90,6 +92,7 @@ impl ServerLink {
             local: RefCell::new(local),
             transceivers,
             remote: RefCell::new(HashMap::new()),
+            mids: RefCell::new(HashMap::new()),
             inbox: Inbox::default(),
             state: Cell::new(ConnectionState::New),
             events,
@@ -126,6 +129,16 @@ impl ServerLink {
         }
     }
 
+    /// The media ids (`mid`s) of what is received, by participant.
+    pub fn received_mids(&self) -> Vec<(PeerId, Vec<String>)> {
+        self.inner
+            .mids
+            .borrow()
+            .iter()
+            .map(|(peer, mids)| (*peer, mids.clone()))
+            .collect()
+    }
+
     /// A stream of every track of this participant's received so far, if any.
     pub fn stream(&self, peer: PeerId) -> Option<MediaStream> {
         self.inner
@@ -138,6 +151,7 @@ impl ServerLink {
     /// Forgets a participant's tracks (they left).
     pub fn forget(&self, peer: PeerId) {
         self.inner.remote.borrow_mut().remove(&peer);
+        self.inner.mids.borrow_mut().remove(&peer);
     }
 
     /// Queues what the unit sent; it is applied after everything before it.
@@ -192,6 +206,13 @@ impl Inner {
             return;
         };
         let track = event.track();
+        if let Some(mid) = event.transceiver().mid() {
+            let mut mids = self.mids.borrow_mut();
+            let theirs = mids.entry(peer).or_default();
+            if !theirs.contains(&mid) {
+                theirs.push(mid);
+            }
+        }
         let stream = with_track(
             self.remote.borrow_mut().entry(peer).or_default(),
             track.clone(),
