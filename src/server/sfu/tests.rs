@@ -129,6 +129,14 @@ impl Meeting {
         self.browsers.len() - 1
     }
 
+    /// Browser `viewer` says whose video it does not show.
+    fn pause(&mut self, viewer: u64, hidden: &[u64]) {
+        let hidden = hidden.iter().map(|n| PeerId(*n)).collect();
+        self.sfu
+            .pause_video(self.now, &room(), PeerId(viewer), hidden)
+            .unwrap();
+    }
+
     fn browser(&self, n: u64) -> &Browser {
         self.browsers.iter().find(|b| b.peer == PeerId(n)).unwrap()
     }
@@ -685,11 +693,7 @@ fn video_frames(meeting: &Meeting, browser: u64, publisher: u64) -> usize {
 fn video_a_page_does_not_show_is_not_sent_and_sound_still_is() {
     let mut meeting = meeting_of(3, &[MediaKind::Audio, MediaKind::Video]);
     meeting.run(Duration::from_secs(2));
-    let now = meeting.now;
-    meeting
-        .sfu
-        .pause_video(now, &room(), PeerId(2), vec![PeerId(1)])
-        .unwrap();
+    meeting.pause(2, &[1]);
     meeting.run(Duration::from_millis(100));
     let (video_before, all_before) = (
         video_frames(&meeting, 2, 1),
@@ -715,22 +719,14 @@ fn video_a_page_does_not_show_is_not_sent_and_sound_still_is() {
 fn video_shown_again_is_sent_again_starting_from_a_keyframe() {
     let mut meeting = meeting_of(2, &[MediaKind::Video]);
     meeting.run(Duration::from_secs(2));
-    let now = meeting.now;
-    meeting
-        .sfu
-        .pause_video(now, &room(), PeerId(2), vec![PeerId(1)])
-        .unwrap();
+    meeting.pause(2, &[1]);
     meeting.run(Duration::from_secs(2));
     let (paused_at, asked_before) = (
         video_frames(&meeting, 2, 1),
         meeting.browser(1).keyframe_requests,
     );
 
-    let now = meeting.now;
-    meeting
-        .sfu
-        .pause_video(now, &room(), PeerId(2), vec![])
-        .unwrap();
+    meeting.pause(2, &[]);
     meeting.run(Duration::from_millis(500));
 
     assert!(video_frames(&meeting, 2, 1) > paused_at + 10);
