@@ -2,9 +2,10 @@
 //! extension (RFC 6464), and who spoke last (the active speaker).
 //!
 //! Levels are gathered over short intervals: at the end of each, a participant whose mean
-//! amplitude passed [`SPEAKING_AMPLITUDE`] is speaking, and stays so through [`HANGOVER`] quiet
-//! intervals (the pauses between words). The active speaker stays while speaking; when they
-//! stop, the loudest of those speaking takes over; when nobody speaks, the last one stays.
+//! amplitude passed [`SPEAKING_AMPLITUDE`] is speaking, and stays so until [`HANGOVER`] quiet
+//! intervals in a row have passed (a pause between words is shorter). The active speaker stays
+//! while speaking; when they stop, the loudest of those speaking takes over; when nobody
+//! speaks, the last one stays.
 
 use crate::protocol::PeerId;
 use std::collections::HashMap;
