@@ -216,6 +216,9 @@ impl Sfu {
             .accept_offer(offer)
             .map_err(|e| SfuError::Rejected(e.to_string()))?;
         let mut joining = Participant::new(peer, rtc, now);
+        self.speakers
+            .entry(room.clone())
+            .or_insert_with(|| Speakers::new(now));
         let members = self.rooms.entry(room.clone()).or_default();
         for other in members.iter() {
             for track in &other.tracks_in {
@@ -453,13 +456,12 @@ impl Sfu {
     /// has anything more; then makes the offers that became due, and removes connections that
     /// closed.
     fn drive(&mut self, now: Instant, room: &RoomId) {
-        let Some(members) = self.rooms.get_mut(room) else {
+        // Both are made when the first participant joins and go when the last leaves.
+        let (Some(members), Some(speakers)) =
+            (self.rooms.get_mut(room), self.speakers.get_mut(room))
+        else {
             return;
         };
-        let speakers = self
-            .speakers
-            .entry(room.clone())
-            .or_insert_with(|| Speakers::new(now));
         loop {
             for member in members.iter_mut().filter(|member| member.dirty) {
                 member.poll(&self.limits, now, &mut self.happened);
