@@ -24,20 +24,13 @@ import {
   tile,
 } from './support';
 
-/**
- * Opens pages as `person` does and keeps them, so a test can close them before stopping its
- * server (pages left open would try to reconnect to it, and their failing to is an error).
- */
-function tracked(person: () => Promise<Page>) {
-  const pages: Page[] = [];
-  return {
-    pages,
-    open: async () => {
-      const page = await person();
-      pages.push(page);
-      return page;
-    },
-  };
+/** Ada starts a meeting on the server at `url` and Bob joins it. */
+async function adaAndBob(url: string, open: () => Promise<Page>) {
+  const [ada, bob] = [await open(), await open()];
+  const link = await startMeeting(ada, url);
+  await join(ada, link, 'Ada');
+  await join(bob, link, 'Bob');
+  return { ada, bob, link };
 }
 
 /** A port of its own for the server these tests start. */
@@ -52,9 +45,30 @@ function openConnections(page: Page): Promise<number> {
   );
 }
 
-async function forwardingServer(media = ['--media', 'sfu'], listen = '127.0.0.1:0') {
+/**
+ * Runs `body` against a server of its own (started with `media`, its unit on `listen`), with a
+ * way to open pages as `person` does. The pages close before the server stops: left open, they
+ * would try to reconnect to it, and their failing to is an error.
+ */
+async function onOwnServer(
+  person: () => Promise<Page>,
+  body: (url: string, open: () => Promise<Page>) => Promise<void>,
+  { media = ['--media', 'sfu'], listen = '127.0.0.1:0' } = {},
+): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-sfu-'));
-  return startConfab({ port: SFU_PORT, dataDir, args: [...media, '--media-listen', listen] });
+  const server = await startConfab({ port: SFU_PORT, dataDir, args: [...media, '--media-listen', listen] });
+  const pages: Page[] = [];
+  const open = async () => {
+    const page = await person();
+    pages.push(page);
+    return page;
+  };
+  try {
+    await body(server.url, open);
+  } finally {
+    await hangUp(...pages);
+    await server.stop();
+  }
 }
 
 /** Where each open connection of the page goes: 'server' (the forwarding unit, which is ICE-lite) or 'direct'. */
@@ -100,13 +114,11 @@ test('four people meet through the server: each page has one connection and sees
   person,
 }) => {
   test.setTimeout(120_000);
-  const server = await forwardingServer();
-  const people = tracked(person);
-  try {
+  await onOwnServer(person, async (url, open) => {
     const names = ['Ada', 'Bob', 'Cy', 'Di'];
     const pages: Page[] = [];
-    for (const _ of names) pages.push(await people.open());
-    const link = await startMeeting(pages[0], server.url);
+    for (const _ of names) pages.push(await open());
+    const link = await startMeeting(pages[0], url);
     for (const [i, page] of pages.entries()) await join(page, link, names[i]);
     await allTogether(pages);
 
@@ -116,21 +128,16 @@ test('four people meet through the server: each page has one connection and sees
       // Three others' video arrives over the one connection.
       await expect.poll(async () => (await framesDecoded(page))[0]).toBeGreaterThan(30);
     }
-  } finally {
-    await hangUp(...people.pages);
-    await server.stop();
-  }
+  });
 });
 
 test('through the server, someone who leaves disappears and the others carry on; a newcomer sees everyone', async ({
   person,
 }) => {
   test.setTimeout(90_000);
-  const server = await forwardingServer();
-  const people = tracked(person);
-  try {
-    const [ada, bob, cy] = [await people.open(), await people.open(), await people.open()];
-    const link = await startMeeting(ada, server.url);
+  await onOwnServer(person, async (url, open) => {
+    const [ada, bob, cy] = [await open(), await open(), await open()];
+    const link = await startMeeting(ada, url);
     await join(ada, link, 'Ada');
     await join(bob, link, 'Bob');
     await expectVideoPlaying(ada, 'Bob');
@@ -149,23 +156,15 @@ test('through the server, someone who leaves disappears and the others carry on;
     await expect.poll(() => texts(cy)).toEqual(['hello through the server']);
     await say(cy, 'just for Ada', 'Ada');
     await expect.poll(() => texts(ada)).toEqual(['hello through the server', 'just for Ada']);
-  } finally {
-    await hangUp(...people.pages);
-    await server.stop();
-  }
+  });
 });
 
-test('through the server, tiles show the connection quality, and the server says who speaks: the tile lights up with each beep, and muting puts it out', async ({
+test('through the server, tiles show the connection quality, and the server says who speaks: the tile lights up with the beep, and muting puts it out', async ({
   person,
 }) => {
   test.setTimeout(90_000);
-  const server = await forwardingServer();
-  const people = tracked(person);
-  try {
-    const [ada, bob] = [await people.open(), await people.open()];
-    const link = await startMeeting(ada, server.url);
-    await join(ada, link, 'Ada');
-    await join(bob, link, 'Bob');
+  await onOwnServer(person, async (url, open) => {
+    const { ada, bob } = await adaAndBob(url, open);
     await expectVideoPlaying(bob, 'Ada');
     // Measured from the one connection's statistics for Ada's tracks.
     await expect(tile(bob, 'Ada').getByRole('img', { name: 'Connection good' })).toBeVisible();
@@ -173,17 +172,18 @@ test('through the server, tiles show the connection quality, and the server says
     await bob.getByRole('button', { name: 'Mute microphone' }).click();
     // No direct connection carries Ada's audio: the outline comes from the server's judgement.
     expect(await routes(bob)).toEqual(['server']);
-    await expect.poll(() => speakingStates(bob, 'Ada'), { timeout: 30_000 }).toEqual(new Set(['true', 'false']));
+    // The server judges 200 ms at a time and lets one quiet stretch pass (a pause between
+    // words), so the twice-a-second beep may light the tile without a break: only that it
+    // lights is asserted here; muting shows it going out.
+    await expect.poll(() => speakingStates(bob, 'Ada'), { timeout: 30_000 }).toContain('true');
     await expect(tile(bob, 'Ada')).toHaveClass(/active-speaker/);
 
     await ada.getByRole('button', { name: 'Mute microphone' }).click();
+    await expect(tile(bob, 'Ada')).toHaveAttribute('data-speaking', 'false');
     await expect.poll(() => speakingStates(bob, 'Ada')).toEqual(new Set(['false']));
     // Still the last to have spoken.
     await expect(tile(bob, 'Ada')).toHaveClass(/active-speaker/);
-  } finally {
-    await hangUp(...people.pages);
-    await server.stop();
-  }
+  });
 });
 
 /** Pretends the page's tab is hidden (or shown again), as switching tabs does. */
@@ -203,13 +203,8 @@ test('through the server, a hidden tab is sent no video until it is shown again;
   person,
 }) => {
   test.setTimeout(90_000);
-  const server = await forwardingServer();
-  const people = tracked(person);
-  try {
-    const [ada, bob] = [await people.open(), await people.open()];
-    const link = await startMeeting(ada, server.url);
-    await join(ada, link, 'Ada');
-    await join(bob, link, 'Bob');
+  await onOwnServer(person, async (url, open) => {
+    const { ada, bob } = await adaAndBob(url, open);
     await expectVideoPlaying(bob, 'Ada');
 
     await setTabHidden(bob, true);
@@ -224,20 +219,12 @@ test('through the server, a hidden tab is sent no video until it is shown again;
     await setTabHidden(bob, false);
     await expect.poll(() => decoded(bob)).toBeGreaterThan(stopped + 30);
     await expectVideoPlaying(bob, 'Ada');
-  } finally {
-    await hangUp(...people.pages);
-    await server.stop();
-  }
+  });
 });
 
 test('through the server, sending a file says it cannot be done here yet', async ({ person }) => {
-  const server = await forwardingServer();
-  const people = tracked(person);
-  try {
-    const [ada, bob] = [await people.open(), await people.open()];
-    const link = await startMeeting(ada, server.url);
-    await join(ada, link, 'Ada');
-    await join(bob, link, 'Bob');
+  await onOwnServer(person, async (url, open) => {
+    const { ada, bob } = await adaAndBob(url, open);
     await expectVideoPlaying(ada, 'Bob');
     await ada.getByRole('button', { name: /^Files/ }).click();
     await ada.getByLabel('Choose files to send').setInputFiles({
@@ -246,23 +233,15 @@ test('through the server, sending a file says it cannot be done here yet', async
       buffer: Buffer.from('hello'),
     });
     await expect(ada.getByRole('alert').filter({ hasText: 'sending files is not possible here yet' })).toBeVisible();
-  } finally {
-    await hangUp(...people.pages);
-    await server.stop();
-  }
+  });
 });
 
 test('with --media auto, a meeting goes through the server when a third person joins and back when they leave, video flowing throughout', async ({
   person,
 }) => {
   test.setTimeout(90_000);
-  const server = await forwardingServer(['--media', 'auto', '--mesh-max', '2']);
-  const people = tracked(person);
-  try {
-    const [ada, bob] = [await people.open(), await people.open()];
-    const link = await startMeeting(ada, server.url);
-    await join(ada, link, 'Ada');
-    await join(bob, link, 'Bob');
+  await onOwnServer(person, async (url, open) => {
+    const { ada, bob, link } = await adaAndBob(url, open);
     await expectVideoPlaying(ada, 'Bob');
     expect(await routes(ada)).toEqual(['direct']);
 
@@ -282,10 +261,7 @@ test('with --media auto, a meeting goes through the server when a third person j
     await expectVideoPlaying(bob, 'Ada');
     const gapDown = await toDirect.stop();
     console.log(`longest stall of Bob's video at Ada: mesh to server ${gapUp} ms, server to mesh ${gapDown} ms`);
-  } finally {
-    await hangUp(...people.pages);
-    await server.stop();
-  }
+  }, { media: ['--media', 'auto', '--mesh-max', '2'] });
 });
 
 /** A Firefox page (Debian's firefox-esr, driven over WebDriver BiDi) with a fake camera and microphone. */
@@ -307,38 +283,37 @@ test('a Firefox page meets Chromium pages through the server: everyone sees ever
   test.setTimeout(120_000);
   // Firefox leaves loopback out of ICE: the unit listens on every address and gives browsers
   // this machine's own, as on a real server.
-  const server = await forwardingServer(['--media', 'sfu'], '0.0.0.0:0');
-  const people = tracked(person);
-  const firefox = await firefoxPage();
-  try {
-    const [ada, bob] = [await people.open(), await people.open()];
-    const link = await startMeeting(ada, server.url);
-    await join(ada, link, 'Ada');
-    await join(bob, link, 'Bob');
+  await onOwnServer(
+    person,
+    async (url, open) => {
+      const firefox = await firefoxPage();
+      try {
+        const { ada, bob, link } = await adaAndBob(url, open);
 
-    const fox = firefox.page;
-    await fox.goto(link);
-    await fox.locator('::-p-aria([name="Your name"][role="textbox"])').fill('Fox');
-    await fox.locator('::-p-aria([name="Join"][role="button"])').click();
-    await fox.locator('::-p-aria([name="Leave"][role="button"])').wait();
+        const fox = firefox.page;
+        await fox.goto(link);
+        await fox.locator('::-p-aria([name="Your name"][role="textbox"])').fill('Fox');
+        await fox.locator('::-p-aria([name="Join"][role="button"])').click();
+        await fox.locator('::-p-aria([name="Leave"][role="button"])').wait();
 
-    for (const page of [ada, bob]) {
-      await expectVideoPlaying(page, 'Fox');
-      expect(await routes(page)).toEqual(['server']);
-    }
-    await expectVideoPlaying(ada, 'Bob');
-    // In Firefox: Ada's and Bob's pictures have a size and their clocks run.
-    await fox.waitForFunction(
-      () =>
-        ['Ada', 'Bob'].every((name) => {
-          const video = document.querySelector<HTMLVideoElement>(`figure[aria-label="${name}"] video`);
-          return video !== null && video.videoWidth > 0 && video.currentTime > 1;
-        }),
-      { timeout: 30_000, polling: 200 },
-    );
-  } finally {
-    await firefox.browser.close();
-    await hangUp(...people.pages);
-    await server.stop();
-  }
+        for (const page of [ada, bob]) {
+          await expectVideoPlaying(page, 'Fox');
+          expect(await routes(page)).toEqual(['server']);
+        }
+        await expectVideoPlaying(ada, 'Bob');
+        // In Firefox: Ada's and Bob's pictures have a size and their clocks run.
+        await fox.waitForFunction(
+          () =>
+            ['Ada', 'Bob'].every((name) => {
+              const video = document.querySelector<HTMLVideoElement>(`figure[aria-label="${name}"] video`);
+              return video !== null && video.videoWidth > 0 && video.currentTime > 1;
+            }),
+          { timeout: 30_000, polling: 200 },
+        );
+      } finally {
+        await firefox.browser.close();
+      }
+    },
+    { listen: '0.0.0.0:0' },
+  );
 });
